@@ -1,0 +1,122 @@
+# iommu-inflight: GNU make build.
+#
+#   make                  library, CLI and (when present) the crash extension
+#   make check            every test: unit tests (plain and ASan+UBSan), CLI tests
+#   make deps             install missing Debian packages
+#   make bench            benchmarks (figures, not pass/fail)
+#   make install PREFIX=/usr/local DESTDIR=
+#
+# The pure code (hardware formats, log parser, analysis) goes into
+# build/libiommu-inflight.a and never includes crash's defs.h.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+BUILD   ?= build
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) -fPIC -Iinclude $(CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# Pure library: every .c under src/ except the CLI front end.
+LIB_SRC  := $(sort $(shell find src -name '*.c' -not -path 'src/cli/*'))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+EXT_SRC  := $(sort $(wildcard extensions/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+BENCH_SRC:= $(sort $(wildcard bench/*.c))
+HDRS     := $(shell find include -name '*.h')
+
+LIB      := $(BUILD)/libiommu-inflight.a
+CLI      := $(BUILD)/iommu-inflight
+EXT      := $(if $(EXT_SRC),$(BUILD)/iommu_inflight.so)
+TESTS    := $(BUILD)/tests/unit-tests
+TESTS_SAN:= $(BUILD)/san/unit-tests
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
+
+CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+.PHONY: all deps check unit-tests cli-tests lab-tests dumps demo bench install uninstall clean
+all: $(LIB) $(CLI) $(EXT)
+
+deps:
+	@bash tools/deps.sh
+
+$(BUILD)/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(CLI): $(CLI_SRC) $(LIB) $(HDRS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRC) $(LIB) $(LDFLAGS) -lm
+
+# The crash extension is the only code that sees /usr/include/crash/defs.h.
+$(BUILD)/iommu_inflight.so: $(EXT_SRC) $(LIB) $(HDRS)
+	$(CC) $(ALL_CFLAGS) -Wno-shadow -Wno-strict-prototypes -Wno-missing-prototypes \
+	  -Wno-unused-parameter -Wno-sign-compare -DX86_64 -I/usr/include/crash \
+	  -shared -o $@ $(EXT_SRC) $(LIB) $(LDFLAGS)
+
+# Unit tests: every tests/unit/*.c may define `Suite *NAME_suite(void)`;
+# the list of suites is generated so that adding a test file is all it takes.
+$(BUILD)/tests/suites.h: $(TEST_SRC)
+	@mkdir -p $(@D)
+	@sed -n 's/^Suite \*\([a-z0-9_]*\)_suite(void).*/SUITE(\1)/p' $(TEST_SRC) > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
+
+$(TESTS): $(TEST_SRC) $(LIB) $(BUILD)/tests/suites.h $(HDRS)
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -o $@ $(TEST_SRC) $(LIB) $(CHECK_LIBS) -lm
+
+$(TESTS_SAN): $(TEST_SRC) $(SAN_OBJ) $(BUILD)/tests/suites.h $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -o $@ $(TEST_SRC) $(SAN_OBJ) $(CHECK_LIBS) -lm
+
+unit-tests: $(TESTS) $(TESTS_SAN)
+	@echo "== unit tests"
+	CK_FORK=yes IIF_SRCDIR=$(CURDIR) $(TESTS)
+	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IIF_SRCDIR=$(CURDIR) $(TESTS_SAN)
+
+cli-tests: $(CLI)
+	@echo "== command-line tests"
+	@bash tests/cli/run.sh $(CLI)
+
+check: deps
+	$(MAKE) all
+	$(MAKE) unit-tests
+	$(MAKE) cli-tests
+
+# The QEMU + kdump lab (tests/lab): real vmcores of real Debian kernels, in a
+# cache outside the repository.  `make dumps KERNEL=6.1 SCENARIO=stock` builds one.
+KERNEL   ?=
+SCENARIO ?=
+dumps:
+	@bash tools/deps.sh lab
+	@bash tests/lab/make-dumps.sh $(if $(KERNEL),--kernel $(KERNEL)) $(if $(SCENARIO),--scenario $(SCENARIO))
+
+lab-tests: all
+	@bash tests/lab/run-tests.sh
+
+bench: deps all
+	@bash bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/iommu-inflight
+	$(if $(EXT),install -d $(DESTDIR)$(PREFIX)/lib/crash/extensions)
+	$(if $(EXT),install -m 755 $(EXT) $(DESTDIR)$(PREFIX)/lib/crash/extensions/iommu_inflight.so)
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(PREFIX)/lib/crash/extensions/iommu_inflight.so
+
+clean:
+	rm -rf $(BUILD)
