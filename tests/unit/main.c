@@ -1,5 +1,5 @@
 /*
- * Unit-test runner.  Every tests/unit/*.c file that defines
+ * Unit-test runner.  Every .c file in tests/unit that defines
  * `Suite *NAME_suite(void)` at the start of a line is picked up by the
  * Makefile, which writes the list into build/tests/suites.h.
  */
