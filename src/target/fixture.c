@@ -18,6 +18,7 @@ struct fx_range {
 	size_t len;
 	enum target_err err;	/* TARGET_OK: data (NULL = zeros) */
 	uint8_t *data;
+	size_t seq;		/* insertion order: a later record overrides an earlier one */
 };
 
 #define FX_ARRAY(type, name) type *name; size_t n_##name, cap_##name
@@ -172,6 +173,7 @@ void fixture_add_memory(struct fixture *fx, enum target_space space, uint64_t ad
 	r->addr = addr;
 	r->len = len;
 	r->err = err;
+	r->seq = fx->n_ranges;
 	if (!err && data) {
 		bool zero = true;
 
@@ -234,8 +236,8 @@ static int range_cmp(const void *a, const void *b)
 		return x->space < y->space ? -1 : 1;
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	/* failures after data at the same address, so data wins a tie */
-	return (x->err != TARGET_OK) - (y->err != TARGET_OK);
+	/* at the same address, the later record sorts last and is found first */
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void fx_sort(struct fixture *fx)
@@ -261,11 +263,11 @@ static void fx_sort(struct fixture *fx)
 	fx->sorted = true;
 }
 
-/* The range that covers (space, addr), preferring data over failures. */
+/* The range that covers (space, addr): of several, the one added last. */
 static const struct fx_range *fx_find(struct fixture *fx, enum target_space space, uint64_t addr)
 {
 	size_t lo = 0, hi = fx->n_ranges;
-	const struct fx_range *fail = NULL;
+	const struct fx_range *best = NULL;
 
 	fx_sort(fx);
 	/* hi = number of ranges ordered at or before (space, addr) */
@@ -283,14 +285,10 @@ static const struct fx_range *fx_find(struct fixture *fx, enum target_space spac
 
 		if (r->space != space || fx->range_maxend[j] <= addr)
 			break;
-		if (addr >= r->addr && addr - r->addr < r->len) {
-			if (!r->err)
-				return r;
-			if (!fail)
-				fail = r;
-		}
+		if (addr >= r->addr && addr - r->addr < r->len && (!best || r->seq > best->seq))
+			best = r;
 	}
-	return fail;
+	return best;
 }
 
 enum target_err fixture_read(struct fixture *fx, enum target_space space, uint64_t addr,

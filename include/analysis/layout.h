@@ -1,0 +1,69 @@
+/*
+ * The kernel's AMD IOMMU data structures as this dump lays them out.
+ *
+ * Every difference between kernel eras is decided by probing the types
+ * (does the member exist, is it a pointer, how big is it), never by comparing
+ * version strings.  Each probe's comment in src/analysis/layout.c names the
+ * kernel change that made it necessary.
+ */
+#ifndef IOMMU_INFLIGHT_ANALYSIS_LAYOUT_H
+#define IOMMU_INFLIGHT_ANALYSIS_LAYOUT_H
+
+#include <stdbool.h>
+
+#include "analysis/problems.h"
+#include "target/target.h"
+
+/* How the crashed kernel waited for COMPLETION_WAIT. */
+enum layout_cmd_sem {
+	CMD_SEM_NONE,		/* <= 4.8: MMIO status bit or a semaphore on the stack */
+	CMD_SEM_EMBEDDED,	/* 4.9 .. ~5.10: volatile u64 cmd_sem inside struct amd_iommu, 0/1 */
+	CMD_SEM_POINTER,	/* ~5.11+: volatile u64 *cmd_sem (a 4 KiB page) + sequence cmd_sem_val */
+};
+
+/* Where the device tables are. */
+enum layout_devtab {
+	DEVTAB_NONE,
+	DEVTAB_GLOBAL,		/* <= 5.18: amd_iommu_dev_table + amd_iommu_last_bdf */
+	DEVTAB_PER_SEGMENT,	/* 5.19+: amd_iommu_pci_seg_list, pci_seg->dev_table */
+};
+
+struct layout_amd_iommu {
+	long size;
+	long list, index, mmio_phys, features, devid, pci_seg, cmd_buf;
+	long cmd_buf_head, cmd_buf_tail;	/* -1 when the kernel keeps no software copy */
+	long evt_buf, ppr_log, need_sync, flags;
+	long cmd_sem, cmd_sem_val;		/* -1 when absent */
+	long cmd_sem_val_size;
+	bool pci_seg_is_pointer;
+	long devid_size, need_sync_size;
+};
+
+struct layout_pci_seg {
+	long list, id, last_bdf, dev_table, dev_table_size, dev_data_list;
+};
+
+struct layout_dev_data {
+	long dev_data_list;	/* llist_node in the per-segment (or global) list */
+	long dev, devid;
+};
+
+struct layout {
+	struct layout_amd_iommu iommu;
+	struct layout_pci_seg seg;
+	struct layout_dev_data dev_data;
+	long device_driver, device_kobj, kobject_name, device_driver_name;
+	enum layout_cmd_sem cmd_sem;
+	enum layout_devtab devtab;
+	bool cmd_sem_val_atomic;	/* atomic64_t window: CW sequence numbers may be out of ring order */
+	bool have_driver;		/* the AMD IOMMU driver's types are in this kernel at all */
+};
+
+/* Probes the layout.  Returns false (and records a problem) when the dump's
+ * kernel has no AMD IOMMU driver types at all. */
+bool layout_probe(const struct target *t, struct layout *lay, struct problems *pb);
+
+const char *layout_cmd_sem_name(enum layout_cmd_sem k);
+const char *layout_devtab_name(enum layout_devtab k);
+
+#endif
