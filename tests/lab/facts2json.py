@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Turn what the primary guest recorded from sysfs (DIR/facts) plus the
+scenario's promises into DIR/truth.json (schema: docs/lab.md)."""
+import argparse
+import json
+import os
+import re
+import sys
+
+SCHEMA = "iommu-inflight-lab-truth/1"
+# Fixed PCI slots the lab gives to its devices (make-dumps.sh PCI_ADDR_*).
+ROLE_BDF = {"e1000": "0000:00:03.0", "virtio-blk": "0000:00:04.0",
+            "nvme": "0000:00:05.0", "out-disk": "0000:00:06.0"}
+FORMATS = {"kdump": "kdump-compressed", "flattened": "kdump-flattened",
+           "elf": "elf-filtered", "raw": "qemu-elf"}
+
+
+def rd(path, default=None):
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().strip()
+    except OSError:
+        return default
+
+
+def devid(bdf):
+    m = re.match(r"([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$", bdf)
+    bus, dev, fn = int(m.group(2), 16), int(m.group(3), 16), int(m.group(4))
+    return (bus << 8) | (dev << 3) | fn
+
+
+def words(s):
+    return [w for w in (s or "").split() if w]
+
+
+def parse_status(path):
+    out = {}
+    for line in (rd(path, "") or "").splitlines():
+        parts = line.split()
+        if not parts:
+            continue
+        key = parts[0] if parts[0] != "format" else "format " + parts[1]
+        out[key] = dict(p.split("=", 1) for p in parts if "=" in p)
+    return out
+
+
+def counters(text):
+    """diskstats sectors read and net rx/tx packets, by device."""
+    disk, net = {}, {}
+    for line in (text or "").splitlines():
+        f = line.split()
+        if len(f) >= 14 and f[0].isdigit():
+            disk[f[2]] = {"reads": int(f[3]), "sectors_read": int(f[5])}
+        elif ":" in line and len(f) >= 11 and not f[0].startswith(("Inter", "face")):
+            name, rest = line.split(":", 1)
+            r = rest.split()
+            if len(r) >= 10 and r[0].isdigit():
+                net[name.strip()] = {"rx_packets": int(r[1]), "tx_packets": int(r[9])}
+    return {"disk": disk, "net": net}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for a in ("dir", "scenario", "run-scenario", "kernel", "release", "vmlinux", "package-version"):
+        ap.add_argument("--" + a, required=True)
+    ap.add_argument("--set", action="append", default=[])
+    a = ap.parse_args()
+    v = dict(s.split("=", 1) for s in a.set)
+    facts = os.path.join(a.dir, "facts")
+
+    pci = []
+    pdir = os.path.join(facts, "pci")
+    roles = {bdf: r for r, bdf in ROLE_BDF.items()}
+    for bdf in sorted(os.listdir(pdir)):
+        d = os.path.join(pdir, bdf)
+        grp = rd(os.path.join(d, "iommu_group"))
+        pci.append({
+            "bdf": bdf, "devid": devid(bdf), "role": roles.get(bdf),
+            "vendor": rd(os.path.join(d, "vendor")), "device": rd(os.path.join(d, "device")),
+            "class": rd(os.path.join(d, "class")), "driver": rd(os.path.join(d, "driver")),
+            "iommu": rd(os.path.join(d, "iommu")),
+            "iommu_group": int(grp) if grp is not None else None,
+            "group_type": rd(os.path.join(facts, "groups", grp, "type")) if grp is not None else None,
+        })
+    iommus = []
+    idir = os.path.join(facts, "iommu")
+    for name in sorted(os.listdir(idir)) if os.path.isdir(idir) else []:
+        d = os.path.join(idir, name)
+        attrs = {f: rd(os.path.join(d, f)) for f in sorted(os.listdir(d)) if f != "devices"}
+        iommus.append({"name": name, "amd_iommu_attrs": attrs,
+                       "devices": words(rd(os.path.join(d, "devices"), ""))})
+
+    before = counters(rd(os.path.join(facts, "load_before"), ""))
+    at = counters(rd(os.path.join(facts, "load_at_panic"), ""))
+
+    def delta(kind, key):
+        return {n: at[kind][n][key] - before[kind].get(n, {}).get(key, 0)
+                for n in at[kind] if n in before[kind]}
+
+    devices = words(v.get("DEVICES"))
+    fmt = v.get("FORMAT", "kdump")
+    markers = [m.strip() for m in (v.get("PROMISE_MARKERS") or "").split("|") if m.strip()]
+    promises = {
+        "active_amd_iommu": v.get("PROMISE_ACTIVE", "1") == "1",
+        "iommus": int(v.get("PROMISE_IOMMUS") or 0),
+        "translated_devices": [ROLE_BDF[r] for r in words(v.get("PROMISE_TRANSLATED"))],
+        "identity_devices": [ROLE_BDF[r] for r in words(v.get("PROMISE_IDENTITY"))],
+        "live_mappings": v.get("PROMISE_LIVE_MAPPINGS", "1") == "1",
+        "dma_load_at_panic": v.get("LOAD") == "dma",
+        "dma_devices": [ROLE_BDF[r] for r in devices],
+        "flush": v.get("PROMISE_FLUSH") or "none",
+        "capture_kernel": fmt != "raw",
+        "kdump_markers": markers,
+    }
+    truth = {
+        "schema": SCHEMA,
+        "scenario": a.scenario,
+        "run": a.run_scenario,
+        "description": v.get("DESCRIPTION", ""),
+        "kernel": {"series": a.kernel, "release": a.release,
+                   "package": "linux-image-" + a.release, "package_version": a.package_version,
+                   "vmlinux": a.vmlinux},
+        "dump": {"format": FORMATS.get(fmt, fmt),
+                 "makedumpfile_dump_level": None if fmt == "raw" else 31,
+                 "files": {k: k for k in ("vmcore", "vmcore-dmesg.txt", "kexec-dmesg.log",
+                                          "console.log")
+                           if os.path.exists(os.path.join(a.dir, k))}},
+        "guest": {
+            "release": rd(os.path.join(facts, "uname_r")),
+            "cmdline": rd(os.path.join(facts, "cmdline")),
+            "pci": pci,
+            "iommus": iommus,
+            "iommu_class_present": os.path.isdir(idir) and bool(os.listdir(idir)),
+            "load_delta_last_second": {"disk_sectors_read": delta("disk", "sectors_read"),
+                                       "net_rx_packets": delta("net", "rx_packets"),
+                                       "net_tx_packets": delta("net", "tx_packets")},
+            "module": v.get("MODULE") or None,
+        },
+        "capture": {"status": parse_status(os.path.join(a.dir, "capture.status")),
+                    "cmdline": rd(os.path.join(a.dir, "capture.cmdline"))},
+        "promises": promises,
+    }
+    json.dump(truth, sys.stdout, indent=2, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+#!/bin/busybox sh
+# /init of the lab's busybox initramfs. The same archive boots twice:
+#   - as the primary guest: load drivers, record what sysfs says (facts), load
+#     the capture kernel with kexec -p, keep DMA busy, panic with sysrq c;
+#   - as the capture kernel (/proc/vmcore exists): run makedumpfile, save the
+#     crashed kernel's log and its own, power off.
+# Everything is written to an ext2 disk whose virtio serial is "labout".
+# The scenario settings come from /etc/lab.conf (appended by make-dumps.sh).
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+LOAD=dma; LOAD_SECS=3; KDUMP=1; FORMATS=kdump; SCENARIO=unknown; CAPTURE_APPEND=; MODULE=
+[ -f /etc/lab.conf ] && . /etc/lab.conf
+
+say() { echo "LAB: $*"; }
+die() { echo "LAB: FAILED: $*"; sync; echo b > /proc/sysrq-trigger; reboot -f; }
+
+load_modules() {   # $1: list file; insmod in dependency order
+    for m in $(cat "/lib/modules/$1"); do
+        out=$(insmod "/lib/modules/$m" 2>&1) || case "$out" in
+            *"File exists"*) ;;
+            *) say "insmod $m: $out" ;;
+        esac
+    done
+}
+
+find_disk() {      # $1: virtio serial -> /dev/vdX
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        for d in /sys/block/vd*; do
+            [ -e "$d/serial" ] && [ "$(cat "$d/serial")" = "$1" ] && { echo "/dev/${d##*/}"; return 0; }
+        done
+        sleep 0.3
+    done
+    return 1
+}
+
+mount_out() {
+    OUT=$(find_disk labout) || die "no output disk (serial labout)"
+    mount -t ext4 "$OUT" /mnt || mount -t ext2 "$OUT" /mnt || die "cannot mount $OUT"
+}
+
+copy_facts() {     # sysfs facts the host turns into truth.json
+    f=/mnt/facts; rm -rf "$f"; mkdir -p "$f/pci" "$f/iommu" "$f/groups"
+    uname -r > "$f/uname_r"
+    cat /proc/cmdline > "$f/cmdline"
+    for d in /sys/bus/pci/devices/*; do
+        b=${d##*/}; mkdir -p "$f/pci/$b"
+        for a in vendor device class subsystem_vendor subsystem_device; do
+            cat "$d/$a" > "$f/pci/$b/$a" 2>/dev/null
+        done
+        [ -e "$d/driver" ] && basename "$(readlink "$d/driver")" > "$f/pci/$b/driver"
+        [ -e "$d/iommu_group" ] && basename "$(readlink "$d/iommu_group")" > "$f/pci/$b/iommu_group"
+        [ -e "$d/iommu" ] && basename "$(readlink "$d/iommu")" > "$f/pci/$b/iommu"
+    done
+    for g in /sys/kernel/iommu_groups/*; do
+        [ -d "$g" ] || continue
+        mkdir -p "$f/groups/${g##*/}"
+        cat "$g/type" > "$f/groups/${g##*/}/type" 2>/dev/null
+        ls "$g/devices" > "$f/groups/${g##*/}/devices" 2>/dev/null
+    done
+    for i in /sys/class/iommu/*; do
+        [ -e "$i" ] || continue
+        n=${i##*/}; mkdir -p "$f/iommu/$n"
+        for a in "$i"/amd-iommu/*; do [ -f "$a" ] && cat "$a" > "$f/iommu/$n/${a##*/}" 2>/dev/null; done
+        ls "$i/devices" > "$f/iommu/$n/devices" 2>/dev/null
+    done
+    ls /sys/class/net > "$f/net"
+    ls /sys/block > "$f/block"
+    lsmod > "$f/lsmod" 2>/dev/null
+}
+
+load_stats() {     # counters that show DMA was going on
+    cat /proc/diskstats; cat /proc/net/dev; cat /proc/interrupts
+}
+
+# ---------------------------------------------------------------- capture kernel
+if [ -e /proc/vmcore ]; then
+    say "capture kernel: scenario $SCENARIO, formats $FORMATS"
+    load_modules capture.list
+    mount_out
+    log=/mnt/capture.log; : > "$log"
+    for fmt in $FORMATS; do
+        t0=$(date +%s)
+        case "$fmt" in
+            kdump)     makedumpfile -c -d 31 /proc/vmcore /mnt/vmcore >>"$log" 2>&1 ;;
+            flattened) makedumpfile -F -c -d 31 /proc/vmcore > /mnt/vmcore.flat 2>>"$log" ;;
+            elf)       makedumpfile -E -d 31 /proc/vmcore /mnt/vmcore.elf >>"$log" 2>&1 ;;
+            *)         echo "unknown format $fmt" >>"$log"; false ;;
+        esac
+        rc=$?
+        echo "format $fmt rc=$rc seconds=$(( $(date +%s) - t0 ))" >> /mnt/capture.status
+        say "makedumpfile $fmt rc=$rc"
+    done
+    makedumpfile --dump-dmesg /proc/vmcore /mnt/vmcore-dmesg.txt >>"$log" 2>&1
+    echo "dump-dmesg rc=$?" >> /mnt/capture.status
+    dmesg > /mnt/kexec-dmesg.log
+    cat /proc/cmdline > /mnt/capture.cmdline
+    umount /mnt; sync
+    say "capture done"
+    reboot -f
+fi
+
+# ---------------------------------------------------------------- primary guest
+say "primary kernel $(uname -r): scenario $SCENARIO, load $LOAD"
+load_modules primary.list
+ip link set lo up
+NET=$(ls /sys/class/net | grep -v '^lo$' | head -n1)
+[ -n "$NET" ] && ip link set "$NET" up && ip addr add 10.0.2.15/24 dev "$NET"
+DMA=$(find_disk labdma) || say "no DMA disk"
+NVME=; [ -b /dev/nvme0n1 ] && NVME=/dev/nvme0n1
+
+[ -n "$MODULE" ] && { insmod "/lib/modules/extra/$MODULE.ko" || die "insmod $MODULE"; }
+
+mount_out
+copy_facts
+umount /mnt
+
+if [ "$KDUMP" = 1 ]; then
+    kexec -p /boot/vmlinuz --initrd=/boot/kdump.img \
+        --append="console=ttyS0 irqpoll nr_cpus=1 reset_devices panic=-1 $CAPTURE_APPEND" ||
+        die "kexec -p failed"
+    say "capture kernel loaded: $(cat /sys/kernel/kexec_crash_loaded)"
+fi
+
+if [ "$LOAD" = dma ]; then
+    for dev in $DMA $NVME; do
+        ( while :; do dd if="$dev" of=/dev/null bs=64k count=64 iflag=direct 2>/dev/null; done ) &
+    done
+    [ -n "$NET" ] && ping -A -q -s 1200 10.0.2.2 >/dev/null 2>&1 &
+fi
+sleep "$LOAD_SECS"
+
+mount_out
+load_stats > /mnt/facts/load_before
+sleep 1
+load_stats > /mnt/facts/load_at_panic
+umount /mnt
+sync
+say "panicking now"
+echo c > /proc/sysrq-trigger
+sleep 60
+die "still alive after sysrq c"

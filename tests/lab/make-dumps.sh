@@ -1,0 +1,309 @@
+#!/usr/bin/env bash
+# Build the lab's real vmcores: Debian kernels under QEMU (q35, amd-iommu, TCG),
+# a real kdump inside the guest, one folder per kernel and scenario:
+#   tests/dumps/out/<kernel>/<scenario>/{vmcore,vmcore-dmesg.txt,kexec-dmesg.log,
+#                                        console.log,vmlinux,vmlinux.path,truth.json}
+#
+#   make-dumps.sh [--kernel 6.1|6.12[,..]] [--scenario NAME[,..]] [-j N] [--force] [--list]
+#
+# A scenario is rebuilt only when its inputs change (scenario files, kernel
+# release, lab scripts); see docs/lab.md.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KERNELS=(6.1 6.12)
+want_kernels=(); want_scen=(); JOBS=$(nproc 2>/dev/null || echo 1); FORCE=0; LIST=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --kernel)   IFS=', ' read -r -a want_kernels <<< "$2"; shift 2 ;;
+        --scenario) IFS=', ' read -r -a want_scen <<< "$2"; shift 2 ;;
+        -j)         JOBS=$2; shift 2 ;;
+        --force)    FORCE=1; shift ;;
+        --list)     LIST=1; shift ;;
+        -h|--help)  sed -n '2,12p' "$0"; exit 0 ;;
+        *) lab_die "unknown argument '$1' (see --help)" ;;
+    esac
+done
+[ ${#want_kernels[@]} -gt 0 ] || want_kernels=("${KERNELS[@]}")
+for k in "${want_kernels[@]}"; do kernel_meta "$k" >/dev/null; done
+
+# ------------------------------------------------------------------ scenarios
+all_scen=()
+for f in "$SCEN_DIR"/*.conf; do all_scen+=("$(basename "$f" .conf)"); done
+[ ${#want_scen[@]} -gt 0 ] || want_scen=("${all_scen[@]}")
+for s in "${want_scen[@]}"; do
+    [ -f "$SCEN_DIR/$s.conf" ] || lab_die "no scenario '$s' (known: ${all_scen[*]})"
+done
+
+# scen_get NAME VAR -> value of VAR in the scenario file (defaults applied).
+scen_get() {
+    (
+        KERNELS="6.1 6.12"; CMDLINE_EXTRA=; CAPTURE_APPEND=; DEVICES="e1000 virtio-blk"
+        LOAD=dma; FORMAT=kdump; BASE=; MODULE=; LOAD_SECS=3
+        PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
+        PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
+        # shellcheck disable=SC1090
+        . "$SCEN_DIR/$1.conf"
+        eval "printf '%s\n' \"\${$2}\""
+    )
+}
+scen_has_kernel() { [[ " $(scen_get "$1" KERNELS) " == *" $2 "* ]]; }
+derived_of() {   # scenarios whose BASE is $1
+    local s
+    for s in "${all_scen[@]}"; do [ "$(scen_get "$s" BASE)" = "$1" ] && echo "$s"; done
+}
+
+if [ "$LIST" = 1 ]; then
+    for s in "${all_scen[@]}"; do printf '%-12s %s\n' "$s" "$(scen_get "$s" DESCRIPTION)"; done
+    exit 0
+fi
+
+# Build list: requested scenarios plus the bases of requested derived ones.
+declare -A need=()
+for s in "${want_scen[@]}"; do
+    need[$s]=1
+    b=$(scen_get "$s" BASE); [ -n "$b" ] && need[$b]=1
+done
+
+# ------------------------------------------------------------------ kernels
+declare -A KREL=() TREE=() VMLINUX=() CORE=()
+prep_kernel() {   # runs in the background per kernel; writes $LAB_CACHE/prep-<series>.env
+    local series=$1 krel tree vml core
+    krel=$(kernel_release "$series") || exit 1
+    tree=$(kernel_tree "$krel") || exit 1
+    vml=$(kernel_vmlinux "$krel") || exit 1
+    core=$(build_core_initrd "$tree" "$krel") || exit 1
+    printf 'krel=%q\ntree=%q\nvml=%q\ncore=%q\n' "$krel" "$tree" "$vml" "$core" > "$LAB_CACHE/prep-$series.env"
+}
+mkdir -p "$LAB_CACHE" "$LAB_OUT"
+t_start=$(date +%s)
+pids=()
+for k in "${want_kernels[@]}"; do
+    rm -f "$LAB_CACHE/prep-$k.env"
+    prep_kernel "$k" & pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || lab_die "preparing the kernels failed (see above)"; done
+for k in "${want_kernels[@]}"; do
+    # shellcheck disable=SC1090
+    . "$LAB_CACHE/prep-$k.env"
+    KREL[$k]=$krel; TREE[$k]=$tree; VMLINUX[$k]=$vml; CORE[$k]=$core
+    lab_log "kernel $k: $krel (vmlinux $vml)"
+done
+t_prep=$(( $(date +%s) - t_start ))
+
+# ------------------------------------------------------------------ one scenario
+PCI_ADDR_e1000=03; PCI_ADDR_virtio_blk=04; PCI_ADDR_nvme=05; PCI_ADDR_out=06
+
+scen_stamp() {    # inputs of a scenario build
+    local k=$1 s=$2 d
+    {
+        echo "kernel ${KREL[$k]}"; echo "scripts $(lab_scripts_hash)"
+        cat "$SCEN_DIR/$s.conf"
+        for d in $(derived_of "$s"); do cat "$SCEN_DIR/$d.conf"; done
+    } | sha256sum | cut -c1-32
+}
+
+run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go to a log)
+    local k=$1 s=$2 krel dir work fmt formats d cmdline extra devices load qemu conf t0 rc
+    krel=${KREL[$k]}
+    dir=$LAB_OUT/$k/$s; work=$LAB_OUT/$k/.work/$s
+    rm -rf "$dir" "$work"; mkdir -p "$dir" "$work/conf/etc" "$work/boot/boot"
+    fmt=$(scen_get "$s" FORMAT)
+    formats=; [ "$fmt" != raw ] && formats=$fmt
+    for d in $(derived_of "$s"); do formats="$formats $(scen_get "$d" FORMAT)"; done
+    extra=$(scen_get "$s" CMDLINE_EXTRA); devices=$(scen_get "$s" DEVICES); load=$(scen_get "$s" LOAD)
+    {
+        echo "SCENARIO=$s"; echo "LOAD=$load"; echo "LOAD_SECS=$(scen_get "$s" LOAD_SECS)"
+        echo "FORMATS=\"${formats# }\""; echo "MODULE=$(scen_get "$s" MODULE)"
+        if [ "$fmt" = raw ]; then echo KDUMP=0; else echo KDUMP=1; fi
+        echo "CAPTURE_APPEND=\"$extra $(scen_get "$s" CAPTURE_APPEND)\""
+    } > "$work/conf/etc/lab.conf"
+    # Capture initramfs = core + config; primary = core + config + kernel + capture initramfs.
+    cpio_of "$work/conf" > "$work/conf.cpio.gz"
+    cat "${CORE[$k]}" "$work/conf.cpio.gz" > "$work/boot/boot/kdump.img"
+    cp "${TREE[$k]}/boot/vmlinuz-$krel" "$work/boot/boot/vmlinuz"
+    { cat "${CORE[$k]}" "$work/conf.cpio.gz"; cpio_of "$work/boot"; } > "$work/initrd.img"
+
+    truncate -s 64M "$work/dma.img"
+    truncate -s 2G "$work/out.img"; mke2fs -q -F -t ext2 "$work/out.img"
+    cmdline="console=ttyS0 crashkernel=256M"
+    if [ "$fmt" = raw ]; then cmdline="$cmdline panic=0"; else cmdline="$cmdline panic=-1"; fi
+    cmdline="$cmdline $extra"
+    qemu=(qemu-system-x86_64 -M q35 -m 768 -smp 1 -accel tcg -nographic -no-reboot
+          -device amd-iommu
+          -kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
+    for d in $devices; do
+        case "$d" in
+            e1000) qemu+=(-netdev user,id=n0 -device "e1000,netdev=n0,addr=$PCI_ADDR_e1000") ;;
+            virtio-blk) qemu+=(-drive "file=$work/dma.img,if=none,id=d0,format=raw,cache=unsafe"
+                               -device "virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on,serial=labdma,addr=$PCI_ADDR_virtio_blk") ;;
+            nvme) truncate -s 64M "$work/nvme.img"
+                  qemu+=(-drive "file=$work/nvme.img,if=none,id=d2,format=raw,cache=unsafe"
+                         -device "nvme,drive=d2,serial=labnvme,addr=$PCI_ADDR_nvme") ;;
+            *) echo "unknown device $d" >&2; return 1 ;;
+        esac
+    done
+    # The output disk does not negotiate VIRTIO_F_ACCESS_PLATFORM: it works whatever the IOMMU state.
+    qemu+=(-drive "file=$work/out.img,if=none,id=d9,format=raw,cache=unsafe"
+           -device "virtio-blk-pci,drive=d9,serial=labout,addr=$PCI_ADDR_out")
+    local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-300}")
+    if [ "$fmt" = raw ]; then
+        qemu+=(-device vmcoreinfo -qmp "unix:$work/qmp.sock,server=on,wait=off")
+        rg+=(--qmp "$work/qmp.sock" --raw-dump "$dir/vmcore")
+    fi
+    printf '%q ' "${qemu[@]}" > "$dir/qemu-command.txt"; echo >> "$dir/qemu-command.txt"
+    t0=$(date +%s)
+    rc=0; "${rg[@]}" -- "${qemu[@]}" || rc=$?
+    echo "qemu rc=$rc seconds=$(( $(date +%s) - t0 ))" > "$dir/run.status"
+    [ "$rc" = 0 ] || { echo "QEMU run failed (rc $rc); console: $dir/console.log" >&2; tail -n 20 "$dir/console.log" >&2; return 1; }
+
+    # Files out of the ext2 disk, with e2fsprogs' debugfs (no mount, no root needed).
+    debugfs -R "rdump / $work" "$work/out.img" >/dev/null 2>&1 ||
+        { echo "cannot read the output disk" >&2; return 1; }
+    local res=$work
+    [ -d "$work/facts" ] || { echo "the guest wrote no facts" >&2; return 1; }
+    if [ "$fmt" = raw ]; then
+        [ -s "$dir/vmcore" ] || { echo "dump-guest-memory wrote nothing" >&2; return 1; }
+        makedumpfile --dump-dmesg -x "${VMLINUX[$k]}" "$dir/vmcore" "$dir/vmcore-dmesg.txt" \
+            > "$work/dump-dmesg.log" 2>&1 || { echo "makedumpfile --dump-dmesg failed on the raw dump" >&2; cat "$work/dump-dmesg.log" >&2; return 1; }
+    else
+        for f in vmcore-dmesg.txt kexec-dmesg.log capture.log capture.status capture.cmdline; do
+            [ -e "$res/$f" ] && mv "$res/$f" "$dir/$f"
+        done
+        local out
+        case "$fmt" in kdump) out=vmcore ;; flattened) out=vmcore.flat ;; elf) out=vmcore.elf ;; esac
+        [ -s "$res/$out" ] || { echo "the capture kernel wrote no $out"; cat "$dir/capture.log" 2>/dev/null; return 1; } >&2
+        mv "$res/$out" "$dir/vmcore"
+        for d in $(derived_of "$s"); do
+            case "$(scen_get "$d" FORMAT)" in
+                flattened) out=vmcore.flat ;; elf) out=vmcore.elf ;; *) continue ;;
+            esac
+            [ -s "$res/$out" ] && mv "$res/$out" "$work/derived-$d"
+        done
+    fi
+    mv "$res/facts" "$dir/facts"
+    ln -sfn "${VMLINUX[$k]}" "$dir/vmlinux"; echo "${VMLINUX[$k]}" > "$dir/vmlinux.path"
+    write_truth "$k" "$s" "$dir" "$s"
+    rm -f "$work/out.img" "$work/dma.img" "$work/nvme.img" "$work/initrd.img" "$work/boot/boot/kdump.img" "$work/boot/boot/vmlinuz"
+}
+
+write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
+    local k=$1 s=$2 dir=$3 run=$4 v
+    local args=(--dir "$dir" --scenario "$s" --run-scenario "$run" --kernel "$k"
+                --release "${KREL[$k]}" --vmlinux "${VMLINUX[$k]}"
+                --package-version "$(apt_field "linux-image-${KREL[$k]}" Version)")
+    for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE PROMISE_IOMMUS PROMISE_TRANSLATED \
+             PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS; do
+        args+=(--set "$v=$(scen_get "$s" "$v")")
+    done
+    python3 "$LAB_DIR/facts2json.py" "${args[@]}" > "$dir/truth.json.tmp" && mv "$dir/truth.json.tmp" "$dir/truth.json"
+}
+
+derive_scenario() {  # derive_scenario KERNEL SCENARIO: a format variant of BASE's run
+    local k=$1 s=$2 base dir bdir f
+    base=$(scen_get "$s" BASE); dir=$LAB_OUT/$k/$s; bdir=$LAB_OUT/$k/$base
+    rm -rf "$dir"; mkdir -p "$dir"
+    [ -s "$LAB_OUT/$k/.work/$base/derived-$s" ] || { echo "base $base did not produce the $s variant" >&2; return 1; }
+    mv "$LAB_OUT/$k/.work/$base/derived-$s" "$dir/vmcore"
+    for f in console.log vmcore-dmesg.txt kexec-dmesg.log capture.log capture.status capture.cmdline \
+             qemu-command.txt run.status; do
+        [ -e "$bdir/$f" ] && ln "$bdir/$f" "$dir/$f"
+    done
+    cp -r "$bdir/facts" "$dir/facts"
+    ln -sfn "${VMLINUX[$k]}" "$dir/vmlinux"; echo "${VMLINUX[$k]}" > "$dir/vmlinux.path"
+    write_truth "$k" "$s" "$dir" "$base"
+}
+
+# build_one KERNEL SCENARIO -> 0 built or up to date, 1 failed. Logs into the scenario's .work.
+build_one() {
+    local k=$1 s=$2 stamp base dir
+    dir=$LAB_OUT/$k/$s; base=$(scen_get "$s" BASE)
+    stamp=$(scen_stamp "$k" "${base:-$s}")
+    mkdir -p "$LAB_OUT/$k/.work"
+    if [ -n "$base" ]; then
+        # Built along with its base: derive when the base run was just made.
+        if [ "$FORCE" = 0 ] && [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -s "$dir/vmcore" ]; then
+            return 0
+        fi
+        derive_scenario "$k" "$s" || return 1
+    else
+        if [ "$FORCE" = 0 ] && [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -s "$dir/vmcore" ]; then
+            return 0
+        fi
+        run_scenario "$k" "$s" || return 1
+    fi
+    echo "$stamp" > "$dir/.stamp"
+}
+
+is_up_to_date() {
+    local k=$1 s=$2 base stamp dir=$LAB_OUT/$1/$2
+    base=$(scen_get "$s" BASE); stamp=$(scen_stamp "$k" "${base:-$s}")
+    [ "$FORCE" = 0 ] && [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -s "$dir/vmcore" ]
+}
+
+# ------------------------------------------------------------------ schedule
+# Phase 1: QEMU runs (JOBS at a time; one TCG vCPU each). Phase 2: derived variants.
+# A base whose derived variant is stale is rerun too (the variant comes from its run).
+runs=(); derived=()
+for k in "${want_kernels[@]}"; do
+    for s in "${all_scen[@]}"; do
+        [ -n "${need[$s]:-}" ] || continue
+        scen_has_kernel "$s" "$k" || continue
+        if [ -n "$(scen_get "$s" BASE)" ]; then derived+=("$k/$s"); else runs+=("$k/$s"); fi
+    done
+done
+for ks in "${derived[@]}"; do
+    k=${ks%%/*}; s=${ks#*/}; b=$(scen_get "$s" BASE)
+    if ! is_up_to_date "$k" "$s"; then
+        # force the base run when its products for this variant are gone
+        [ -s "$LAB_OUT/$k/.work/$b/derived-$s" ] || rm -f "$LAB_OUT/$k/$b/.stamp"
+    fi
+done
+
+total=$(( ${#runs[@]} + ${#derived[@]} )); n=0; failed=(); built=0
+declare -A start=() pid2ks=()
+report() {  # report KS RC
+    local ks=$1 rc=$2 dt=$(( $(date +%s) - start[$1] ))
+    n=$((n + 1))
+    if [ "$rc" = 0 ]; then
+        printf '[%2d/%d] %-22s ok   %4d s  %s\n' "$n" "$total" "$ks" "$dt" \
+            "$(du -h "$LAB_OUT/$ks/vmcore" 2>/dev/null | cut -f1)" >&2
+    else
+        printf '[%2d/%d] %-22s FAIL %4d s  (log: %s)\n' "$n" "$total" "$ks" "$dt" "$LAB_OUT/${ks%%/*}/.work/${ks#*/}.log" >&2
+        tail -n 15 "$LAB_OUT/${ks%%/*}/.work/${ks#*/}.log" | sed 's/^/    /' >&2
+        failed+=("$ks")
+    fi
+}
+running=0
+for ks in "${runs[@]}"; do
+    k=${ks%%/*}; s=${ks#*/}
+    if is_up_to_date "$k" "$s"; then
+        n=$((n + 1)); printf '[%2d/%d] %-22s up to date\n' "$n" "$total" "$ks" >&2; continue
+    fi
+    while [ "$running" -ge "$JOBS" ]; do
+        rc=0; wait -n -p done_pid || rc=$?
+        report "${pid2ks[$done_pid]}" "$rc"; running=$((running - 1))
+    done
+    mkdir -p "$LAB_OUT/$k/.work"
+    printf '       %-22s starting (%s)\n' "$ks" "${KREL[$k]}" >&2
+    start[$ks]=$(date +%s)
+    build_one "$k" "$s" > "$LAB_OUT/$k/.work/$s.log" 2>&1 &
+    pid2ks[$!]=$ks; running=$((running + 1)); built=$((built + 1))
+done
+while [ "$running" -gt 0 ]; do
+    rc=0; wait -n -p done_pid || rc=$?
+    report "${pid2ks[$done_pid]}" "$rc"; running=$((running - 1))
+done
+for ks in "${derived[@]}"; do
+    k=${ks%%/*}; s=${ks#*/}
+    if is_up_to_date "$k" "$s"; then
+        n=$((n + 1)); printf '[%2d/%d] %-22s up to date\n' "$n" "$total" "$ks" >&2; continue
+    fi
+    start[$ks]=$(date +%s)
+    rc=0; build_one "$k" "$s" > "$LAB_OUT/$k/.work/$s.log" 2>&1 || rc=$?
+    report "$ks" "$rc"
+done
+lab_log "done in $(( $(date +%s) - t_start )) s (kernel preparation ${t_prep} s); outputs in $LAB_OUT"
+if [ ${#failed[@]} -gt 0 ]; then
+    lab_die "${#failed[@]} scenario(s) failed: ${failed[*]}"
+fi
