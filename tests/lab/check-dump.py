@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""Check one lab dump against its truth.json with drgn (python3-drgn).
+
+    check-dump.py DIR [--vmcore FILE]
+
+Prints one line per check: "ok   <name>: detail" or "FAIL <name>: detail",
+and exits 1 if any check failed.  Reads the AMD IOMMU state the way the
+engine will: amd_iommu_list (struct amd_iommu) and amd_iommu_pci_seg_list
+(device table per PCI segment), then the device-table entries (DTEs) of the
+PCI devices the guest listed in sysfs before the panic.
+"""
+import json
+import os
+import sys
+
+import drgn
+from drgn import FaultError, Object, Program
+from drgn.helpers.linux.list import list_for_each_entry
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print("%s %s%s" % ("ok  " if ok else "FAIL", name, (": " + detail) if detail else ""))
+    return ok
+
+
+def dte_fields(raw):
+    q0 = int.from_bytes(raw[0:8], "little")
+    q1 = int.from_bytes(raw[8:16], "little")
+    return {
+        "v": q0 & 1, "tv": (q0 >> 1) & 1, "mode": (q0 >> 9) & 7,
+        "root": q0 & 0x000FFFFFFFFFF000, "ir": (q0 >> 61) & 1, "iw": (q0 >> 62) & 1,
+        "domain": q1 & 0xFFFF,
+    }
+
+
+def count_mappings(prog, root, mode, limit=200000):
+    """Present leaf PTEs of an AMD v1 I/O page table (level `mode` at `root`)."""
+    count = 0
+    stack = [(root, mode)]
+    seen = 0
+    while stack:
+        table, level = stack.pop()
+        seen += 1
+        if seen > 20000:
+            break
+        data = prog.read(table, 4096, True)
+        for i in range(512):
+            pte = int.from_bytes(data[i * 8:i * 8 + 8], "little")
+            if not pte & 1:
+                continue
+            nxt = (pte >> 9) & 7
+            addr = pte & 0x000FFFFFFFFFF000
+            if level == 1 or nxt == 0 or nxt == 7:
+                count += 1
+                if count >= limit:
+                    return count
+            else:
+                stack.append((addr, nxt))
+    return count
+
+
+def main():
+    d = sys.argv[1]
+    vmcore = os.path.join(d, "vmcore")
+    if len(sys.argv) > 3 and sys.argv[2] == "--vmcore":
+        vmcore = sys.argv[3]
+    truth = json.load(open(os.path.join(d, "truth.json")))
+    vmlinux = truth["kernel"]["vmlinux"]
+    prom = truth["promises"]
+
+    prog = Program()
+    try:
+        prog.set_core_dump(vmcore)
+        prog.load_debug_info([vmlinux])
+    except Exception as e:  # noqa: BLE001 - report any failure to open as a check
+        check("drgn opens the vmcore", False, "%s: %s" % (type(e).__name__, e))
+        return 1
+    release = None
+    try:
+        release = prog["init_uts_ns"].name.release.string_().decode()
+    except (LookupError, FaultError):
+        pass
+    check("drgn opens the vmcore", True, os.path.basename(vmcore))
+    check("kernel release matches the guest's uname -r", release == truth["guest"]["release"],
+          "%s vs %s" % (release, truth["guest"]["release"]))
+
+    iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
+    if prom["active_amd_iommu"]:
+        check("amd_iommu_list is non-empty", len(iommus) > 0, "%d IOMMU(s)" % len(iommus))
+        check("number of IOMMUs as promised", len(iommus) == prom["iommus"],
+              "%d, promised %d" % (len(iommus), prom["iommus"]))
+    else:
+        check("amd_iommu_list is empty (no active AMD IOMMU)", len(iommus) == 0,
+              "%d IOMMU(s)" % len(iommus))
+        check("guest sysfs shows no AMD IOMMU", not truth["guest"]["iommu_class_present"])
+        return 0 if all(results) else 1
+
+    for it in iommus:
+        check("IOMMU %s has a command buffer and device table" % hex(it.mmio_phys.value_()),
+              it.cmd_buf.value_() != 0, "cmd_buf %s" % hex(it.cmd_buf.value_()))
+
+    segs = list(list_for_each_entry("struct amd_iommu_pci_seg",
+                                    prog["amd_iommu_pci_seg_list"].address_of_(), "list"))
+    check("amd_iommu_pci_seg_list has segment 0", any(s.id.value_() == 0 for s in segs),
+          "%d segment(s)" % len(segs))
+    seg = [s for s in segs if s.id.value_() == 0][0]
+    dev_table = seg.dev_table.value_()
+    last_bdf = seg.last_bdf.value_()
+    dte_size = prog.type("struct dev_table_entry").size
+
+    domains = {}
+    for p in truth["guest"]["pci"]:
+        if not p.get("iommu"):
+            continue  # the IOMMU itself and devices outside its scope
+        devid = p["devid"]
+        if not check("devid %#06x (%s) within last_bdf %#x" % (devid, p["bdf"], last_bdf),
+                     devid <= last_bdf):
+            continue
+        try:
+            raw = prog.read(dev_table + devid * dte_size, 32)
+        except FaultError as e:
+            check("DTE of %s readable" % p["bdf"], False, str(e))
+            continue
+        f = dte_fields(raw)
+        check("DTE of %s (%s) is valid" % (p["bdf"], p["driver"] or "no driver"), f["v"] == 1,
+              "V=%d TV=%d mode=%d domain=%d" % (f["v"], f["tv"], f["mode"], f["domain"]))
+        if p["bdf"] in prom["translated_devices"]:
+            check("%s translated (TV=1, mode 1-6, page table root)" % p["bdf"],
+                  f["tv"] == 1 and 1 <= f["mode"] <= 6 and f["root"] != 0,
+                  "TV=%d mode=%d root=%#x" % (f["tv"], f["mode"], f["root"]))
+            domains[p["bdf"]] = f["domain"]
+            if prom.get("live_mappings") and f["root"] and 1 <= f["mode"] <= 6:
+                try:
+                    n = count_mappings(prog, f["root"], f["mode"])
+                    check("%s has live mappings" % p["bdf"], n > 0, "%d present leaf PTEs" % n)
+                except FaultError as e:
+                    check("%s page table readable" % p["bdf"], False, str(e))
+        if p["bdf"] in prom["identity_devices"]:
+            check("%s in identity mode (mode 0)" % p["bdf"], f["mode"] == 0,
+                  "TV=%d mode=%d" % (f["tv"], f["mode"]))
+        want = "identity" if p["bdf"] in prom["identity_devices"] else None
+        if want and p.get("group_type"):
+            check("%s sysfs group type is identity" % p["bdf"], p["group_type"] == "identity",
+                  p["group_type"])
+    if len(prom["translated_devices"]) > 1:
+        ids = [domains.get(b) for b in prom["translated_devices"]]
+        check("translated devices each in their own domain", None not in ids and len(set(ids)) == len(ids),
+              "domains %s" % ids)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
