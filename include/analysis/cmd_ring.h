@@ -1,0 +1,76 @@
+/*
+ * The command ring as the crashed kernel left it: entries newest first from
+ * the kernel's software tail, what the completion-wait semaphore proves
+ * complete, and whether a flush ran before the capture kernel took over.
+ *
+ * The hardware head is an MMIO register and is not in a dump.  What the dump
+ * has is the kernel's software head (refreshed only when the ring is nearly
+ * full, so a lower bound at best) and the completion-wait store: a
+ * COMPLETION_WAIT completes only after every command before it, so the
+ * newest retired COMPLETION_WAIT proves everything older than it complete.
+ */
+#ifndef IOMMU_INFLIGHT_ANALYSIS_CMD_RING_H
+#define IOMMU_INFLIGHT_ANALYSIS_CMD_RING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "amdvi/command.h"
+#include "analysis/inventory.h"
+
+#define CMD_RING_ENTRIES (INV_CMD_RING_SIZE / 16)
+
+enum ring_entry_state {
+	RING_ENTRY_EMPTY,		/* all zero: never written */
+	RING_ENTRY_COMPLETE,		/* proven complete by a retired COMPLETION_WAIT */
+	RING_ENTRY_NOT_PROVEN,		/* queued, no completion store proves it ran */
+	RING_ENTRY_APPENDED,		/* written after the kernel's tail (not by the kernel) */
+};
+
+struct ring_entry {
+	uint32_t offset;		/* byte offset in the ring */
+	uint32_t age;			/* 0 = newest */
+	struct amdvi_cmd cmd;
+	enum ring_entry_state state;
+};
+
+enum flush_verdict {
+	FLUSH_NONE,			/* no flush after the kernel's last normal traffic */
+	FLUSH_COMPLETED,		/* a full flush, then a completion store that reached memory */
+	FLUSH_QUEUED_NOT_COMPLETED,	/* the flush is in the ring, its completion store never arrived */
+	FLUSH_UNKNOWN,			/* evidence missing (ring unreadable, no tail...) */
+};
+
+struct flush_result {
+	enum flush_verdict verdict;
+	bool appended;			/* found after the kernel's tail (an outside flusher) */
+	uint32_t first_offset, cw_offset;	/* the flush's slots */
+	uint64_t store_addr, store_data, store_seen;
+	bool store_read;
+	unsigned inv_all, inv_dte, inv_domain, inv_irt;
+	char evidence[512];
+};
+
+struct cmd_ring_report {
+	bool ordered;			/* a software tail gives the ring's order */
+	uint32_t tail, head_sw;
+	struct ring_entry entries[CMD_RING_ENTRIES];	/* newest first when ordered */
+	unsigned n_entries;		/* non-empty entries */
+	int retired_cw;			/* index in entries[] of the newest retired CW, -1 if none */
+	uint64_t sem_value, sem_issued;
+	bool all_retired;		/* nothing queued that the semaphore does not prove done */
+	unsigned not_proven;
+	char sem_summary[256];
+	struct flush_result flush;
+};
+
+/* Analyses one IOMMU's ring.  `t` is used only to read a foreign
+ * COMPLETION_WAIT's store address (an appended flush's record). */
+void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
+		      const struct inv_iommu *io, struct cmd_ring_report *rep,
+		      struct problems *pb);
+
+const char *ring_entry_state_name(enum ring_entry_state s);
+const char *flush_verdict_name(enum flush_verdict v);
+
+#endif

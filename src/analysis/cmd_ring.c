@@ -1,0 +1,406 @@
+/* Command-ring analysis: completion-wait proof and the flush verdict. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amdvi/dte.h"
+#include "amdvi/ring.h"
+#include "analysis/cmd_ring.h"
+
+const char *ring_entry_state_name(enum ring_entry_state s)
+{
+	switch (s) {
+	case RING_ENTRY_EMPTY:		return "empty";
+	case RING_ENTRY_COMPLETE:	return "complete";
+	case RING_ENTRY_NOT_PROVEN:	return "not-proven";
+	case RING_ENTRY_APPENDED:	return "appended";
+	}
+	return "?";
+}
+
+const char *flush_verdict_name(enum flush_verdict v)
+{
+	switch (v) {
+	case FLUSH_NONE:			return "none";
+	case FLUSH_COMPLETED:			return "completed";
+	case FLUSH_QUEUED_NOT_COMPLETED:	return "queued-not-completed";
+	case FLUSH_UNKNOWN:			return "unknown";
+	}
+	return "?";
+}
+
+static bool is_empty(const struct amdvi_cmd *c)
+{
+	return !c->raw[0] && !c->raw[1] && !c->raw[2] && !c->raw[3];
+}
+
+static bool is_cw(const struct amdvi_cmd *c)
+{
+	return c->known && c->opcode == AMDVI_CMD_COMPLETION_WAIT;
+}
+
+/* Commands a flush is made of (besides its COMPLETION_WAIT). */
+static bool is_flush_cmd(const struct amdvi_cmd *c)
+{
+	if (!c->known)
+		return false;
+	switch (c->opcode) {
+	case AMDVI_CMD_INVALIDATE_IOMMU_ALL:
+	case AMDVI_CMD_INVALIDATE_DEVTAB_ENTRY:
+	case AMDVI_CMD_INVALIDATE_INTERRUPT_TABLE:
+		return true;
+	case AMDVI_CMD_INVALIDATE_IOMMU_PAGES:
+		return amdvi_cmd_is_inv_domain_all(c);
+	default:
+		return false;
+	}
+}
+
+/* The store value of a CW matches the semaphore.  Before 94a568ce3203 (6.0)
+ * the kernel wrote only the low 32 bits of the sequence into the command. */
+static bool cw_matches(const struct amdvi_cmd *c, uint64_t sem)
+{
+	uint64_t d = c->u.cw.store_data;
+
+	return d == sem || (c->raw[3] == 0 && (uint32_t)d == (uint32_t)sem);
+}
+
+/* Devids and domains a full flush of this IOMMU's segment must cover:
+ * every DTE that is valid and names a domain. */
+struct coverage {
+	uint8_t dte_need[65536 / 8], dte_seen[65536 / 8];
+	uint8_t dom_need[65536 / 8], dom_seen[65536 / 8];
+};
+
+#define BIT_SET(a, i)	((a)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
+#define BIT_TEST(a, i)	(((a)[(i) >> 3] >> ((i) & 7)) & 1)
+
+static void coverage_need(struct coverage *cv, const struct inventory *inv, uint16_t segment)
+{
+	const struct inv_segment *seg = inventory_segment(inv, segment);
+
+	if (!seg)
+		return;
+	for (size_t i = 0; i < seg->n_dte; i++) {
+		struct amdvi_dte d;
+
+		if (!seg->dte_ok[i] || amdvi_dte_decode(seg->dte[i], inv->sme_me_mask, &d) != 0)
+			continue;
+		if (d.v && d.domid) {
+			BIT_SET(cv->dte_need, i);
+			BIT_SET(cv->dom_need, d.domid);
+		}
+	}
+}
+
+static void coverage_add(struct coverage *cv, const struct amdvi_cmd *c)
+{
+	if (c->opcode == AMDVI_CMD_INVALIDATE_DEVTAB_ENTRY)
+		BIT_SET(cv->dte_seen, c->u.inv_dte.devid);
+	else if (c->opcode == AMDVI_CMD_INVALIDATE_IOMMU_PAGES)
+		BIT_SET(cv->dom_seen, c->u.inv_pages.domid);
+}
+
+static bool coverage_complete(const struct coverage *cv, unsigned *missing_dte, unsigned *missing_dom)
+{
+	*missing_dte = *missing_dom = 0;
+	for (unsigned i = 0; i < 65536; i++) {
+		if (BIT_TEST(cv->dte_need, i) && !BIT_TEST(cv->dte_seen, i))
+			(*missing_dte)++;
+		if (BIT_TEST(cv->dom_need, i) && !BIT_TEST(cv->dom_seen, i))
+			(*missing_dom)++;
+	}
+	return !*missing_dte && !*missing_dom;
+}
+
+static void count_cmd(struct flush_result *f, const struct amdvi_cmd *c)
+{
+	switch (c->opcode) {
+	case AMDVI_CMD_INVALIDATE_IOMMU_ALL:		f->inv_all++; break;
+	case AMDVI_CMD_INVALIDATE_DEVTAB_ENTRY:		f->inv_dte++; break;
+	case AMDVI_CMD_INVALIDATE_IOMMU_PAGES:		f->inv_domain++; break;
+	case AMDVI_CMD_INVALIDATE_INTERRUPT_TABLE:	f->inv_irt++; break;
+	}
+}
+
+/* The store address the kernel's own COMPLETION_WAITs use: that of the
+ * newest CW before the tail.  (A flusher from outside uses its own.) */
+static bool kernel_cw_addr(const struct cmd_ring_report *rep, uint64_t *addr)
+{
+	for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
+		if (is_cw(&rep->entries[i].cmd)) {
+			*addr = rep->entries[i].cmd.u.cw.store_addr;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void completion_state(const struct inv_iommu *io, struct cmd_ring_report *rep)
+{
+	int newest_cw = -1;
+
+	rep->retired_cw = -1;
+	for (unsigned i = 0; i < CMD_RING_ENTRIES && newest_cw < 0; i++)
+		if (is_cw(&rep->entries[i].cmd) && rep->entries[i].state != RING_ENTRY_APPENDED)
+			newest_cw = (int)i;
+
+	switch (io->sem_kind) {
+	case CMD_SEM_POINTER:
+		if (!io->sem_known) {
+			snprintf(rep->sem_summary, sizeof(rep->sem_summary),
+				 "completion-wait semaphore page unreadable: nothing proven");
+			break;
+		}
+		for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
+			const struct ring_entry *e = &rep->entries[i];
+
+			if (e->state != RING_ENTRY_APPENDED && is_cw(&e->cmd) &&
+			    cw_matches(&e->cmd, io->sem_value)) {
+				rep->retired_cw = (int)i;
+				break;
+			}
+		}
+		snprintf(rep->sem_summary, sizeof(rep->sem_summary),
+			 "*cmd_sem=%#llx (last retired sequence), cmd_sem_val=%s%#llx (last issued)",
+			 (unsigned long long)io->sem_value, io->sem_issued_known ? "" : "unknown ",
+			 (unsigned long long)io->sem_issued);
+		break;
+	case CMD_SEM_EMBEDDED:
+		/* 4.9..5.10: the driver zeroes cmd_sem before each CW and the
+		 * IOMMU stores 1: 1 proves the newest CW retired. */
+		if (io->sem_known && io->sem_value == 1)
+			rep->retired_cw = newest_cw;
+		snprintf(rep->sem_summary, sizeof(rep->sem_summary),
+			 "embedded cmd_sem=%llu: %s", (unsigned long long)io->sem_value,
+			 !io->sem_known ? "unreadable" :
+			 io->sem_value == 1 ? "the newest COMPLETION_WAIT retired" :
+			 io->sem_value == 0 ? "a COMPLETION_WAIT was outstanding at capture" :
+			 "unexpected value");
+		break;
+	case CMD_SEM_NONE:
+		snprintf(rep->sem_summary, sizeof(rep->sem_summary),
+			 "this kernel keeps no completion-wait semaphore in memory: nothing proven");
+		break;
+	}
+	for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
+		struct ring_entry *e = &rep->entries[i];
+
+		if (e->state == RING_ENTRY_EMPTY || e->state == RING_ENTRY_APPENDED)
+			continue;
+		e->state = rep->retired_cw >= 0 && (int)i >= rep->retired_cw ?
+			   RING_ENTRY_COMPLETE : RING_ENTRY_NOT_PROVEN;
+		if (e->state == RING_ENTRY_NOT_PROVEN)
+			rep->not_proven++;
+	}
+	rep->all_retired = rep->retired_cw == 0 && io->sem_kind != CMD_SEM_NONE &&
+			   (!io->sem_issued_known || io->sem_issued == io->sem_value) &&
+			   !(io->need_sync_known && io->need_sync);
+}
+
+static void read_store(const struct target *t, struct flush_result *f, const struct amdvi_cmd *cw,
+		       struct problems *pb)
+{
+	enum target_err err;
+
+	f->store_addr = cw->u.cw.store_addr;
+	f->store_data = cw->u.cw.store_data;
+	err = target_read_u64(t, TARGET_PHYSADDR, f->store_addr, &f->store_seen);
+	if (err)
+		problem_read(pb, err, TARGET_PHYSADDR, f->store_addr, 8,
+			     "completion-wait store of the flush at ring offset %#x", f->cw_offset);
+	else
+		f->store_read = true;
+}
+
+/* A flush written at and after the kernel's tail by someone else (the
+ * reference flush module): its COMPLETION_WAIT stores somewhere else than the
+ * kernel's semaphore. */
+static bool find_appended(const struct target *t, struct cmd_ring_report *rep, struct coverage *cv,
+			  struct problems *pb)
+{
+	uint64_t kaddr = 0;
+	bool have_kaddr = kernel_cw_addr(rep, &kaddr);
+	struct flush_result *f = &rep->flush;
+	int n = 0;
+
+	/* entries[] is newest first: the slot at the tail is the last one */
+	for (int i = CMD_RING_ENTRIES - 1; i >= 0; i--, n++) {
+		struct ring_entry *e = &rep->entries[i];
+
+		if (is_cw(&e->cmd)) {
+			if (n == 0 || (have_kaddr && e->cmd.u.cw.store_addr == kaddr))
+				return false;	/* the kernel's own history from the previous lap */
+			f->appended = true;
+			f->first_offset = rep->tail;
+			f->cw_offset = e->offset;
+			for (int k = CMD_RING_ENTRIES - 1; k >= i; k--)
+				rep->entries[k].state = RING_ENTRY_APPENDED;
+			read_store(t, f, &e->cmd, pb);
+			return true;
+		}
+		if (!is_flush_cmd(&e->cmd))
+			return false;
+		count_cmd(f, &e->cmd);
+		coverage_add(cv, &e->cmd);
+	}
+	return false;
+}
+
+/* The newest entries the kernel queued: a flush if they are all flush
+ * commands back to normal traffic and cover the device table. */
+static void find_kernel_flush(struct cmd_ring_report *rep, struct coverage *cv)
+{
+	struct flush_result *f = &rep->flush;
+	int first = -1;
+
+	if (!is_cw(&rep->entries[0].cmd) && !is_flush_cmd(&rep->entries[0].cmd))
+		return;
+	for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
+		const struct ring_entry *e = &rep->entries[i];
+
+		if (e->state == RING_ENTRY_APPENDED || is_empty(&e->cmd))
+			break;
+		if (is_cw(&e->cmd))
+			continue;
+		if (!is_flush_cmd(&e->cmd))
+			break;
+		count_cmd(f, &e->cmd);
+		coverage_add(cv, &e->cmd);
+		first = (int)i;
+	}
+	if (first >= 0)
+		f->first_offset = rep->entries[first].offset;
+}
+
+static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, struct coverage *cv)
+{
+	struct flush_result *f = &rep->flush;
+	unsigned miss_dte = 0, miss_dom = 0;
+	bool covered = coverage_complete(cv, &miss_dte, &miss_dom) && f->inv_dte > 0;
+	bool full = f->inv_all > 0 || covered;
+	char counts[200], partial[120] = "";
+
+	snprintf(counts, sizeof(counts),
+		 "%u INVALIDATE_IOMMU_ALL, %u INVALIDATE_DEVTAB_ENTRY, %u whole-domain "
+		 "INVALIDATE_IOMMU_PAGES, %u INVALIDATE_INTERRUPT_TABLE",
+		 f->inv_all, f->inv_dte, f->inv_domain, f->inv_irt);
+	if (!full)
+		snprintf(partial, sizeof(partial), " (not a full flush: %u valid devids and %u domains "
+			 "not invalidated)", miss_dte, miss_dom);
+
+	if (f->appended) {
+		char seen[40];
+
+		if (f->store_read)
+			snprintf(seen, sizeof(seen), "%#llx", (unsigned long long)f->store_seen);
+		else
+			snprintf(seen, sizeof(seen), "an unreadable value");
+		if (!f->store_read)
+			f->verdict = FLUSH_UNKNOWN;
+		else if (!full)
+			f->verdict = FLUSH_NONE;
+		else if (f->store_seen == f->store_data)
+			f->verdict = FLUSH_COMPLETED;
+		else
+			f->verdict = FLUSH_QUEUED_NOT_COMPLETED;
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "written after the kernel's tail, offsets %#x..%#x: %s%s; its COMPLETION_WAIT "
+			 "stores %#llx to PA %#llx, which holds %s",
+			 f->first_offset, f->cw_offset, counts, partial,
+			 (unsigned long long)f->store_data, (unsigned long long)f->store_addr, seen);
+		return;
+	}
+	if (!f->inv_all && !f->inv_dte && !f->inv_domain) {
+		f->verdict = FLUSH_NONE;
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "the newest entry (offset %#x) is %s, normal traffic; nothing was written after "
+			 "the kernel's tail", rep->entries[0].offset, amdvi_cmd_name(rep->entries[0].cmd.opcode));
+		return;
+	}
+	f->cw_offset = rep->entries[0].offset;
+	if (!full)
+		f->verdict = FLUSH_NONE;
+	else if (!is_cw(&rep->entries[0].cmd))
+		f->verdict = FLUSH_QUEUED_NOT_COMPLETED;
+	else if (rep->retired_cw == 0)
+		f->verdict = FLUSH_COMPLETED;
+	else if (io->sem_kind == CMD_SEM_NONE || !io->sem_known)
+		f->verdict = FLUSH_UNKNOWN;
+	else
+		f->verdict = FLUSH_QUEUED_NOT_COMPLETED;
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "the kernel's newest entries, offsets %#x..%#x: %s%s; %s",
+		 f->first_offset, f->cw_offset, counts, partial,
+		 !is_cw(&rep->entries[0].cmd) ? "no COMPLETION_WAIT follows them" :
+		 rep->retired_cw == 0 ? "the COMPLETION_WAIT after them retired (its data matches *cmd_sem)" :
+		 "the COMPLETION_WAIT after them is not proven retired");
+}
+
+void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
+		      const struct inv_iommu *io, struct cmd_ring_report *rep,
+		      struct problems *pb)
+{
+	struct amdvi_ring_iter it;
+	uint32_t off;
+	unsigned i = 0;
+	struct coverage *cv;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->retired_cw = -1;
+	rep->sem_value = io->sem_value;
+	rep->sem_issued = io->sem_issued;
+	rep->tail = io->tail_sw;
+	rep->head_sw = io->head_sw;
+	if (!io->ring_ok) {
+		rep->flush.verdict = FLUSH_UNKNOWN;
+		snprintf(rep->flush.evidence, sizeof(rep->flush.evidence),
+			 "the command ring could not be read from the dump");
+		return;
+	}
+	rep->ordered = io->sw_ring && amdvi_ring_check_offset(INV_CMD_RING_SIZE, io->tail_sw) == 0;
+	if (io->sw_ring && !rep->ordered)
+		problem_add(pb, PROBLEM_CORRUPT, "cmd_buf_tail",
+			    "software tail %#x is not a 16-byte offset inside the 8 KiB ring", io->tail_sw);
+	if (rep->ordered)
+		amdvi_ring_iter_init(&it, INV_CMD_RING_SIZE, io->tail_sw);
+	else
+		amdvi_ring_iter_init(&it, INV_CMD_RING_SIZE, 0);
+	while (amdvi_ring_iter_next(&it, &off) && i < CMD_RING_ENTRIES) {
+		struct ring_entry *e = &rep->entries[i];
+		uint32_t w[4];
+
+		memcpy(w, io->ring + off, 16);
+		e->offset = off;
+		e->age = i;
+		amdvi_cmd_decode(w, &e->cmd);
+		e->state = is_empty(&e->cmd) ? RING_ENTRY_EMPTY : RING_ENTRY_NOT_PROVEN;
+		if (e->state != RING_ENTRY_EMPTY)
+			rep->n_entries++;
+		i++;
+	}
+	if (!rep->ordered) {
+		rep->flush.verdict = FLUSH_UNKNOWN;
+		snprintf(rep->flush.evidence, sizeof(rep->flush.evidence),
+			 "no software tail in this kernel (before d334a5637dfb): the ring's order is unknown");
+		completion_state(io, rep);
+		return;
+	}
+	cv = calloc(1, sizeof(*cv));
+	if (!cv) {
+		rep->flush.verdict = FLUSH_UNKNOWN;
+		return;
+	}
+	coverage_need(cv, inv, io->segment);
+	if (!find_appended(t, rep, cv, pb)) {
+		memset(cv->dte_seen, 0, sizeof(cv->dte_seen));
+		memset(cv->dom_seen, 0, sizeof(cv->dom_seen));
+		memset(&rep->flush, 0, sizeof(rep->flush));
+		completion_state(io, rep);
+		find_kernel_flush(rep, cv);
+	} else {
+		completion_state(io, rep);
+	}
+	verdict(io, rep, cv);
+	free(cv);
+}
