@@ -107,6 +107,16 @@ dumps:
 lab-tests: all
 	@bash tests/lab/run-tests.sh
 
+# The main job, end to end on real input.  Until the crash extension lands it
+# is the AMD-Vi analysis of a real kdump's logs: the capture kernel's own log
+# and the crashed kernel's log, both written by Debian 6.1 in the lab guest
+# (tests/logs/real/README says how they were made).
+REAL_LOGS := tests/logs/real/debian-6.1-qemu-amdvi-kexec-dmesg.log \
+             tests/logs/real/debian-6.1-qemu-amdvi-vmcore-dmesg.txt
+demo: deps
+	@$(MAKE) -s all
+	$(CLI) log $(REAL_LOGS)
+
 bench: deps all
 	@bash bench/run.sh $(BUILD)
 
