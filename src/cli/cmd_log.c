@@ -1,0 +1,235 @@
+/*
+ * iommu-inflight log [--json] [-v] FILE...
+ *
+ * Reads kernel logs (dmesg, journalctl, syslog, serial console,
+ * vmcore-dmesg.txt, kexec-dmesg.log, dmesg.<stamp>; "-" is standard input)
+ * and lists the AMD IOMMU records found: a table plus a summary, or with
+ * --json one JSON object per record per line (docs/json-log.md).
+ *
+ * Exit status: 0 when every file was read, 1 when a file could not be read
+ * (the others are still processed), 2 on a usage error.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "klog/klog.h"
+
+struct log_ctx {
+	bool json, verbose;
+	FILE *out;
+	struct klog_summary *sum;
+	uint64_t shown;
+	/* text mode -v: unparsed lines are listed after the table */
+	char *unparsed;
+	size_t unparsed_len, unparsed_cap;
+	uint64_t unparsed_listed;
+};
+
+#define UNPARSED_LIST_MAX 1000
+
+static void log_help(FILE *out)
+{
+	fprintf(out,
+		"usage: iommu-inflight log [--json] [-v] FILE...\n"
+		"\n"
+		"Lists the AMD IOMMU (AMD-Vi) events and driver messages in kernel logs:\n"
+		"dmesg (plain, -T, -d), journalctl (short, short-precise, short-iso,\n"
+		"short-iso-precise, short-monotonic, short-full), syslog files, serial\n"
+		"console captures, RHEL vmcore-dmesg.txt and kexec-dmesg.log, Debian\n"
+		"dmesg.<stamp>.  FILE \"-\" reads standard input.\n"
+		"\n"
+		"  --json         one JSON object per record per line (docs/json-log.md)\n"
+		"  -v, --verbose  also list the lines that look like AMD-Vi event lines but\n"
+		"                 do not parse (on stdout after the table; on stderr with --json)\n"
+		"  -h, --help     this text\n"
+		"\n"
+		"Exit status: 0 ok, 1 a file could not be read (others are still read), 2 usage.\n");
+}
+
+static void on_record(const struct klog_record *rec, void *arg)
+{
+	struct log_ctx *c = arg;
+	if (c->json) {
+		klog_record_write_json(rec, c->out);
+	} else {
+		if (!c->shown)
+			klog_record_write_text_header(c->out);
+		klog_record_write_text(rec, c->out);
+		klog_summary_add(c->sum, rec);
+	}
+	c->shown++;
+}
+
+/* Printable rendering of a raw line for -v. */
+static size_t render_line(char *dst, size_t cap, const char *s, size_t len)
+{
+	size_t o = 0;
+	if (len > 300)
+		len = 300;
+	for (size_t i = 0; i < len && o + 5 < cap; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch < 0x7f) {
+			dst[o++] = (char)ch;
+		} else {
+			o += (size_t)snprintf(dst + o, cap - o, "\\x%02x", ch);
+		}
+	}
+	dst[o] = 0;
+	return o;
+}
+
+static void on_unparsed(const char *file, uint64_t line, const char *reason, const char *text, size_t len,
+			void *arg)
+{
+	struct log_ctx *c = arg;
+	char shown[1400];
+
+	klog_summary_add_unparsed(c->sum);
+	if (!c->verbose)
+		return;
+	render_line(shown, sizeof(shown), text, len);
+	if (c->json) {
+		fprintf(stderr, "%s:%" PRIu64 ": unparsed (%s): %s\n", file, line, reason, shown);
+		return;
+	}
+	if (c->unparsed_listed >= UNPARSED_LIST_MAX) {
+		c->unparsed_listed++;
+		return;
+	}
+	char entry[2048];
+	int n = snprintf(entry, sizeof(entry), "  %s:%" PRIu64 ": %s\n      %s\n", file, line, reason, shown);
+	if (n < 0)
+		return;
+	size_t need = c->unparsed_len + (size_t)n + 1;
+	if (need > c->unparsed_cap) {
+		size_t cap = c->unparsed_cap ? c->unparsed_cap * 2 : 65536;
+		while (cap < need)
+			cap *= 2;
+		char *p = realloc(c->unparsed, cap);
+		if (!p)
+			return;
+		c->unparsed = p;
+		c->unparsed_cap = cap;
+	}
+	memcpy(c->unparsed + c->unparsed_len, entry, (size_t)n + 1);
+	c->unparsed_len += (size_t)n;
+	c->unparsed_listed++;
+}
+
+int cmd_log(int argc, char **argv)
+{
+	struct log_ctx c = { .out = stdout };
+	const char **files = calloc((size_t)argc + 1, sizeof(*files));
+	int nfiles = 0, status = 0;
+	bool opts_done = false;
+
+	if (!files) {
+		fprintf(stderr, "iommu-inflight log: out of memory\n");
+		return 2;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!opts_done && a[0] == '-' && a[1]) {
+			if (!strcmp(a, "--")) {
+				opts_done = true;
+			} else if (!strcmp(a, "--json")) {
+				c.json = true;
+			} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+				c.verbose = true;
+			} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+				log_help(stdout);
+				free(files);
+				return 0;
+			} else {
+				fprintf(stderr, "iommu-inflight log: unknown option '%s'\n", a);
+				log_help(stderr);
+				free(files);
+				return 2;
+			}
+			continue;
+		}
+		files[nfiles++] = a;
+	}
+	if (!nfiles) {
+		fprintf(stderr, "iommu-inflight log: no input file (use - for standard input)\n");
+		log_help(stderr);
+		free(files);
+		return 2;
+	}
+
+	c.sum = klog_summary_new();
+	struct klog_parser_ops ops = { .record = on_record, .unparsed = on_unparsed };
+	struct klog_parser *p = klog_parser_new(&ops, &c);
+	if (!c.sum || !p) {
+		fprintf(stderr, "iommu-inflight log: out of memory\n");
+		klog_parser_free(p);
+		klog_summary_free(c.sum);
+		free(files);
+		return 2;
+	}
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+	struct klog_parser_stats prev = { 0 };
+	for (int i = 0; i < nfiles; i++) {
+		const char *name = files[i];
+		bool is_stdin = !strcmp(name, "-");
+		FILE *f = is_stdin ? stdin : fopen(name, "rb");
+		if (!f) {
+			int e = errno;
+			fflush(stdout);
+			fprintf(stderr, "iommu-inflight log: cannot open '%s': %s\n", name, strerror(e));
+			status = 1;
+			continue;
+		}
+		klog_parser_set_file(p, is_stdin ? "<stdin>" : name);
+		if (klog_parser_feed_file(p, f) < 0) {
+			int e = errno;
+			fflush(stdout);
+			fprintf(stderr, "iommu-inflight log: error reading '%s': %s\n", name, strerror(e));
+			status = 1;
+		}
+		klog_parser_flush(p);
+		/* per-file stats for the summary */
+		const struct klog_parser_stats *st = klog_parser_get_stats(p);
+		struct klog_parser_stats d = {
+			.lines = st->lines - prev.lines,
+			.bytes = st->bytes - prev.bytes,
+			.other_amdvi = st->other_amdvi - prev.other_amdvi,
+			.truncated = st->truncated - prev.truncated,
+		};
+		prev = *st;
+		klog_summary_add_stats(c.sum, &d);
+		if (!is_stdin)
+			fclose(f);
+		else
+			clearerr(stdin);
+	}
+
+	if (!c.json) {
+		if (!c.shown)
+			fprintf(c.out, "No AMD IOMMU records found.\n");
+		klog_summary_print(c.sum, c.out);
+		if (c.verbose && c.unparsed_listed) {
+			fprintf(c.out, "\nUnparsed AMD-Vi-looking lines (%" PRIu64 "):\n", c.unparsed_listed);
+			if (c.unparsed)
+				fputs(c.unparsed, c.out);
+			if (c.unparsed_listed > UNPARSED_LIST_MAX)
+				fprintf(c.out, "  ... %" PRIu64 " more not listed\n",
+					c.unparsed_listed - UNPARSED_LIST_MAX);
+		}
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "iommu-inflight log: error writing output: %s\n", strerror(errno));
+		status = 1;
+	}
+	klog_parser_free(p);
+	klog_summary_free(c.sum);
+	free(c.unparsed);
+	free(files);
+	return status;
+}

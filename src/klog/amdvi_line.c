@@ -1,0 +1,796 @@
+/*
+ * Recognition of one AMD IOMMU driver message, after prefix stripping.
+ *
+ * Message shape (docs/log-formats.md has every era):
+ *
+ *   [<driver> <device>: ] [AMD-Vi: | AMD IOMMU: ] content
+ *
+ * where <device> is a PCI name (pci_err: "nvme 0000:01:00.0: ") or an IOMMU
+ * (dev_err on iommu->iommu.dev: "iommu ivhd0: ").  The content is matched by
+ * hand against the driver's format strings; the "Event logged [" fields are
+ * read as key=value pairs separated by spaces and/or commas, so new fields
+ * and reordered fields still parse.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "klog/klog_line.h"
+
+static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static inline int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static inline bool tok_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '-' ||
+	       c == '.';
+}
+
+static bool starts(const char *s, size_t n, size_t i, const char *lit, size_t ll)
+{
+	return i + ll <= n && !memcmp(s + i, lit, ll);
+}
+#define STARTS(lit) starts(s, n, i, lit, sizeof(lit) - 1)
+
+static size_t skip_sp(const char *s, size_t n, size_t i)
+{
+	while (i < n && s[i] == ' ')
+		i++;
+	return i;
+}
+
+/* Only spaces (or nothing) from i to the end. */
+static bool rest_blank(const char *s, size_t n, size_t i)
+{
+	return skip_sp(s, n, i) == n;
+}
+
+/* Up to maxd hex digits at s[i]; returns digits read. */
+static size_t hex_digits(const char *s, size_t n, size_t i, size_t maxd, uint64_t *v)
+{
+	size_t k = 0;
+	uint64_t x = 0;
+	while (i + k < n && k < maxd) {
+		int h = hexval(s[i + k]);
+		if (h < 0)
+			break;
+		x = (x << 4) | (uint64_t)h;
+		k++;
+	}
+	*v = x;
+	return k;
+}
+
+/* "0x<hex>" occupying exactly s[i..e); false if malformed or > 64 bits. */
+static bool hex_value(const char *s, size_t i, size_t e, uint64_t *v, size_t *ndig)
+{
+	if (e < i + 3 || s[i] != '0' || (s[i + 1] != 'x' && s[i + 1] != 'X'))
+		return false;
+	size_t d = hex_digits(s, e, i + 2, 16, v);
+	if (d == 0 || i + 2 + d != e)
+		return false;
+	if (ndig)
+		*ndig = d;
+	return true;
+}
+
+struct pciname {
+	bool has_seg;
+	uint16_t seg;
+	uint8_t bus, dev, fn;
+};
+
+/* "SSSS:BB:DD.F" or "BB:DD.F" at s[i]; returns end or 0. */
+static size_t parse_pci(const char *s, size_t n, size_t i, struct pciname *pn)
+{
+	uint64_t a, b, c, f;
+	size_t da = hex_digits(s, n, i, 5, &a);
+	if (!da || i + da >= n || s[i + da] != ':')
+		return 0;
+	size_t j = i + da + 1;
+	size_t db = hex_digits(s, n, j, 3, &b);
+	if (!db || j + db >= n)
+		return 0;
+	j += db;
+	memset(pn, 0, sizeof(*pn));
+	if (s[j] == ':') {
+		/* segment:bus:dev.fn */
+		j++;
+		size_t dc = hex_digits(s, n, j, 3, &c);
+		if (!dc || j + dc >= n || s[j + dc] != '.' || da > 4 || db > 2 || dc > 2)
+			return 0;
+		j += dc + 1;
+		if (!hex_digits(s, n, j, 1, &f) || (j + 1 < n && hexval(s[j + 1]) >= 0))
+			return 0;
+		pn->has_seg = true;
+		pn->seg = (uint16_t)a;
+		a = b;
+		b = c;
+	} else if (s[j] == '.') {
+		j++;
+		if (da > 2 || db > 2 || !hex_digits(s, n, j, 1, &f) || (j + 1 < n && hexval(s[j + 1]) >= 0))
+			return 0;
+	} else {
+		return 0;
+	}
+	if (a > 0xff || b > 0x1f || f > 7)
+		return 0;
+	pn->bus = (uint8_t)a;
+	pn->dev = (uint8_t)b;
+	pn->fn = (uint8_t)f;
+	return j + 1;
+}
+
+static void set_dev(struct klog_record *r, const struct pciname *pn)
+{
+	r->bus = pn->bus;
+	r->dev = pn->dev;
+	r->fn = pn->fn;
+	r->has |= KLOG_HAS_BDF;
+	if (pn->has_seg) {
+		r->segment = pn->seg;
+		r->has |= KLOG_HAS_SEGMENT;
+	} else {
+		r->has &= ~KLOG_HAS_SEGMENT;
+		r->segment = 0;
+	}
+}
+
+static void copy_str(char *dst, size_t cap, const char *s, size_t len)
+{
+	if (len >= cap)
+		len = cap - 1;
+	memcpy(dst, s, len);
+	dst[len] = 0;
+}
+
+struct devprefix {
+	bool ok, is_pci, is_ivhd;
+	struct pciname pci;
+	const char *drv;
+	size_t drv_len;
+	const char *name;
+	size_t name_len;
+};
+
+/* "<driver> <device>: " at s[i]: returns the index after it, or 0. */
+static size_t parse_dev_prefix(const char *s, size_t n, size_t i, struct devprefix *dp)
+{
+	size_t d = i;
+	memset(dp, 0, sizeof(*dp));
+	while (d < n && tok_char(s[d]) && d - i < 31)
+		d++;
+	if (d == i || d >= n || s[d] != ' ')
+		return 0;
+	size_t nm = d + 1, e;
+	if (starts(s, n, nm, "ivhd", 4) && nm + 4 < n && is_digit(s[nm + 4])) {
+		e = nm + 4;
+		while (e < n && is_digit(s[e]) && e - nm < 12)
+			e++;
+		dp->is_ivhd = true;
+	} else {
+		e = parse_pci(s, n, nm, &dp->pci);
+		if (!e || !dp->pci.has_seg)
+			return 0;
+		dp->is_pci = true;
+	}
+	if (e >= n || s[e] != ':')
+		return 0;
+	dp->ok = true;
+	dp->drv = s + i;
+	dp->drv_len = d - i;
+	dp->name = s + nm;
+	dp->name_len = e - nm;
+	e++;
+	return e < n && s[e] == ' ' ? e + 1 : e;
+}
+
+/* ------------------------------------------------------------ events */
+
+#define F(x) KLOG_HAS_##x
+static uint32_t required_fields(enum klog_type t)
+{
+	switch (t) {
+	case KLOG_ILLEGAL_DEV_TABLE_ENTRY:
+	case KLOG_DEV_TAB_HARDWARE_ERROR:
+	case KLOG_INVALID_DEVICE_REQUEST:
+	case KLOG_PAGE_TAB_HARDWARE_ERROR:
+		return F(BDF) | F(ADDRESS) | F(FLAGS);
+	case KLOG_IO_PAGE_FAULT:
+		return F(BDF) | F(DOMAIN) | F(ADDRESS) | F(FLAGS);
+	case KLOG_ILLEGAL_COMMAND_ERROR:
+		return F(ADDRESS);
+	case KLOG_COMMAND_HARDWARE_ERROR:
+		return F(ADDRESS) | F(FLAGS);
+	case KLOG_IOTLB_INV_TIMEOUT:
+		return F(BDF) | F(ADDRESS);
+	case KLOG_INVALID_PPR_REQUEST:
+		return F(BDF) | F(PASID) | F(ADDRESS) | F(FLAGS) | F(TAG);
+	case KLOG_RMP_PAGE_FAULT:
+		return F(BDF) | F(VMG_TAG) | F(ADDRESS) | F(FLAGS_RMP) | F(FLAGS);
+	case KLOG_RMP_HW_ERROR:
+		return F(BDF) | F(VMG_TAG) | F(ADDRESS) | F(FLAGS);
+	default:
+		return 0;
+	}
+}
+#undef F
+
+static enum klog_line_kind bad(struct klog_line *L, const char *why)
+{
+	L->reason = why;
+	return L->kind = KLOG_LINE_BAD;
+}
+
+static bool key_is(const char *k, size_t kl, const char *lit)
+{
+	size_t ll = strlen(lit);
+	return kl == ll && !memcmp(k, lit, ll);
+}
+
+/*
+ * "TYPE key=value ...]" at s[i].  Returns RECORD (or ok_kind), BAD, or NONE
+ * when the text does not start with an event type name.
+ */
+static enum klog_line_kind parse_event(const char *s, size_t n, size_t i, struct klog_line *L,
+				       enum klog_line_kind ok_kind, const struct devprefix *dp)
+{
+	struct klog_record *r = &L->rec;
+	size_t t = i;
+	while (t < n && ((s[t] >= 'A' && s[t] <= 'Z') || s[t] == '_' || is_digit(s[t])))
+		t++;
+	enum klog_type type = klog_type_from_name(s + i, t - i);
+	if (!klog_type_is_event(type) || (t < n && s[t] != ' ' && s[t] != ']' && s[t] != ','))
+		return KLOG_LINE_NONE;
+	r->type = type;
+	bool closed = false, padded = false;
+	struct pciname dev = { 0 };
+	bool have_dev = false;
+	size_t j = t;
+
+	for (;;) {
+		while (j < n && (s[j] == ' ' || s[j] == ','))
+			j++;
+		if (j >= n)
+			break;
+		if (s[j] == ']') {
+			closed = true;
+			break;
+		}
+		size_t k = j;
+		bool in_br = false;	/* "event[0]=" */
+		while (k < n && s[k] != '=' && s[k] != ' ' && s[k] != ',' && (s[k] != ']' || in_br)) {
+			if (s[k] == '[')
+				in_br = true;
+			else if (s[k] == ']')
+				in_br = false;
+			k++;
+		}
+		if (k >= n || s[k] != '=')
+			return bad(L, k >= n ? "truncated event (no closing ']')" : "malformed field (no '=')");
+		size_t v = k + 1, e = v;
+		while (e < n && s[e] != ' ' && s[e] != ',' && s[e] != ']')
+			e++;
+		const char *key = s + j;
+		size_t kl = k - j;
+		uint64_t x = 0;
+		size_t nd = 0;
+
+		if (key_is(key, kl, "device")) {
+			if (parse_pci(s, e, v, &dev) != e)
+				return bad(L, "bad device= value");
+			have_dev = true;
+		} else if (kl >= 8 && !memcmp(key, "event[", 6) && key[6] >= '0' && key[6] <= '3' &&
+			   key[7] == ']' && kl == 8) {
+			if (!hex_value(s, v, e, &x, NULL) || x > 0xffffffffu)
+				return bad(L, "bad event[n]= value");
+			int idx = key[6] - '0';
+			r->raw[idx] = (uint32_t)x;
+			if (r->nraw < idx + 1)
+				r->nraw = (uint8_t)(idx + 1);
+			r->has |= KLOG_HAS_RAW;
+		} else {
+			uint32_t bit = 0;
+			if (key_is(key, kl, "domain"))
+				bit = KLOG_HAS_DOMAIN;
+			else if (key_is(key, kl, "pasid"))
+				bit = KLOG_HAS_PASID;
+			else if (key_is(key, kl, "address") || key_is(key, kl, "spa") || key_is(key, kl, "gpa"))
+				bit = KLOG_HAS_ADDRESS;
+			else if (key_is(key, kl, "flags"))
+				bit = KLOG_HAS_FLAGS;
+			else if (key_is(key, kl, "flags_rmp"))
+				bit = KLOG_HAS_FLAGS_RMP;
+			else if (key_is(key, kl, "vmg_tag"))
+				bit = KLOG_HAS_VMG_TAG;
+			else if (key_is(key, kl, "tag"))
+				bit = KLOG_HAS_TAG;
+			else if (key_is(key, kl, "type"))
+				bit = KLOG_HAS_EVENT_CODE;
+			if (bit) {
+				if (!hex_value(s, v, e, &x, &nd))
+					return bad(L, "bad hexadecimal value");
+				if (bit != KLOG_HAS_ADDRESS && x > 0xffffffffu)
+					return bad(L, "value out of range");
+				r->has |= bit;
+				switch (bit) {
+				case KLOG_HAS_DOMAIN: r->domain = (uint32_t)x; break;
+				case KLOG_HAS_PASID: r->pasid = (uint32_t)x; break;
+				case KLOG_HAS_ADDRESS:
+					r->address = x;
+					padded = nd == 16 && s[v + 2] == '0';
+					break;
+				case KLOG_HAS_FLAGS: r->flags = (uint32_t)x; break;
+				case KLOG_HAS_FLAGS_RMP: r->flags_rmp = (uint32_t)x; break;
+				case KLOG_HAS_VMG_TAG: r->vmg_tag = (uint32_t)x; break;
+				case KLOG_HAS_TAG: r->tag = (uint32_t)x; break;
+				case KLOG_HAS_EVENT_CODE: r->event_code = (uint8_t)x; break;
+				}
+			}
+			/* unknown keys are tolerated: later kernels may add fields */
+		}
+		j = e;
+	}
+
+	if (have_dev) {
+		set_dev(r, &dev);
+		if (!dev.has_seg && dp && dp->is_pci && dp->pci.bus == dev.bus && dp->pci.dev == dev.dev &&
+		    dp->pci.fn == dev.fn) {
+			r->segment = dp->pci.seg;
+			r->has |= KLOG_HAS_SEGMENT;
+			r->notes |= KLOG_NOTE_SEG_PREFIX;
+		}
+	} else if (dp && dp->is_pci) {
+		set_dev(r, &dp->pci);
+		r->notes |= KLOG_NOTE_SEG_PREFIX;
+	}
+
+	if (type == KLOG_UNKNOWN) {
+		if (!(r->has & (KLOG_HAS_RAW | KLOG_HAS_EVENT_CODE)))
+			return bad(L, "UNKNOWN event without type= or event[n]=");
+		if (!closed && !(r->has & KLOG_HAS_RAW))
+			return bad(L, "truncated event (no closing ']')");
+		if ((r->has & KLOG_HAS_RAW) && r->nraw < 4 && !closed)
+			return bad(L, "truncated UNKNOWN event (fewer than 4 dwords)");
+	} else {
+		if (!closed)
+			return bad(L, "truncated event (no closing ']')");
+		uint32_t need = required_fields(type);
+		/* PAGE_TAB_HARDWARE_ERROR prints domain= (<=4.x) or pasid= (5.x+) */
+		if (type == KLOG_PAGE_TAB_HARDWARE_ERROR && !(r->has & (KLOG_HAS_DOMAIN | KLOG_HAS_PASID)))
+			return bad(L, "PAGE_TAB_HARDWARE_ERROR without domain= or pasid=");
+		if ((r->has & need) != need)
+			return bad(L, "event is missing a field");
+	}
+
+	/* era hint */
+	if (!r->era) {
+		if (have_dev && dev.has_seg)
+			r->era = 'E';
+		else if (type == KLOG_RMP_PAGE_FAULT || type == KLOG_RMP_HW_ERROR ||
+			 type == KLOG_INVALID_PPR_REQUEST || (r->has & KLOG_HAS_RAW))
+			r->era = 'D';
+		else if (r->has & KLOG_HAS_ADDRESS)
+			r->era = !padded ? 'D' : ((r->has & KLOG_HAS_PASID) || (dp && dp->ok)) ? 'C' : 'B';
+		else
+			r->era = 'B';
+	}
+	L->match_off = i;
+	return L->kind = ok_kind;
+}
+
+/* ------------------------------------------------------------ others */
+
+static const char *const amd_functions[] = {
+	"iommu_print_event", "iommu_poll_events", "iommu_poll_ppr_log", "iommu_poll_ga_log",
+	"iommu_handle_ppr_entry", "iommu_completion_wait", "wait_on_sem", "iommu_queue_command_sync",
+	"__iommu_queue_command_sync", "dump_dte_entry", "dump_command",
+};
+
+static bool amd_function(const char *f, size_t len)
+{
+	if (len > 9 && !memcmp(f, "amd_iommu", 9))
+		return true;
+	for (size_t k = 0; k < sizeof(amd_functions) / sizeof(amd_functions[0]); k++)
+		if (strlen(amd_functions[k]) == len && !memcmp(amd_functions[k], f, len))
+			return true;
+	return false;
+}
+
+/* "[func: ]N callbacks suppressed" at s[i]. */
+static bool parse_suppressed(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r)
+{
+	static const char tail[] = " callbacks suppressed";
+	size_t tl = sizeof(tail) - 1;
+	size_t e = n;
+	while (e > i && s[e - 1] == ' ')
+		e--;
+	if (e < i + tl + 1 || memcmp(s + e - tl, tail, tl))
+		return false;
+	size_t ne = e - tl, nb = ne;
+	while (nb > i && is_digit(s[nb - 1]))
+		nb--;
+	if (nb == ne || ne - nb > 18)
+		return false;
+	uint64_t cnt = 0;
+	for (size_t k = nb; k < ne; k++)
+		cnt = cnt * 10 + (uint64_t)(s[k] - '0');
+	size_t fe = nb;
+	if (fe > i) {
+		if (fe < i + 2 || s[fe - 1] != ' ' || s[fe - 2] != ':')
+			return false;
+		fe -= 2;
+		size_t fb = fe;
+		while (fb > i && (tok_char(s[fb - 1])))
+			fb--;
+		if (fb != i || fb == fe)
+			return false;
+		if (!tagged && !amd_function(s + fb, fe - fb))
+			return false;
+		copy_str(r->function, sizeof(r->function), s + fb, fe - fb);
+		r->has |= KLOG_HAS_FUNCTION;
+	} else if (!tagged) {
+		return false;
+	}
+	r->type = KLOG_RATELIMIT_SUPPRESSED;
+	r->suppressed = cnt;
+	r->has |= KLOG_HAS_SUPPRESSED;
+	return true;
+}
+
+static void set_detail(struct klog_record *r, const char *s, size_t len)
+{
+	while (len && s[len - 1] == ' ')
+		len--;
+	copy_str(r->detail, sizeof(r->detail), s, len);
+	r->has |= KLOG_HAS_DETAIL;
+}
+
+static bool parse_int(const char *s, size_t n, size_t i, int *v, size_t *end)
+{
+	size_t k = i;
+	int x = 0;
+	while (k < n && is_digit(s[k]) && k - i < 9)
+		x = x * 10 + (s[k++] - '0');
+	if (k == i)
+		return false;
+	*v = x;
+	*end = k;
+	return true;
+}
+
+/* Fixed-text driver messages.  Returns true when matched. */
+static bool parse_fixed(const char *s, size_t n, size_t i, struct klog_record *r)
+{
+	size_t e;
+	int idx;
+	struct pciname pn;
+
+	if (STARTS("Completion-Wait loop timed out")) {
+		r->type = KLOG_COMPLETION_WAIT_TIMEOUT;
+		return true;
+	}
+	if (STARTS("IOMMU ") && (e = parse_pci(s, n, i + 6, &pn)) &&
+	    starts(s, n, e, ": Completion-Wait loop timed out", 32)) {
+		r->type = KLOG_COMPLETION_WAIT_TIMEOUT;
+		copy_str(r->iommu, sizeof(r->iommu), s + i + 6, e - (i + 6));
+		r->has |= KLOG_HAS_IOMMU;
+		return true;
+	}
+	if (STARTS("Completion wait loop failed")) {	/* <= 2.6.29 panic() */
+		r->type = KLOG_COMPLETION_WAIT_TIMEOUT;
+		r->notes |= KLOG_NOTE_PANIC;
+		r->era = 'A';
+		return true;
+	}
+	if (STARTS("Command buffer timeout")) {
+		r->type = KLOG_COMMAND_BUFFER_TIMEOUT;
+		return true;
+	}
+	if (STARTS("IOMMU event log overflow") || STARTS("IOMMU Event log overflow")) {
+		r->type = KLOG_EVENT_LOG_OVERFLOW;
+		return true;
+	}
+	if (STARTS("IOMMU Event log restarting") || STARTS("IOMMU event log restarting")) {
+		r->type = KLOG_EVENT_LOG_OVERFLOW;	/* 6.12: amd_iommu_restart_log("Event") */
+		set_detail(r, "restarting", 10);
+		return true;
+	}
+	if (STARTS("IOMMU GA Log overflow") || STARTS("IOMMU GA log overflow") ||
+	    STARTS("IOMMU GA log restarting") || STARTS("IOMMU GA Log restarting") ||
+	    STARTS("IOMMU PPR log restarting") || STARTS("IOMMU PPR log overflow")) {
+		r->type = KLOG_OTHER_LOG_OVERFLOW;
+		set_detail(r, s + i + 6, n - i - 6);
+		return true;
+	}
+	if (STARTS("Translation is already enabled - trying to copy translation structures")) {
+		r->type = KLOG_KDUMP_TRANSLATION_PRE_ENABLED;
+		return true;
+	}
+	if (STARTS("Translation is already enabled - trying to reuse translation structures")) {
+		r->type = KLOG_KDUMP_TRANSLATION_PRE_ENABLED;
+		r->notes |= KLOG_NOTE_REUSE;
+		return true;
+	}
+	if (STARTS("Copied DEV table from previous kernel")) {
+		r->type = KLOG_KDUMP_DEV_TABLE_COPIED;
+		return true;
+	}
+	if (STARTS("Reused DEV table from previous kernel")) {
+		r->type = KLOG_KDUMP_DEV_TABLE_COPIED;
+		r->notes |= KLOG_NOTE_REUSE;
+		return true;
+	}
+	if (STARTS("Failed to copy DEV table from previous kernel")) {
+		r->type = KLOG_KDUMP_DEV_TABLE_COPY_FAILED;
+		return true;
+	}
+	if (STARTS("Failed to reuse DEV table from previous kernel")) {
+		r->type = KLOG_KDUMP_DEV_TABLE_COPY_FAILED;
+		r->notes |= KLOG_NOTE_REUSE;
+		return true;
+	}
+	if (STARTS("Translation was enabled for IOMMU:") && parse_int(s, n, i + 34, &idx, &e) &&
+	    starts(s, n, e, " but we are not in kdump mode", 29)) {
+		r->type = KLOG_TRANSLATION_ENABLED_NOT_KDUMP;
+		r->iommu_index = idx;
+		r->has |= KLOG_HAS_IOMMU_INDEX | KLOG_HAS_IOMMU;
+		/* iommu->index is also the N of the "ivhdN" sysfs name (init.c) */
+		snprintf(r->iommu, sizeof(r->iommu), "ivhd%d", idx);
+		return true;
+	}
+	if (STARTS("Re-using ") && (e = i + 9) < n) {
+		size_t w = e;
+		while (w < n && s[w] != ' ')
+			w++;
+		if (starts(s, n, w, " buffer", 7)) {
+			r->type = KLOG_KDUMP_BUFFER_REUSED;
+			r->notes |= KLOG_NOTE_REUSE;
+			set_detail(r, s + e, w - e);
+			return true;
+		}
+	}
+	if (STARTS("The device table size of IOMMU:") && parse_int(s, n, i + 31, &idx, &e)) {
+		r->type = KLOG_KDUMP_DEV_TABLE_COPY_ERROR;
+		r->iommu_index = idx;
+		r->has |= KLOG_HAS_IOMMU_INDEX | KLOG_HAS_IOMMU;
+		snprintf(r->iommu, sizeof(r->iommu), "ivhd%d", idx);
+		set_detail(r, s + i, n - i);
+		return true;
+	}
+	if (STARTS("The address of old device table is above 4G") ||
+	    STARTS("Failed to allocate memory for copying old device table") ||
+	    STARTS("Wrong old irq remapping flag") || STARTS("Failed to remap memory for reusing old device table")) {
+		r->type = KLOG_KDUMP_DEV_TABLE_COPY_ERROR;
+		if (STARTS("Failed to remap"))
+			r->notes |= KLOG_NOTE_REUSE;
+		set_detail(r, s + i, n - i);
+		return true;
+	}
+	if (STARTS("No event written to event log")) {
+		r->type = KLOG_NO_EVENT_WRITTEN;
+		return true;
+	}
+	if (STARTS("Resetting IOMMU command buffer")) {
+		r->type = KLOG_COMMAND_BUFFER_RESET;
+		return true;
+	}
+	if (STARTS("ILLEGAL_COMMAND_ERROR while resetting command buffer")) {
+		r->type = KLOG_COMMAND_BUFFER_RESET;
+		r->notes |= KLOG_NOTE_PANIC;
+		return true;
+	}
+	return false;
+}
+
+/* "DTE[n]: hex" / "CMD[n]: hex" at s[i] */
+static enum klog_line_kind parse_dump(const char *s, size_t n, size_t i, struct klog_line *L)
+{
+	bool dte = STARTS("DTE[");
+	int idx;
+	size_t e;
+	uint64_t v;
+	if (!parse_int(s, n, i + 4, &idx, &e) || !starts(s, n, e, "]:", 2))
+		return bad(L, "malformed DTE/CMD dump line");
+	e = skip_sp(s, n, e + 2);
+	if (starts(s, n, e, "0x", 2))
+		e += 2;
+	size_t d = hex_digits(s, n, e, 17, &v);
+	if (d == 0 || d > 16 || !rest_blank(s, n, e + d))
+		return bad(L, "malformed DTE/CMD dump value");
+	if (idx >= (dte ? 8 : 4))
+		return bad(L, "DTE/CMD dump index out of range");
+	L->dump_kind = dte ? KLOG_DUMP_DTE : KLOG_DUMP_CMD;
+	L->dump_index = idx;
+	L->dump_digits = (int)d;
+	L->dump_value = v;
+	L->match_off = i;
+	return L->kind = KLOG_LINE_DUMP;
+}
+
+/* The message starting at s[i0]. */
+static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
+{
+	struct klog_record *r = &L->rec;
+	struct devprefix dp;
+	size_t i = skip_sp(s, n, i0);
+	size_t d = parse_dev_prefix(s, n, i, &dp);
+
+	if (d) {
+		i = d;
+		if (dp.is_ivhd) {
+			copy_str(r->iommu, sizeof(r->iommu), dp.name, dp.name_len);
+			r->has |= KLOG_HAS_IOMMU;
+		} else {
+			copy_str(r->driver, sizeof(r->driver), dp.drv, dp.drv_len);
+			r->has |= KLOG_HAS_DRIVER;
+		}
+	}
+	bool tagged = false;
+	if (STARTS("AMD-Vi:")) {
+		i += 7;
+		tagged = true;
+	} else if (STARTS("AMD IOMMU:")) {
+		i += 10;
+		tagged = true;
+		r->era = 'A';
+	}
+	i = skip_sp(s, n, i);
+	L->match_off = i0;
+
+	if (STARTS("Event logged [")) {
+		size_t j = i + 14;
+		if (rest_blank(s, n, j)) {
+			L->kind = KLOG_LINE_HEAD;
+			return;
+		}
+		if (starts(s, n, j, "Device not attached to domain properly]", 39)) {
+			r->type = KLOG_DEVICE_NOT_ATTACHED;
+			r->era = 'E';
+			L->kind = KLOG_LINE_DNA_HEAD;
+			return;
+		}
+		if (parse_event(s, n, j, L, KLOG_LINE_RECORD, d ? &dp : NULL) == KLOG_LINE_NONE)
+			bad(L, "unknown event type after 'Event logged ['");
+		return;
+	}
+	if (i < n && s[i] >= 'A' && s[i] <= 'Z') {
+		/* a continuation/tail line: "TYPE fields]" */
+		if (!STARTS("ILLEGAL_COMMAND_ERROR while")) {
+			enum klog_line_kind k = parse_event(s, n, i, L, KLOG_LINE_TAIL, d ? &dp : NULL);
+			if (k == KLOG_LINE_TAIL)
+				return;
+			if (k == KLOG_LINE_BAD) {
+				/* an untagged line that only starts like an event name */
+				if (!tagged && !d && !memmem(s + i, n - i, "=0x", 3)) {
+					memset(L, 0, sizeof(*L));
+					L->rec.iommu_index = -1;
+					L->kind = KLOG_LINE_NONE;
+				}
+				return;
+			}
+			/* not an event name: reset what parse_event may have set */
+			r->type = KLOG_NONE;
+		}
+	}
+	if ((STARTS("DTE[") || STARTS("CMD[")) && (tagged || dp.is_ivhd)) {
+		parse_dump(s, n, i, L);
+		return;
+	}
+	if (STARTS("device=")) {
+		struct pciname pn;
+		size_t e = parse_pci(s, n, i + 7, &pn);
+		uint64_t dom;
+		size_t ds;
+		if (e && starts(s, n, e, " domain=", 8)) {
+			size_t vs = e + 8, ve = vs;
+			while (ve < n && s[ve] != ' ')
+				ve++;
+			if (hex_value(s, vs, ve, &dom, &ds) && dom <= 0xffffffffu && rest_blank(s, n, ve)) {
+				set_dev(r, &pn);
+				r->domain = (uint32_t)dom;
+				r->has |= KLOG_HAS_DOMAIN;
+				r->type = KLOG_DEVICE_NOT_ATTACHED;
+				r->era = 'E';
+				L->kind = KLOG_LINE_DNA_TAIL;
+				return;
+			}
+		}
+		if (tagged) {
+			bad(L, "malformed 'device= domain=' line");
+			return;
+		}
+	}
+	if (parse_fixed(s, n, i, r)) {
+		L->kind = KLOG_LINE_RECORD;
+		return;
+	}
+	if (parse_suppressed(s, n, i, tagged, r)) {
+		L->kind = KLOG_LINE_RECORD;
+		return;
+	}
+	if (tagged || d) {
+		if (memmem(s + i, n - i, "Event logged", 12)) {
+			bad(L, "'Event logged' in an unexpected place");
+			return;
+		}
+		memset(r, 0, sizeof(*r));
+		r->iommu_index = -1;
+		L->kind = (tagged || dp.is_ivhd) ? KLOG_LINE_OTHER : KLOG_LINE_NONE;
+		return;
+	}
+	L->kind = KLOG_LINE_NONE;
+}
+
+bool klog_amdvi_candidate(const char *s, size_t n)
+{
+	/* Every line we recognise contains one of these. */
+	return memmem(s, n, "AMD", 3) || memmem(s, n, "=0x", 3) || memmem(s, n, "Event logged", 12) ||
+	       memmem(s, n, "device=", 7) || memmem(s, n, "suppressed", 10) || memmem(s, n, "ivhd", 4);
+}
+
+static void reset(struct klog_line *L)
+{
+	memset(L, 0, sizeof(*L));
+	L->rec.iommu_index = -1;
+}
+
+void klog_amdvi_parse(const char *s, size_t n, struct klog_line *L)
+{
+	static const struct {
+		const char *lit;
+		size_t len;
+	} anchors[] = {
+		{ "AMD-Vi:", 7 }, { "AMD IOMMU:", 10 }, { "Event logged [", 14 }, { "ivhd", 4 },
+	};
+
+	reset(L);
+	parse_at(s, n, 0, L);
+	if (L->kind != KLOG_LINE_NONE)
+		return;
+	/* Line noise in front: retry at each anchor, with its device prefix. */
+	for (size_t a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++) {
+		const char *p = memmem(s, n, anchors[a].lit, anchors[a].len);
+		if (!p || p == s)
+			continue;
+		size_t t = (size_t)(p - s);
+		if (a == 3) {
+			/* "<drv> ivhdN: " -- back up over the driver token */
+			if (t < 2 || s[t - 1] != ' ')
+				continue;
+			t--;
+			while (t > 0 && tok_char(s[t - 1]))
+				t--;
+			reset(L);
+			parse_at(s, n, t, L);
+			if (L->kind != KLOG_LINE_NONE)
+				return;
+			continue;
+		}
+		size_t lo = t > 64 ? t - 64 : 0;
+		for (size_t b = lo; b < t; b++) {
+			struct devprefix dp;
+			if (b > 0 && tok_char(s[b - 1]))
+				continue;
+			if (parse_dev_prefix(s, n, b, &dp) == t) {
+				t = b;
+				break;
+			}
+		}
+		reset(L);
+		parse_at(s, n, t, L);
+		if (L->kind != KLOG_LINE_NONE)
+			return;
+	}
+	reset(L);
+}

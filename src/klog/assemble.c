@@ -1,0 +1,393 @@
+/*
+ * The streaming parser: cleans each line, strips its prefix, recognises it
+ * (amdvi_line.c), and joins what the kernel printed over several lines:
+ *
+ *  - split events: "Event logged [" then "TYPE fields]" (era A/B printk
+ *    continuations broken by another CPU, era C dev_err), in either order,
+ *    with other lines between them, and interleaved between IOMMUs (halves
+ *    pair up by their "iommu ivhdN:" prefix when they have one);
+ *  - 5.19+ "Event logged [Device not attached to domain properly]" followed
+ *    by "  device=SSSS:BB:DD.F domain=0x....";
+ *  - DTE[n] / CMD[n] dump lines after ILLEGAL_DEV_TABLE_ENTRY and
+ *    ILLEGAL_COMMAND_ERROR.
+ *
+ * Records wait in a small ring (no allocation per line) until nothing before
+ * them is pending, so they come out in line order.  A half that finds no
+ * partner within KLOG_PAIR_WINDOW lines is resolved: a lone head is reported
+ * as unparsed, a lone tail still carries every field and becomes a record
+ * noted "head missing".
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klog/klog_line.h"
+
+enum qstate { Q_READY, Q_WAIT_TAIL, Q_WAIT_HEAD, Q_DEAD };
+enum qpair { PAIR_EVENT, PAIR_DNA };
+
+struct qent {
+	struct klog_record rec;
+	uint8_t state, pair;
+	bool dump_open;
+	uint8_t dump_max;
+	uint64_t since;
+	char text[160];		/* a pending head's text, for the unparsed report */
+	size_t text_len;
+};
+
+#define QCAP 1024
+
+struct klog_parser {
+	struct klog_parser_ops ops;
+	void *ctx;
+	const char *file;
+	uint64_t line;
+	struct klog_parser_stats st;
+	struct qent *q;
+	size_t qhead, qlen;
+	char *buf;
+	char *rdbuf;
+	size_t rdcap;
+};
+
+struct klog_parser *klog_parser_new(const struct klog_parser_ops *ops, void *ctx)
+{
+	struct klog_parser *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->ops = *ops;
+	p->ctx = ctx;
+	p->file = "-";
+	p->q = calloc(QCAP, sizeof(*p->q));
+	p->buf = malloc(KLOG_LINE_MAX + 1);
+	if (!p->q || !p->buf) {
+		klog_parser_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void klog_parser_free(struct klog_parser *p)
+{
+	if (!p)
+		return;
+	free(p->q);
+	free(p->buf);
+	free(p->rdbuf);
+	free(p);
+}
+
+const struct klog_parser_stats *klog_parser_get_stats(const struct klog_parser *p)
+{
+	return &p->st;
+}
+
+static inline struct qent *qat(struct klog_parser *p, size_t k)
+{
+	return &p->q[(p->qhead + k) % QCAP];
+}
+
+static void report_unparsed(struct klog_parser *p, uint64_t line, const char *why, const char *text, size_t len)
+{
+	p->st.unparsed++;
+	if (p->ops.unparsed)
+		p->ops.unparsed(p->file, line, why, text, len, p->ctx);
+}
+
+static void emit(struct klog_parser *p, struct klog_record *r)
+{
+	r->file = p->file;
+	p->st.records++;
+	if (p->ops.record)
+		p->ops.record(r, p->ctx);
+}
+
+static void release(struct klog_parser *p)
+{
+	while (p->qlen) {
+		struct qent *e = qat(p, 0);
+		if (e->state == Q_READY && !e->dump_open)
+			emit(p, &e->rec);
+		else if (e->state != Q_DEAD)
+			break;
+		p->qhead = (p->qhead + 1) % QCAP;
+		p->qlen--;
+	}
+}
+
+static void resolve(struct klog_parser *p, struct qent *e)
+{
+	switch (e->state) {
+	case Q_WAIT_TAIL:
+		if (e->pair == PAIR_EVENT) {
+			report_unparsed(p, e->rec.line, "incomplete event: 'Event logged [' without its second half",
+					e->text, e->text_len);
+			e->state = Q_DEAD;
+		} else {
+			e->rec.notes |= KLOG_NOTE_TAIL_MISSING;
+			e->state = Q_READY;
+		}
+		break;
+	case Q_WAIT_HEAD:
+		e->rec.notes |= KLOG_NOTE_HEAD_MISSING;
+		e->state = Q_READY;
+		break;
+	default:
+		break;
+	}
+	e->dump_open = false;
+}
+
+static void expire(struct klog_parser *p, bool all)
+{
+	for (size_t k = 0; k < p->qlen; k++) {
+		struct qent *e = qat(p, k);
+		if ((e->state == Q_WAIT_TAIL || e->state == Q_WAIT_HEAD) &&
+		    (all || p->line - e->since > KLOG_PAIR_WINDOW))
+			resolve(p, e);
+		if (e->dump_open && (all || p->line - e->rec.line > KLOG_DUMP_WINDOW))
+			e->dump_open = false;
+	}
+	release(p);
+}
+
+static struct qent *push(struct klog_parser *p, const struct klog_record *r, enum qstate st, enum qpair pair)
+{
+	while (p->qlen >= QCAP) {
+		resolve(p, qat(p, 0));
+		release(p);
+	}
+	struct qent *e = qat(p, p->qlen++);
+	e->rec = *r;
+	e->state = (uint8_t)st;
+	e->pair = (uint8_t)pair;
+	e->dump_open = false;
+	e->dump_max = 0;
+	e->since = p->line;
+	e->text_len = 0;
+	return e;
+}
+
+static const char *key_of(const struct klog_record *r)
+{
+	return (r->has & KLOG_HAS_IOMMU) ? r->iommu : "";
+}
+
+/* The oldest entry waiting in `state` for `pair` whose IOMMU key matches;
+ * an exact key match wins over a match where one side has no key. */
+static struct qent *find_partner(struct klog_parser *p, enum qstate state, enum qpair pair, const char *key)
+{
+	struct qent *loose = NULL;
+	for (size_t k = 0; k < p->qlen; k++) {
+		struct qent *e = qat(p, k);
+		if (e->state != state || e->pair != pair)
+			continue;
+		const char *ek = key_of(&e->rec);
+		if (!strcmp(ek, key))
+			return e;
+		if (!loose && (!*ek || !*key))
+			loose = e;
+	}
+	return loose;
+}
+
+static void open_dump(struct qent *e)
+{
+	if (e->rec.type == KLOG_ILLEGAL_DEV_TABLE_ENTRY || e->rec.type == KLOG_ILLEGAL_COMMAND_ERROR)
+		e->dump_open = true;
+}
+
+/* Merges a head's context into the tail's record. */
+static void join(struct klog_record *tail, const struct klog_record *head)
+{
+	tail->head_line = head->line;
+	tail->notes |= KLOG_NOTE_SPLIT;
+	if (!(tail->has & KLOG_HAS_IOMMU) && (head->has & KLOG_HAS_IOMMU)) {
+		memcpy(tail->iommu, head->iommu, sizeof(tail->iommu));
+		tail->has |= KLOG_HAS_IOMMU;
+	}
+	if (!(tail->has & KLOG_HAS_DRIVER) && (head->has & KLOG_HAS_DRIVER)) {
+		memcpy(tail->driver, head->driver, sizeof(tail->driver));
+		tail->has |= KLOG_HAS_DRIVER;
+	}
+	if (!tail->time.has_mono && !tail->time.has_wall && !tail->time.has_delta)
+		tail->time = head->time;
+	if (!(tail->has & KLOG_HAS_LEVEL) && (head->has & KLOG_HAS_LEVEL)) {
+		tail->level = head->level;
+		tail->has |= KLOG_HAS_LEVEL;
+	}
+	if (head->era == 'A')
+		tail->era = 'A';
+	else if ((tail->has & KLOG_HAS_IOMMU) && tail->era != 'E' && tail->era != 'D')
+		tail->era = 'C';
+}
+
+static void on_dump(struct klog_parser *p, const struct klog_line *L, const char *s, size_t n)
+{
+	enum klog_type want = L->dump_kind == KLOG_DUMP_DTE ? KLOG_ILLEGAL_DEV_TABLE_ENTRY : KLOG_ILLEGAL_COMMAND_ERROR;
+	for (size_t k = p->qlen; k-- > 0;) {
+		struct qent *e = qat(p, k);
+		if (!e->dump_open || e->rec.type != want || e->rec.ndump != L->dump_index)
+			continue;
+		if (e->rec.ndump == 0) {
+			e->rec.dump_kind = L->dump_kind;
+			e->rec.dump_digits = (uint8_t)(L->dump_digits <= 8 ? 8 : 16);
+			/* 2.6.3x: 8 x %08x; RHEL7 and later: 4 x %016llx; CMD: 4 x %08x */
+			e->dump_max = (L->dump_kind == KLOG_DUMP_DTE && L->dump_digits <= 8) ? 8 : 4;
+		}
+		e->rec.dump[e->rec.ndump++] = L->dump_value;
+		if (e->rec.ndump >= e->dump_max)
+			e->dump_open = false;
+		return;
+	}
+	report_unparsed(p, p->line, L->dump_kind == KLOG_DUMP_DTE ? "DTE dump line without its ILLEGAL_DEV_TABLE_ENTRY event"
+								   : "CMD dump line without its ILLEGAL_COMMAND_ERROR event",
+			s, n);
+}
+
+void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
+{
+	const char *s = line;
+	size_t n = len;
+
+	p->line++;
+	p->st.lines++;
+	p->st.bytes += len + 1;
+	if (n > KLOG_LINE_MAX) {
+		n = KLOG_LINE_MAX;
+		p->st.truncated++;
+	}
+	if (klog_line_needs_cleaning(s, n)) {
+		n = klog_clean_line(s, n, p->buf, KLOG_LINE_MAX + 1);
+		s = p->buf;
+	}
+	if (!klog_amdvi_candidate(s, n))
+		goto out;
+	p->st.candidates++;
+
+	struct klog_prefix pf;
+	struct klog_line L;
+	klog_prefix_parse(s, n, &pf);
+	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
+	if (L.kind == KLOG_LINE_NONE)
+		goto out;
+	if (L.kind == KLOG_LINE_OTHER) {
+		p->st.other_amdvi++;
+		goto out;
+	}
+	if (L.kind == KLOG_LINE_BAD) {
+		report_unparsed(p, p->line, L.reason, s, n);
+		goto out;
+	}
+	if (!pf.time.has_mono && !pf.time.has_wall && !pf.time.has_delta && L.match_off > 0) {
+		struct klog_prefix p2;
+		if (klog_prefix_resync(s + pf.msg_off, L.match_off, L.match_off, &p2)) {
+			pf.time = p2.time;
+			if (pf.level < 0)
+				pf.level = p2.level;
+			if (!pf.caller[0])
+				memcpy(pf.caller, p2.caller, sizeof(pf.caller));
+		}
+	}
+
+	struct klog_record *r = &L.rec;
+	r->file = p->file;
+	r->line = p->line;
+	r->time = pf.time;
+	if (pf.level >= 0) {
+		r->level = pf.level;
+		r->has |= KLOG_HAS_LEVEL;
+	}
+	if (pf.caller[0]) {
+		memcpy(r->caller, pf.caller, sizeof(r->caller));
+		r->has |= KLOG_HAS_CALLER;
+	}
+
+	struct qent *e;
+	switch (L.kind) {
+	case KLOG_LINE_RECORD:
+		e = push(p, r, Q_READY, PAIR_EVENT);
+		open_dump(e);
+		break;
+	case KLOG_LINE_HEAD:
+		e = find_partner(p, Q_WAIT_HEAD, PAIR_EVENT, key_of(r));
+		if (e) {
+			struct klog_record tail = e->rec;
+			join(&tail, r);
+			e->rec = tail;
+			e->state = Q_READY;
+		} else {
+			e = push(p, r, Q_WAIT_TAIL, PAIR_EVENT);
+			e->text_len = n < sizeof(e->text) ? n : sizeof(e->text);
+			memcpy(e->text, s, e->text_len);
+		}
+		break;
+	case KLOG_LINE_TAIL:
+		e = find_partner(p, Q_WAIT_TAIL, PAIR_EVENT, key_of(r));
+		if (e) {
+			join(r, &e->rec);
+			e->rec = *r;
+			e->state = Q_READY;
+			e->since = p->line;
+		} else {
+			e = push(p, r, Q_WAIT_HEAD, PAIR_EVENT);
+		}
+		open_dump(e);
+		break;
+	case KLOG_LINE_DNA_HEAD:
+		e = find_partner(p, Q_WAIT_HEAD, PAIR_DNA, key_of(r));
+		if (e) {
+			struct klog_record tail = e->rec;
+			join(&tail, r);
+			e->rec = tail;
+			e->state = Q_READY;
+		} else {
+			push(p, r, Q_WAIT_TAIL, PAIR_DNA);
+		}
+		break;
+	case KLOG_LINE_DNA_TAIL:
+		e = find_partner(p, Q_WAIT_TAIL, PAIR_DNA, key_of(r));
+		if (e) {
+			join(r, &e->rec);
+			e->rec = *r;
+			e->state = Q_READY;
+		} else {
+			push(p, r, Q_WAIT_HEAD, PAIR_DNA);
+		}
+		break;
+	case KLOG_LINE_DUMP:
+		on_dump(p, &L, s, n);
+		break;
+	default:
+		break;
+	}
+out:
+	if (p->qlen)
+		expire(p, false);
+}
+
+void klog_parser_flush(struct klog_parser *p)
+{
+	expire(p, true);
+}
+
+void klog_parser_set_file(struct klog_parser *p, const char *file)
+{
+	klog_parser_flush(p);
+	p->file = file ? file : "-";
+	p->line = 0;
+}
+
+int klog_parser_feed_file(struct klog_parser *p, FILE *f)
+{
+	ssize_t got;
+	errno = 0;
+	while ((got = getline(&p->rdbuf, &p->rdcap, f)) > 0) {
+		size_t n = (size_t)got;
+		if (p->rdbuf[n - 1] == '\n')
+			n--;
+		klog_parser_feed_line(p, p->rdbuf, n);
+	}
+	return ferror(f) ? -1 : 0;
+}

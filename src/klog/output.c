@@ -1,0 +1,280 @@
+/*
+ * Output of records: one JSON object per line (docs/json-log.md) or one
+ * fixed-width text row.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "klog/klog.h"
+
+/* Length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned min;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	unsigned cp = c & (0x3f >> (len - 1));
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void klog_json_string(FILE *out, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	putc('"', out);
+	for (size_t i = 0; i < len;) {
+		unsigned c = u[i];
+		if (c == '"' || c == '\\') {
+			putc('\\', out);
+			putc((int)c, out);
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(out, "\\u%04x", c);
+			i++;
+		} else if (c < 0x80) {
+			putc((int)c, out);
+			i++;
+		} else {
+			size_t l = utf8_len(u + i, len - i);
+			if (l) {
+				fwrite(u + i, 1, l, out);
+				i += l;
+			} else {
+				fputs("\\ufffd", out);
+				i++;
+			}
+		}
+	}
+	putc('"', out);
+}
+
+static void jstr(FILE *out, const char *key, const char *s, bool present)
+{
+	fprintf(out, ",\"%s\":", key);
+	if (present)
+		klog_json_string(out, s, strlen(s));
+	else
+		fputs("null", out);
+}
+
+static void jint(FILE *out, const char *key, uint64_t v, bool present)
+{
+	if (present)
+		fprintf(out, ",\"%s\":%" PRIu64, key, v);
+	else
+		fprintf(out, ",\"%s\":null", key);
+}
+
+const char *klog_record_device(const struct klog_record *r, char *buf, size_t size)
+{
+	if (!(r->has & KLOG_HAS_BDF))
+		snprintf(buf, size, "-");
+	else if (r->has & KLOG_HAS_SEGMENT)
+		snprintf(buf, size, "%04x:%02x:%02x.%x", r->segment, r->bus, r->dev, r->fn);
+	else
+		snprintf(buf, size, "%02x:%02x.%x", r->bus, r->dev, r->fn);
+	return buf;
+}
+
+const char *klog_record_time(const struct klog_record *r, char *buf, size_t size)
+{
+	if (r->time.has_mono)
+		snprintf(buf, size, "%s", r->time.mono_text);
+	else if (r->time.has_wall)
+		snprintf(buf, size, "%s", r->time.wall);
+	else if (r->time.has_delta)
+		snprintf(buf, size, "%s", r->time.delta_text);
+	else
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+void klog_record_write_json(const struct klog_record *r, FILE *out)
+{
+	char b[64];
+
+	fputs("{\"file\":", out);
+	klog_json_string(out, r->file ? r->file : "-", strlen(r->file ? r->file : "-"));
+	fprintf(out, ",\"line\":%" PRIu64 ",\"type\":\"%s\"", r->line, klog_type_name(r->type));
+	jint(out, "segment", r->segment, r->has & KLOG_HAS_SEGMENT);
+	if (r->has & KLOG_HAS_BDF) {
+		snprintf(b, sizeof(b), "%02x:%02x.%x", r->bus, r->dev, r->fn);
+		jstr(out, "bdf", b, true);
+	} else {
+		jstr(out, "bdf", NULL, false);
+	}
+	jint(out, "domain", r->domain, r->has & KLOG_HAS_DOMAIN);
+	jint(out, "pasid", r->pasid, r->has & KLOG_HAS_PASID);
+	if (r->has & KLOG_HAS_ADDRESS) {
+		snprintf(b, sizeof(b), "0x%" PRIx64, r->address);
+		jstr(out, "address", b, true);
+	} else {
+		jstr(out, "address", NULL, false);
+	}
+	jint(out, "flags", r->flags, r->has & KLOG_HAS_FLAGS);
+	jstr(out, "driver", r->driver, r->has & KLOG_HAS_DRIVER);
+	jstr(out, "iommu", r->iommu, r->has & KLOG_HAS_IOMMU);
+	jint(out, "suppressed", r->suppressed, r->has & KLOG_HAS_SUPPRESSED);
+	fputs(",\"time\":", out);
+	if (r->time.has_mono)
+		fputs(r->time.mono_text, out);
+	else if (r->time.has_wall)
+		klog_json_string(out, r->time.wall, strlen(r->time.wall));
+	else if (r->time.has_delta)
+		klog_json_string(out, r->time.delta_text, strlen(r->time.delta_text));
+	else
+		fputs("null", out);
+
+	/* extra keys, only when they carry something */
+	if (r->time.has_mono && r->time.has_wall) {
+		fputs(",\"wall_time\":", out);
+		klog_json_string(out, r->time.wall, strlen(r->time.wall));
+	}
+	if (r->time.has_delta) {
+		fprintf(out, ",\"time_delta\":%.6f", r->time.delta);
+	}
+	if (r->era)
+		fprintf(out, ",\"era\":\"%c\"", r->era);
+	if (r->has & KLOG_HAS_TAG)
+		fprintf(out, ",\"tag\":%u", r->tag);
+	if (r->has & KLOG_HAS_VMG_TAG)
+		fprintf(out, ",\"vmg_tag\":%u", r->vmg_tag);
+	if (r->has & KLOG_HAS_FLAGS_RMP)
+		fprintf(out, ",\"flags_rmp\":%u", r->flags_rmp);
+	if (r->has & KLOG_HAS_EVENT_CODE)
+		fprintf(out, ",\"event_code\":%u", r->event_code);
+	if (r->has & KLOG_HAS_RAW) {
+		fputs(",\"raw\":[", out);
+		for (int k = 0; k < r->nraw; k++)
+			fprintf(out, "%s\"0x%08x\"", k ? "," : "", r->raw[k]);
+		putc(']', out);
+	}
+	if (r->ndump) {
+		fprintf(out, ",\"%s\":[", r->dump_kind == KLOG_DUMP_DTE ? "dte" : "cmd");
+		for (int k = 0; k < r->ndump; k++)
+			fprintf(out, "%s\"0x%0*" PRIx64 "\"", k ? "," : "", r->dump_digits, r->dump[k]);
+		putc(']', out);
+	}
+	if (r->has & KLOG_HAS_IOMMU_INDEX)
+		fprintf(out, ",\"iommu_index\":%d", r->iommu_index);
+	if (r->has & KLOG_HAS_FUNCTION)
+		jstr(out, "function", r->function, true);
+	if (r->has & KLOG_HAS_DETAIL)
+		jstr(out, "detail", r->detail, true);
+	if (r->has & KLOG_HAS_LEVEL)
+		fprintf(out, ",\"level\":%d", r->level);
+	if (r->has & KLOG_HAS_CALLER)
+		jstr(out, "caller", r->caller, true);
+	if (r->notes & KLOG_NOTE_REUSE)
+		fputs(",\"reuse\":true", out);
+	if (r->notes & KLOG_NOTE_SPLIT)
+		fprintf(out, ",\"head_line\":%" PRIu64, r->head_line);
+	if (r->notes & KLOG_NOTE_HEAD_MISSING)
+		fputs(",\"head_missing\":true", out);
+	if (r->notes & KLOG_NOTE_TAIL_MISSING)
+		fputs(",\"tail_missing\":true", out);
+	if (r->notes & KLOG_NOTE_PANIC)
+		fputs(",\"panic\":true", out);
+	fputs("}\n", out);
+}
+
+void klog_record_write_text_header(FILE *out)
+{
+	fprintf(out, "%-24s %-16s %-29s %-12s %-13s %-10s %-7s %-7s %-18s %-6s %s\n", "FILE:LINE", "TIME", "TYPE",
+		"IOMMU", "DEVICE", "DRIVER", "DOMAIN", "PASID", "ADDRESS", "FLAGS", "NOTES");
+}
+
+void klog_record_write_text(const struct klog_record *r, FILE *out)
+{
+	char where[256], t[64], dev[32], dom[16], pas[16], addr[24], fl[16], notes[256];
+	const char *file = r->file ? r->file : "-";
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+
+	snprintf(where, sizeof(where), "%s:%" PRIu64, base, r->line);
+	klog_record_time(r, t, sizeof(t));
+	klog_record_device(r, dev, sizeof(dev));
+	if (r->has & KLOG_HAS_DOMAIN)
+		snprintf(dom, sizeof(dom), "0x%04x", r->domain);
+	else
+		snprintf(dom, sizeof(dom), "-");
+	if (r->has & KLOG_HAS_PASID)
+		snprintf(pas, sizeof(pas), "0x%05x", r->pasid);
+	else
+		snprintf(pas, sizeof(pas), "-");
+	if (r->has & KLOG_HAS_ADDRESS)
+		snprintf(addr, sizeof(addr), "0x%" PRIx64, r->address);
+	else
+		snprintf(addr, sizeof(addr), "-");
+	if (r->has & KLOG_HAS_FLAGS)
+		snprintf(fl, sizeof(fl), "0x%03x", r->flags);
+	else
+		snprintf(fl, sizeof(fl), "-");
+
+	size_t o = 0;
+	notes[0] = 0;
+#define NOTE(...) \
+	do { \
+		if (o < sizeof(notes)) \
+			o += (size_t)snprintf(notes + o, sizeof(notes) - o, __VA_ARGS__); \
+	} while (0)
+	if (r->has & KLOG_HAS_SUPPRESSED)
+		NOTE("%s%" PRIu64 " suppressed", o ? " " : "", r->suppressed);
+	if (r->has & KLOG_HAS_FUNCTION)
+		NOTE("%sin %s", o ? " " : "", r->function);
+	if (r->has & KLOG_HAS_TAG)
+		NOTE("%stag=0x%03x", o ? " " : "", r->tag);
+	if (r->has & KLOG_HAS_VMG_TAG)
+		NOTE("%svmg_tag=0x%04x", o ? " " : "", r->vmg_tag);
+	if (r->has & KLOG_HAS_FLAGS_RMP)
+		NOTE("%sflags_rmp=0x%02x", o ? " " : "", r->flags_rmp);
+	if (r->has & KLOG_HAS_EVENT_CODE)
+		NOTE("%stype=0x%02x", o ? " " : "", r->event_code);
+	if (r->has & KLOG_HAS_RAW)
+		for (int k = 0; k < r->nraw; k++)
+			NOTE("%s%s0x%08x", o ? " " : "", k ? "" : "raw=", r->raw[k]);
+	if (r->ndump) {
+		NOTE("%s%s=", o ? " " : "", r->dump_kind == KLOG_DUMP_DTE ? "DTE" : "CMD");
+		for (int k = 0; k < r->ndump; k++)
+			NOTE("%s%0*" PRIx64, k ? ":" : "", r->dump_digits, r->dump[k]);
+	}
+	if (r->has & KLOG_HAS_DETAIL)
+		NOTE("%s%s", o ? " " : "", r->detail);
+	if (r->notes & KLOG_NOTE_REUSE)
+		NOTE("%sreuse", o ? " " : "");
+	if (r->notes & KLOG_NOTE_SPLIT)
+		NOTE("%ssplit(head %" PRIu64 ")", o ? " " : "", r->head_line);
+	if (r->notes & KLOG_NOTE_HEAD_MISSING)
+		NOTE("%shead-missing", o ? " " : "");
+	if (r->notes & KLOG_NOTE_TAIL_MISSING)
+		NOTE("%sdevice-line-missing", o ? " " : "");
+	if (r->notes & KLOG_NOTE_PANIC)
+		NOTE("%spanic", o ? " " : "");
+#undef NOTE
+	fprintf(out, "%-24s %-16s %-29s %-12s %-13s %-10s %-7s %-7s %-18s %-6s %s\n", where, t,
+		klog_type_name(r->type), (r->has & KLOG_HAS_IOMMU) ? r->iommu : "-", dev,
+		(r->has & KLOG_HAS_DRIVER) ? r->driver : "-", dom, pas, addr, fl, notes);
+}
