@@ -1,0 +1,52 @@
+/*
+ * Walk an AMD-Vi v1 I/O page table from the root a DTE names, reading whole
+ * 4 KiB tables through the target, and stream the mappings as extents: IOVA
+ * to physical ranges, consecutive pages merged while IOVA, physical address
+ * and permissions stay contiguous.  Memory use does not grow with the number
+ * of mappings: extents go to a callback as they close.
+ *
+ * Bad tables do not stop the walk: an unreadable or excluded table, a
+ * next-level that skips levels, a table reached twice (a cycle) or a
+ * pointer beyond the physical-address limit is reported as a problem and
+ * that subtree is skipped.
+ */
+#ifndef IOMMU_INFLIGHT_ANALYSIS_IOPT_WALK_H
+#define IOMMU_INFLIGHT_ANALYSIS_IOPT_WALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analysis/problems.h"
+#include "target/target.h"
+
+struct iopt_extent {
+	uint16_t domain;
+	uint64_t iova, pa, size;
+	bool read, write;
+};
+
+/* Return non-zero to stop the walk. */
+typedef int (*iopt_extent_fn)(const struct iopt_extent *ext, void *arg);
+
+struct iopt_walk_stats {
+	uint64_t tables;		/* tables read */
+	uint64_t leaves;		/* present leaf entries (a replicated large page counts once) */
+	uint64_t extents;
+	uint64_t mapped_bytes, writable_bytes;
+	unsigned unreadable_tables, bad_entries, revisits;
+	bool stopped;			/* the callback or a bound stopped the walk */
+};
+
+struct iopt_walk_params {
+	uint16_t domain;
+	uint64_t root_pa;		/* from the DTE, C-bit already stripped */
+	unsigned mode;			/* DTE mode: number of levels, 1..6 */
+	uint64_t me_mask;		/* SME C-bit to strip from PTE addresses */
+	uint64_t pa_limit;		/* physical addresses at or above are wild (0: 2^52) */
+	uint64_t max_tables;		/* bound on tables read (0: 1<<24) */
+};
+
+int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
+		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb);
+
+#endif

@@ -1,0 +1,205 @@
+/* Streaming walk of AMD-Vi v1 I/O page tables. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amdvi/pgtable.h"
+#include "analysis/iopt_walk.h"
+
+/* Open-addressing set of table addresses seen in this walk. */
+struct pa_set {
+	uint64_t *slot;
+	size_t cap, n;
+};
+
+static bool pa_set_add(struct pa_set *s, uint64_t pa)	/* false if already there */
+{
+	if (s->n * 2 >= s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 1024;
+		uint64_t *ns = calloc(ncap, sizeof(*ns));
+
+		if (!ns)
+			return true;	/* no memory: give up cycle detection, the table bound still holds */
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t h = (s->slot[i] >> 12) * 0x9e3779b97f4a7c15ull % ncap;
+
+			while (ns[h])
+				h = (h + 1) % ncap;
+			ns[h] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = ns;
+		s->cap = ncap;
+	}
+	size_t h = ((pa | 1) >> 12) * 0x9e3779b97f4a7c15ull % s->cap;
+
+	while (s->slot[h]) {
+		if (s->slot[h] == (pa | 1))
+			return false;
+		h = (h + 1) % s->cap;
+	}
+	s->slot[h] = pa | 1;	/* | 1 so that PA 0 is storable */
+	s->n++;
+	return true;
+}
+
+struct walk {
+	const struct target *t;
+	const struct iopt_walk_params *p;
+	iopt_extent_fn fn;
+	void *arg;
+	struct iopt_walk_stats *st;
+	struct problems *pb;
+	struct pa_set seen;
+	struct iopt_extent cur;
+	bool have_cur;
+	uint64_t pa_limit, max_tables;
+};
+
+static int emit(struct walk *w)
+{
+	if (!w->have_cur)
+		return 0;
+	w->have_cur = false;
+	w->st->extents++;
+	return w->fn ? w->fn(&w->cur, w->arg) : 0;
+}
+
+static int add_leaf(struct walk *w, const struct amdvi_pte_mapping *m)
+{
+	struct iopt_extent *c = &w->cur;
+
+	w->st->leaves++;
+	w->st->mapped_bytes += m->size;
+	if (m->iw)
+		w->st->writable_bytes += m->size;
+	if (w->have_cur && c->iova + c->size == m->iova && c->pa + c->size == m->pa &&
+	    c->read == m->ir && c->write == m->iw) {
+		c->size += m->size;
+		return 0;
+	}
+	int stop = emit(w);
+
+	c->domain = w->p->domain;
+	c->iova = m->iova;
+	c->pa = m->pa;
+	c->size = m->size;
+	c->read = m->ir;
+	c->write = m->iw;
+	w->have_cur = true;
+	return stop;
+}
+
+static void bad(struct walk *w, uint64_t table_pa, unsigned idx, unsigned level, const char *why, uint64_t pte)
+{
+	char what[128];
+
+	w->st->bad_entries++;
+	snprintf(what, sizeof(what), "domain %u I/O page table at PA %#llx, level %u entry %u",
+		 w->p->domain, (unsigned long long)table_pa, level, idx);
+	problem_add(w->pb, PROBLEM_CORRUPT, what, "%s (PTE %#llx)", why, (unsigned long long)pte);
+}
+
+/* Walks the table at table_pa, which is at 0-based `level`, covering IOVAs
+ * from `base`.  Returns non-zero when the walk must stop. */
+static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_t base)
+{
+	uint64_t *tbl;
+	enum target_err err;
+	int stop = 0;
+
+	if (w->st->tables >= w->max_tables) {
+		problem_add(w->pb, PROBLEM_LIMIT, "I/O page-table walk",
+			    "domain %u: more than %llu tables; stopped there", w->p->domain,
+			    (unsigned long long)w->max_tables);
+		w->st->stopped = true;
+		return 1;
+	}
+	if (!pa_set_add(&w->seen, table_pa)) {
+		char what[96];
+
+		w->st->revisits++;
+		snprintf(what, sizeof(what), "domain %u I/O page table at PA %#llx", w->p->domain,
+			 (unsigned long long)table_pa);
+		problem_add(w->pb, PROBLEM_CORRUPT, what,
+			    "reached a second time (a cycle or a shared table): not walked again");
+		return 0;
+	}
+	tbl = malloc(4096);
+	if (!tbl)
+		return 1;
+	err = target_read(w->t, TARGET_PHYSADDR, table_pa, tbl, 4096);
+	w->st->tables++;
+	if (err) {
+		w->st->unreadable_tables++;
+		problem_read(w->pb, err, TARGET_PHYSADDR, table_pa, 4096,
+			     "domain %u I/O page table, level %u, IOVA %#llx", w->p->domain, level,
+			     (unsigned long long)base);
+		free(tbl);
+		return 0;
+	}
+	uint64_t span = amdvi_pt_level_span(level);
+
+	for (unsigned i = 0; i < 512 && !stop; i++) {
+		uint64_t pte = tbl[i], iova = base + (uint64_t)i * span;
+		struct amdvi_pte_mapping m;
+
+		if (!(pte & 1))
+			continue;
+		if (amdvi_pte_resolve(pte, level, iova, w->p->me_mask, &m) != 0) {
+			bad(w, table_pa, i, level, "impossible large-page size for this level", pte);
+			continue;
+		}
+		if (m.kind == AMDVI_PTE_LEAF) {
+			/* a replicated large page: count it once, at its first slot */
+			if (m.iova < iova)
+				continue;
+			if (!amdvi_pa_within(m.pa, m.size, w->pa_limit)) {
+				bad(w, table_pa, i, level, "maps a physical address beyond the limit", pte);
+				continue;
+			}
+			stop = add_leaf(w, &m);
+		} else if (m.kind == AMDVI_PTE_TABLE) {
+			if (!amdvi_pte_next_level_ok(pte, level)) {
+				bad(w, table_pa, i, level, "next level does not follow this level", pte);
+				continue;
+			}
+			if (!amdvi_pa_within(m.pa, 4096, w->pa_limit)) {
+				bad(w, table_pa, i, level, "points to a table beyond the physical-address limit", pte);
+				continue;
+			}
+			stop = walk_table(w, m.pa, level - 1, iova);
+		}
+	}
+	free(tbl);
+	return stop;
+}
+
+int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
+		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb)
+{
+	struct walk w = {
+		.t = t, .p = p, .fn = fn, .arg = arg, .st = st, .pb = pb,
+		.pa_limit = p->pa_limit ? p->pa_limit : 1ull << 52,
+		.max_tables = p->max_tables ? p->max_tables : 1ull << 24,
+	};
+	int stop;
+
+	memset(st, 0, sizeof(*st));
+	if (p->mode < 1 || p->mode > 6) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "domain %u page-table root", p->domain);
+		problem_add(pb, PROBLEM_CORRUPT, what, "DTE mode %u is not 1..6: not walked", p->mode);
+		return -1;
+	}
+	stop = walk_table(&w, p->root_pa, p->mode - 1, 0);
+	if (!stop)
+		stop = emit(&w);
+	else
+		st->stopped = true;
+	free(w.seen.slot);
+	return stop ? 1 : 0;
+}
