@@ -326,10 +326,10 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	case KLOG_LINE_TAIL:
 		e = find_partner(p, Q_WAIT_TAIL, PAIR_EVENT, key_of(r));
 		if (e) {
+			/* the record takes the tail's place, so output stays in line order */
 			join(r, &e->rec);
-			e->rec = *r;
-			e->state = Q_READY;
-			e->since = p->line;
+			e->state = Q_DEAD;
+			e = push(p, r, Q_READY, PAIR_EVENT);
 		} else {
 			e = push(p, r, Q_WAIT_HEAD, PAIR_EVENT);
 		}
@@ -350,8 +350,8 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		e = find_partner(p, Q_WAIT_TAIL, PAIR_DNA, key_of(r));
 		if (e) {
 			join(r, &e->rec);
-			e->rec = *r;
-			e->state = Q_READY;
+			e->state = Q_DEAD;
+			push(p, r, Q_READY, PAIR_DNA);
 		} else {
 			push(p, r, Q_WAIT_HEAD, PAIR_DNA);
 		}
