@@ -1,7 +1,7 @@
 /*
  * Builds replay fixtures that look like the AMD IOMMU driver's structures of
  * a chosen kernel era, for the engine's unit tests.  The layouts follow the
- * kernel-era table in docs/kernel-eras.md (offsets are our own choice; only
+ * kernel-era table in docs/engine.md (offsets are our own choice; only
  * what the engine probes matters: which members exist and their types).
  */
 #ifndef IIF_TEST_SYNTH_KERNEL_H
