@@ -195,7 +195,8 @@ struct klog_parser_stats {
 #define KLOG_LINE_MAX 16384
 /* A split event's halves must be at most this many lines apart. */
 #define KLOG_PAIR_WINDOW 64
-/* DTE/CMD dump lines must follow their event within this many lines. */
+/* Each DTE/CMD dump line must follow its event (or the previous dump line)
+ * within this many lines. */
 #define KLOG_DUMP_WINDOW 24
 
 struct klog_parser;

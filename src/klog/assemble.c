@@ -32,6 +32,7 @@ struct qent {
 	bool dump_open;
 	uint8_t dump_max;
 	uint64_t since;
+	uint64_t dump_last;	/* line of the event or of its last dump line */
 	char text[160];		/* a pending head's text, for the unparsed report */
 	size_t text_len;
 };
@@ -146,7 +147,7 @@ static void expire(struct klog_parser *p, bool all)
 		if ((e->state == Q_WAIT_TAIL || e->state == Q_WAIT_HEAD) &&
 		    (all || p->line - e->since > KLOG_PAIR_WINDOW))
 			resolve(p, e);
-		if (e->dump_open && (all || p->line - e->rec.line > KLOG_DUMP_WINDOW))
+		if (e->dump_open && (all || p->line - e->dump_last > KLOG_DUMP_WINDOW))
 			e->dump_open = false;
 	}
 	release(p);
@@ -194,8 +195,10 @@ static struct qent *find_partner(struct klog_parser *p, enum qstate state, enum 
 
 static void open_dump(struct qent *e)
 {
-	if (e->rec.type == KLOG_ILLEGAL_DEV_TABLE_ENTRY || e->rec.type == KLOG_ILLEGAL_COMMAND_ERROR)
+	if (e->rec.type == KLOG_ILLEGAL_DEV_TABLE_ENTRY || e->rec.type == KLOG_ILLEGAL_COMMAND_ERROR) {
 		e->dump_open = true;
+		e->dump_last = e->rec.line;
+	}
 }
 
 /* Merges a head's context into the tail's record. */
@@ -237,6 +240,7 @@ static void on_dump(struct klog_parser *p, const struct klog_line *L, const char
 			e->dump_max = (L->dump_kind == KLOG_DUMP_DTE && L->dump_digits <= 8) ? 8 : 4;
 		}
 		e->rec.dump[e->rec.ndump++] = L->dump_value;
+		e->dump_last = p->line;
 		if (e->rec.ndump >= e->dump_max)
 			e->dump_open = false;
 		return;
