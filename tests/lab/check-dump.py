@@ -87,6 +87,17 @@ def main():
     check("kernel release matches the guest's uname -r", release == truth["guest"]["release"],
           "%s vs %s" % (release, truth["guest"]["release"]))
 
+    # The guest's own counters over the last second before the panic.
+    load = truth["guest"].get("load_delta_last_second") or {}
+    disk = sum((load.get("disk_sectors_read") or {}).get(b, 0) for b in ("vda", "nvme0n1"))
+    net = sum(v for k, v in (load.get("net_rx_packets") or {}).items() if k != "lo")
+    if prom.get("dma_load_at_panic"):
+        check("guest did disk and network DMA in its last second", disk > 0 and net > 0,
+              "%d sectors read, %d packets received" % (disk, net))
+    elif load:
+        check("guest was idle in its last second", disk == 0 and net < 5,
+              "%d sectors read, %d packets received" % (disk, net))
+
     iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
     if prom["active_amd_iommu"]:
         check("amd_iommu_list is non-empty", len(iommus) > 0, "%d IOMMU(s)" % len(iommus))

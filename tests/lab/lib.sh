@@ -138,7 +138,7 @@ copy_binary() {
 # A hash of everything that shapes a guest: lab scripts and the scenario file.
 lab_scripts_hash() {
     cat "$LAB_DIR"/lib.sh "$LAB_DIR"/guest-init.sh "$LAB_DIR"/run-guest.py \
-        "$LAB_DIR"/make-dumps.sh "$LAB_DIR"/facts2json.py | sha256sum | cut -c1-16
+        "$LAB_DIR"/make-dumps.sh "$LAB_DIR"/facts2json.py "$LAB_DIR"/drgn-dmesg.py | sha256sum | cut -c1-16
 }
 
 # build_core_initrd TREE KREL -> path of core.cpio.gz: busybox, kexec, makedumpfile,

@@ -94,7 +94,7 @@ def main():
                     time.sleep(1.0)  # let the panic message reach the console
                     t0 = time.monotonic()
                     res = qmp(a.qmp, [{"execute": "dump-guest-memory",
-                                       "arguments": {"paging": False,
+                                       "arguments": {"paging": True,
                                                      "protocol": "file:" + a.raw_dump}}],
                               timeout=max(10, deadline - time.monotonic()))
                     if "error" in res[-1]:
