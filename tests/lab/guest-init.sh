@@ -11,7 +11,7 @@ export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-LOAD=dma; LOAD_SECS=3; KDUMP=1; FORMATS=kdump; SCENARIO=unknown; CAPTURE_APPEND=; MODULE=
+LOAD=dma; LOAD_SECS=3; KDUMP=1; FORMATS=kdump; SCENARIO=unknown; CAPTURE_APPEND=; MODULE=; MODULE_ARGS=; NET=user
 [ -f /etc/lab.conf ] && . /etc/lab.conf
 
 say() { echo "LAB: $*"; }
@@ -106,12 +106,16 @@ fi
 say "primary kernel $(uname -r): scenario $SCENARIO, load $LOAD"
 load_modules primary.list
 ip link set lo up
-NET=$(ls /sys/class/net | grep -v '^lo$' | head -n1)
-[ -n "$NET" ] && ip link set "$NET" up && ip addr add 10.0.2.15/24 dev "$NET"
+IFACE=$(ls /sys/class/net | grep -v '^lo$' | head -n1)
+[ -n "$IFACE" ] && ip link set "$IFACE" up && ip addr add 10.0.2.15/24 dev "$IFACE"
 DMA=$(find_disk labdma) || say "no DMA disk"
 NVME=; [ -b /dev/nvme0n1 ] && NVME=/dev/nvme0n1
 
-[ -n "$MODULE" ] && { insmod "/lib/modules/extra/$MODULE.ko" || die "insmod $MODULE"; }
+if [ -n "$MODULE" ]; then
+    # shellcheck disable=SC2086 # MODULE_ARGS is a list of name=value words
+    insmod "/lib/modules/extra/$MODULE.ko" $MODULE_ARGS || die "insmod $MODULE $MODULE_ARGS"
+    say "inserted $MODULE $MODULE_ARGS"
+fi
 
 mount_out
 copy_facts
@@ -128,7 +132,8 @@ if [ "$LOAD" = dma ]; then
     for dev in $DMA $NVME; do
         ( while :; do dd if="$dev" of=/dev/null bs=64k count=64 iflag=direct 2>/dev/null; done ) &
     done
-    [ -n "$NET" ] && ping -A -q -s 1200 10.0.2.2 >/dev/null 2>&1 &
+    # user netdev: QEMU's slirp answers pings; socket-flood: the host sends the frames.
+    [ -n "$IFACE" ] && [ "$NET" = user ] && ping -A -q -s 1200 10.0.2.2 >/dev/null 2>&1 &
 fi
 sleep "$LOAD_SECS"
 

@@ -7,12 +7,14 @@
 #   IOMMU_LAB_KREL_6_1      pin the 6.1 kernel release, e.g. 6.1.0-56-amd64
 #   IOMMU_LAB_KREL_6_12     pin the 6.12 kernel release, e.g. 6.12.117+deb12-amd64
 #   IOMMU_LAB_OUT           output root (default tests/dumps/out)
+#   IOMMU_LAB_SCENARIOS     scenario folder (default tests/dumps/scenarios)
+#   IOMMU_LAB_TIMEOUT       seconds one QEMU run may take (default 300)
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)
 LAB_CACHE=${IOMMU_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab}
 LAB_OUT=${IOMMU_LAB_OUT:-$REPO_DIR/tests/dumps/out}
-SCEN_DIR=$REPO_DIR/tests/dumps/scenarios
+SCEN_DIR=${IOMMU_LAB_SCENARIOS:-$REPO_DIR/tests/dumps/scenarios}
 
 # apt must not wait forever on an unreachable mirror.
 APT_NET_OPTS=(-o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 -o Acquire::Retries=1)
@@ -177,3 +179,47 @@ build_core_initrd() {
 
 # cpio_of DIR -> gzip'ed newc archive of DIR on stdout.
 cpio_of() { (cd "$1" && find . | cpio -o -H newc --quiet | gzip -1); }
+
+# kernel_headers KREL -> a kbuild directory for out-of-tree modules: Debian's
+# linux-headers-KREL plus the -common and linux-kbuild packages it depends on,
+# extracted side by side into the cache (no system-wide install).
+kernel_headers() {
+    local krel=$1 dir pkgs p deb
+    dir=$LAB_CACHE/headers/$krel
+    if [ -f "$dir/.ok" ] && [ -f "$dir/usr/src/linux-headers-$krel/Makefile" ]; then
+        echo "$dir/usr/src/linux-headers-$krel"; return
+    fi
+    pkgs=("linux-headers-$krel")
+    for p in $(apt-cache depends "linux-headers-$krel" 2>/dev/null |
+               sed -n 's/^ *|\{0,1\}Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p'); do
+        pkgs+=("$p")
+    done
+    rm -rf "$dir"; mkdir -p "$dir"
+    for p in "${pkgs[@]}"; do
+        deb=$(fetch_deb "$p") || exit 1
+        dpkg-deb -x "$deb" "$dir" || lab_die "cannot extract $deb"
+    done
+    # The top Makefile includes the -common tree by absolute path: point it into the cache.
+    sed -i "s|/usr/src/|$dir/usr/src/|" "$dir/usr/src/linux-headers-$krel/Makefile"
+    [ -d "$dir/usr/src/linux-headers-$krel/scripts/" ] || lab_die "headers of $krel lack scripts (linux-kbuild missing?)"
+    touch "$dir/.ok"
+    echo "$dir/usr/src/linux-headers-$krel"
+}
+
+# build_module KREL SRC_DIR NAME -> path of NAME.ko built from SRC_DIR (Kbuild) for KREL, cached
+# by the hash of the sources. BTF for modules is switched off (pahole is not a lab dependency).
+build_module() {
+    local krel=$1 src=$2 name=$3 kdir hash out work
+    [ -d "$src" ] || lab_die "module source $src does not exist"
+    hash=$( (cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)
+    out=$LAB_CACHE/modules/$krel/$name-$hash.ko
+    if [ -s "$out" ]; then echo "$out"; return; fi
+    kdir=$(kernel_headers "$krel") || exit 1
+    work=$(mktemp -d "$LAB_CACHE/modules/build.XXXXXX" 2>/dev/null || { mkdir -p "$LAB_CACHE/modules"; mktemp -d "$LAB_CACHE/modules/build.XXXXXX"; })
+    cp -r "$src"/. "$work/"
+    make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$work/build.log" 2>&1 ||
+        { tail -n 20 "$work/build.log" >&2; lab_die "building module $name for $krel failed (log: $work/build.log)"; }
+    [ -s "$work/$name.ko" ] || lab_die "module build for $krel produced no $name.ko"
+    mkdir -p "$(dirname "$out")"; mv "$work/$name.ko" "$out"; rm -rf "$work"
+    echo "$out"
+}

@@ -39,7 +39,7 @@ done
 scen_get() {
     (
         KERNELS="6.1 6.12"; CMDLINE_EXTRA=; CAPTURE_APPEND=; DEVICES="e1000 virtio-blk"
-        LOAD=dma; FORMAT=kdump; BASE=; MODULE=; LOAD_SECS=3
+        LOAD=dma; FORMAT=kdump; BASE=; MODULE=; MODULE_SRC=; MODULE_ARGS=; NET=user; LOAD_SECS=3
         PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
         # shellcheck disable=SC1090
@@ -100,7 +100,21 @@ scen_stamp() {    # inputs of a scenario build
         echo "kernel ${KREL[$k]}"; echo "scripts $(lab_scripts_hash)"
         cat "$SCEN_DIR/$s.conf"
         for d in $(derived_of "$s"); do cat "$SCEN_DIR/$d.conf"; done
+        m=$(scen_get "$s" MODULE)
+        [ -z "$m" ] || (cd "$(module_src "$s")" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
     } | sha256sum | cut -c1-32
+}
+
+module_src() {    # source folder of a scenario's MODULE (MODULE_SRC, else tests/lab/modules/MODULE)
+    local src
+    src=$(scen_get "$1" MODULE_SRC); src=${src:-tests/lab/modules/$(scen_get "$1" MODULE)}
+    case "$src" in /*) echo "$src" ;; *) echo "$REPO_DIR/$src" ;; esac
+}
+
+free_udp_ports() {  # two free UDP ports on 127.0.0.1
+    python3 -c 'import socket
+s=[socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
+[x.bind(("127.0.0.1", 0)) for x in s]; print(*[x.getsockname()[1] for x in s])'
 }
 
 run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go to a log)
@@ -117,7 +131,14 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         echo "FORMATS=\"${formats# }\""; echo "MODULE=$(scen_get "$s" MODULE)"
         if [ "$fmt" = raw ]; then echo KDUMP=0; else echo KDUMP=1; fi
         echo "CAPTURE_APPEND=\"$extra $(scen_get "$s" CAPTURE_APPEND)\""
+        echo "MODULE_ARGS=\"$(scen_get "$s" MODULE_ARGS)\""; echo "NET=$(scen_get "$s" NET)"
     } > "$work/conf/etc/lab.conf"
+    local module ko
+    module=$(scen_get "$s" MODULE)
+    if [ -n "$module" ]; then   # an out-of-tree module, built against linux-headers-$krel
+        ko=$(build_module "$krel" "$(module_src "$s")" "$module") || return 1
+        mkdir -p "$work/conf/lib/modules/extra"; cp "$ko" "$work/conf/lib/modules/extra/$module.ko"
+    fi
     # Capture initramfs = core + config; primary = core + config + kernel + capture initramfs.
     cpio_of "$work/conf" > "$work/conf.cpio.gz"
     cat "${CORE[$k]}" "$work/conf.cpio.gz" > "$work/boot/boot/kdump.img"
@@ -132,9 +153,21 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     qemu=(qemu-system-x86_64 -M q35 -m 768 -smp 1 -accel tcg -nographic -no-reboot
           -device amd-iommu
           -kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
+    local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-300}")
+    local net ports
+    net=$(scen_get "$s" NET)
     for d in $devices; do
         case "$d" in
-            e1000) qemu+=(-netdev user,id=n0 -device "e1000,netdev=n0,addr=$PCI_ADDR_e1000") ;;
+            e1000)
+                case "$net" in
+                    user) qemu+=(-netdev user,id=n0) ;;
+                    socket-flood)   # frames from the host, through a UDP socket netdev, for the whole run
+                        read -r -a ports <<< "$(free_udp_ports)"
+                        qemu+=(-netdev "socket,id=n0,udp=127.0.0.1:${ports[0]},localaddr=127.0.0.1:${ports[1]}")
+                        rg+=(--udp-flood "127.0.0.1:${ports[1]}") ;;
+                    *) echo "unknown NET=$net (user, socket-flood)" >&2; return 1 ;;
+                esac
+                qemu+=(-device "e1000,netdev=n0,addr=$PCI_ADDR_e1000") ;;
             virtio-blk) qemu+=(-drive "file=$work/dma.img,if=none,id=d0,format=raw,cache=unsafe"
                                -device "virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on,serial=labdma,addr=$PCI_ADDR_virtio_blk") ;;
             nvme) truncate -s 64M "$work/nvme.img"
@@ -146,7 +179,6 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     # The output disk does not negotiate VIRTIO_F_ACCESS_PLATFORM: it works whatever the IOMMU state.
     qemu+=(-drive "file=$work/out.img,if=none,id=d9,format=raw,cache=unsafe"
            -device "virtio-blk-pci,drive=d9,serial=labout,addr=$PCI_ADDR_out")
-    local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-300}")
     if [ "$fmt" = raw ]; then
         qemu+=(-device vmcoreinfo -qmp "unix:$work/qmp.sock,server=on,wait=off")
         rg+=(--qmp "$work/qmp.sock" --raw-dump "$dir/vmcore")
@@ -199,7 +231,7 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
     local args=(--dir "$dir" --scenario "$s" --run-scenario "$run" --kernel "$k"
                 --release "${KREL[$k]}" --vmlinux "${VMLINUX[$k]}"
                 --package-version "$(apt_field "linux-image-${KREL[$k]}" Version)")
-    for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE PROMISE_IOMMUS PROMISE_TRANSLATED \
+    for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS; do
         args+=(--set "$v=$(scen_get "$s" "$v")")
     done

@@ -8,6 +8,8 @@ starting with "LAB:" are echoed to stderr as progress.  With --raw-dump the
 guest is expected to panic without a capture kernel: once the console shows
 "Kernel panic - not syncing", QEMU's own dump-guest-memory writes an ELF dump
 of the whole guest (no filtering) through QMP, then QEMU is told to quit.
+With --udp-flood, a thread sends Ethernet frames to QEMU's UDP socket netdev
+from start to end, so the NIC keeps receiving across the capture kernel's boot.
 Exit status: QEMU's, or 124 on timeout (QEMU is killed).
 """
 import argparse
@@ -17,6 +19,7 @@ import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 
@@ -45,6 +48,26 @@ def qmp(sock_path, commands, timeout):
     return out
 
 
+def udp_flood(addr, rate, stop):
+    """Send Ethernet broadcast frames to a QEMU `-netdev socket,udp=` peer until stopped."""
+    host, port = addr.rsplit(":", 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    # dst broadcast, src a locally administered MAC, EtherType 0x88b5 (local experimental)
+    head = b"\xff" * 6 + b"\x02\x00\x00\x1a\xb0\x01" + b"\x88\xb5"
+    n = 0
+    t0 = time.monotonic()
+    while not stop.is_set():
+        frame = head + n.to_bytes(8, "big") + bytes(1000)
+        try:
+            s.sendto(frame, (host, int(port)))
+        except OSError:
+            pass
+        n += 1
+        ahead = n / rate - (time.monotonic() - t0)
+        if ahead > 0:
+            time.sleep(ahead)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--console", required=True)
@@ -52,6 +75,9 @@ def main():
     ap.add_argument("--qmp")
     ap.add_argument("--raw-dump")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--udp-flood", metavar="HOST:PORT",
+                    help="send Ethernet frames to a QEMU socket netdev for the whole run")
+    ap.add_argument("--flood-rate", type=float, default=2000, help="frames per second")
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
@@ -62,6 +88,10 @@ def main():
     con = open(a.console, "wb")
     p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
+    stop = threading.Event()
+    if a.udp_flood:
+        threading.Thread(target=udp_flood, args=(a.udp_flood, a.flood_rate, stop),
+                         daemon=True).start()
     fd = p.stdout.fileno()
     tail = b""
     dumped = False
@@ -110,6 +140,7 @@ def main():
         elif p.poll() is not None:
             rc = p.returncode
             break
+    stop.set()
     con.close()
     if a.raw_dump and not dumped and rc == 0:
         rc = 1
