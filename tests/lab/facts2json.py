@@ -40,7 +40,8 @@ def parse_status(path):
         if not parts:
             continue
         key = parts[0] if parts[0] != "format" else "format " + parts[1]
-        out[key] = dict(p.split("=", 1) for p in parts if "=" in p)
+        out[key] = {k: int(x) if x.lstrip("-").isdigit() else x
+                    for k, x in (p.split("=", 1) for p in parts if "=" in p)}
     return out
 
 
@@ -111,6 +112,7 @@ def main():
         "flush": v.get("PROMISE_FLUSH") or "none",
         "capture_kernel": fmt != "raw",
         "kdump_markers": markers,
+        "panic_message": "Kernel panic - not syncing: sysrq triggered crash",
     }
     truth = {
         "schema": SCHEMA,
@@ -124,7 +126,7 @@ def main():
                  "makedumpfile_dump_level": None if fmt == "raw" else 31,
                  "files": {k: k for k in ("vmcore", "vmcore-dmesg.txt", "kexec-dmesg.log",
                                           "console.log")
-                           if os.path.exists(os.path.join(a.dir, k))}},
+                           if os.path.exists(os.path.join(a.dir, k))} | {"vmlinux": a.vmlinux}},
         "guest": {
             "release": rd(os.path.join(facts, "uname_r")),
             "cmdline": rd(os.path.join(facts, "cmdline")),

@@ -17,7 +17,8 @@ LAB_OUT=${IOMMU_LAB_OUT:-$REPO_DIR/tests/dumps/out}
 SCEN_DIR=${IOMMU_LAB_SCENARIOS:-$REPO_DIR/tests/dumps/scenarios}
 
 # apt must not wait forever on an unreachable mirror.
-APT_NET_OPTS=(-o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 -o Acquire::Retries=1)
+APT_NET_OPTS=(-o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 -o Acquire::Retries=1
+              -o APT::Sandbox::User=root)
 
 lab_log()  { printf '%s lab: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lab_die()  { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
