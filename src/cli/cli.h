@@ -11,4 +11,10 @@ struct cli_command {
 /* iommu-inflight log [--json] [-v] FILE...  (src/cli/cmd_log.c) */
 int cmd_log(int argc, char **argv);
 
+/* iommu-inflight replay [options] FIXTURE  (src/cli/cmd_replay.c) */
+int cmd_replay(int argc, char **argv);
+
+/* "[SSSS:]BB:DD.F" -> segment (-1 when not given) and devid; 0 on success. */
+int cli_parse_bdf(const char *s, int *segment, int *devid);
+
 #endif

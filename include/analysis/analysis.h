@@ -1,0 +1,122 @@
+/*
+ * The whole analysis of one dump: every pass run in order over one target,
+ * results kept for the reports.  Front ends (crash extension, standalone
+ * CLI, tests) call analysis_run() and then one of the report_* functions.
+ */
+#ifndef IOMMU_INFLIGHT_ANALYSIS_H
+#define IOMMU_INFLIGHT_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "amdvi/dte.h"
+#include "amdvi/event.h"
+#include "analysis/cmd_ring.h"
+#include "analysis/inventory.h"
+#include "analysis/iopt_walk.h"
+#include "analysis/layout.h"
+#include "analysis/problems.h"
+#include "klog/klog.h"
+#include "target/target.h"
+
+struct analysis_options {
+	const char *capture_log;	/* -k: the capture kernel's log (kexec-dmesg.log, console...) */
+	const char *crashed_log;	/* -l: the crashed kernel's log (vmcore-dmesg.txt) */
+	FILE *crashed_log_fp;		/* or an open stream (crash's own `log`), used when crashed_log is NULL */
+	const char *crashed_log_name;	/* the name to report for that stream, e.g. "crash log" */
+	int iommu;			/* only this IOMMU index, or -1 */
+	int segment, devid;		/* only this device (segment, bus<<8|devfn), or -1 */
+	bool no_walk;			/* skip the I/O page-table walks */
+	size_t max_extents;		/* extents kept for the reports (0: 1,000,000) */
+};
+
+void analysis_options_init(struct analysis_options *opt);
+
+/* One valid device-table entry, with what the kernel knew of the device. */
+struct dev_info {
+	uint16_t segment, devid;
+	int iommu;			/* index of the IOMMU whose segment holds it, or -1 */
+	struct amdvi_dte dte;
+	enum amdvi_dte_class cls;
+	char name[40];			/* "0000:00:03.0" (from the kernel's struct device, else built) */
+	char driver[40];		/* "e1000", "" when unbound or unknown */
+	uint64_t extents, mapped_bytes, writable_bytes;	/* of its domain */
+};
+
+/* One translated domain (a domain ID with a v1 root in at least one DTE). */
+struct domain_info {
+	uint16_t segment, domid;
+	uint64_t root;			/* page-table root PA */
+	unsigned mode;
+	unsigned n_devices;
+	bool walked;
+	struct iopt_walk_stats stats;
+	size_t first_extent, n_extents;	/* slice of analysis.extents (kept ones) */
+};
+
+/* A non-zero (unprocessed) entry of an old event log or PPR log. */
+struct event_info {
+	int iommu;
+	uint32_t offset;
+	struct amdvi_event ev;
+};
+
+enum corr_class {
+	CORR_OLD_MAPPING,		/* DMA through an old mapping still present */
+	CORR_IOVA_NOT_MAPPED,		/* the old domain has no mapping at that IOVA */
+	CORR_NO_TRANSLATION,		/* the device had no translation in the old kernel */
+	CORR_NEW_DOMAIN,		/* a domain the old kernel did not use (the capture kernel's own) */
+	CORR_DEVICE_UNKNOWN,		/* no valid DTE for that device in the dump */
+	CORR_NOT_A_FAULT,		/* markers and other records: not classified */
+};
+
+struct corr_info {
+	struct klog_record rec;		/* the log record (file/line inside) */
+	const char *source;		/* "capture" or "crashed" */
+	enum corr_class cls;
+	bool has_extent;
+	struct iopt_extent extent;	/* the old mapping hit, for CORR_OLD_MAPPING */
+	uint64_t phys;			/* physical page the faulting IOVA reached */
+	uint16_t old_domain;		/* the device's domain in the dump */
+	bool has_old_domain;
+};
+
+struct analysis {
+	struct analysis_options opt;
+	const char *target_name;
+	struct layout lay;
+	struct inventory inv;
+	struct problems pb;
+
+	struct cmd_ring_report *rings;	/* one per inventory IOMMU */
+	enum flush_verdict flush;	/* overall */
+
+	struct dev_info *devs;
+	size_t n_devs;
+	struct domain_info *doms;
+	size_t n_doms;
+	struct iopt_extent *extents;	/* kept extents, grouped by domain */
+	size_t n_extents;
+	size_t extents_dropped;		/* beyond max_extents */
+
+	struct event_info *events;
+	size_t n_events;
+
+	struct corr_info *corr;		/* one per fault-like record of the logs */
+	size_t n_corr;
+	size_t corr_counts[CORR_NOT_A_FAULT + 1];
+	/* capture kernel markers */
+	bool kdump_pre_enabled, kdump_dt_copied, kdump_dt_copy_failed, kdump_reuse;
+	size_t capture_faults;
+};
+
+/* Runs every pass.  Never fails as a whole; returns NULL only when out of
+ * memory.  Log files that cannot be opened become problems. */
+struct analysis *analysis_run(const struct target *t, const struct analysis_options *opt);
+void analysis_free(struct analysis *a);
+
+const char *corr_class_name(enum corr_class c);
+
+#endif

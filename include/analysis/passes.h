@@ -1,0 +1,19 @@
+/* The passes analysis_run() calls, in order (internal to src/analysis). */
+#ifndef IOMMU_INFLIGHT_ANALYSIS_PASSES_H
+#define IOMMU_INFLIGHT_ANALYSIS_PASSES_H
+
+#include "analysis/analysis.h"
+
+void pass_devices(const struct target *t, struct analysis *a);		/* devices.c */
+void pass_domains(struct analysis *a);					/* devices.c */
+void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c */
+void pass_events(struct analysis *a);					/* events.c */
+void pass_logs(struct analysis *a);					/* correlate.c */
+
+/* The kept extent of (segment, domain) that contains iova, or NULL. */
+const struct iopt_extent *analysis_find_extent(const struct analysis *a, uint16_t segment,
+					       uint16_t domid, uint64_t iova);
+const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_t segment,
+					       uint16_t domid);
+
+#endif

@@ -1,0 +1,80 @@
+/* analysis_run(): every pass, in order, over one target. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/passes.h"
+
+void analysis_options_init(struct analysis_options *opt)
+{
+	memset(opt, 0, sizeof(*opt));
+	opt->iommu = -1;
+	opt->segment = -1;
+	opt->devid = -1;
+}
+
+/* One verdict for the machine: queued-not-completed anywhere wins; completed
+ * only if every IOMMU completed; unknown beats none. */
+static enum flush_verdict overall_flush(const struct analysis *a)
+{
+	bool any_queued = false, all_completed = a->inv.n_iommus > 0, any_unknown = false;
+
+	for (size_t i = 0; i < a->inv.n_iommus; i++) {
+		enum flush_verdict v = a->rings[i].flush.verdict;
+
+		any_queued |= v == FLUSH_QUEUED_NOT_COMPLETED;
+		any_unknown |= v == FLUSH_UNKNOWN;
+		all_completed &= v == FLUSH_COMPLETED;
+	}
+	if (any_queued)
+		return FLUSH_QUEUED_NOT_COMPLETED;
+	if (all_completed)
+		return FLUSH_COMPLETED;
+	return any_unknown ? FLUSH_UNKNOWN : FLUSH_NONE;
+}
+
+struct analysis *analysis_run(const struct target *t, const struct analysis_options *opt)
+{
+	struct analysis *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	if (opt)
+		a->opt = *opt;
+	else
+		analysis_options_init(&a->opt);
+	a->target_name = t->name;
+	problems_init(&a->pb);
+	layout_probe(t, &a->lay, &a->pb);
+	inventory_read(t, &a->lay, &a->inv, &a->pb);
+	if (a->inv.n_iommus) {
+		a->rings = calloc(a->inv.n_iommus, sizeof(*a->rings));
+		if (!a->rings) {
+			analysis_free(a);
+			return NULL;
+		}
+		for (size_t i = 0; i < a->inv.n_iommus; i++)
+			cmd_ring_analyse(t, &a->inv, &a->inv.iommus[i], &a->rings[i], &a->pb);
+	}
+	a->flush = overall_flush(a);
+	pass_devices(t, a);
+	pass_domains(a);
+	pass_mappings(t, a);
+	pass_events(a);
+	pass_logs(a);
+	return a;
+}
+
+void analysis_free(struct analysis *a)
+{
+	if (!a)
+		return;
+	inventory_free(&a->inv);
+	problems_free(&a->pb);
+	free(a->rings);
+	free(a->devs);
+	free(a->doms);
+	free(a->extents);
+	free(a->events);
+	free(a->corr);
+	free(a);
+}

@@ -1,0 +1,165 @@
+/*
+ * Correlate the kernel logs with the dump: every fault the capture kernel
+ * (or the crashed kernel) logged is held against the device table and the
+ * I/O page tables the crashed kernel left behind.
+ *
+ * A 4.13+ capture kernel copies the old device table and reserves the old
+ * domain IDs (kernel-internals §5c/§7), so a fault whose domain is the
+ * device's domain in the dump is DMA through the crashed kernel's tables.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/passes.h"
+
+const char *corr_class_name(enum corr_class c)
+{
+	switch (c) {
+	case CORR_OLD_MAPPING:		return "old-mapping";
+	case CORR_IOVA_NOT_MAPPED:	return "iova-not-mapped";
+	case CORR_NO_TRANSLATION:	return "no-translation";
+	case CORR_NEW_DOMAIN:		return "new-domain";
+	case CORR_DEVICE_UNKNOWN:	return "device-unknown";
+	case CORR_NOT_A_FAULT:		return "not-a-fault";
+	}
+	return "?";
+}
+
+struct log_ctx {
+	struct analysis *a;
+	const char *source;
+	bool capture;
+};
+
+/* The device's DTE in the dump, looked up in the whole inventory (not only
+ * the devices the options selected). */
+static bool old_dte(const struct analysis *a, uint16_t seg_id, uint16_t devid, struct amdvi_dte *d)
+{
+	const struct inv_segment *seg = inventory_segment(&a->inv, seg_id);
+
+	if (!seg || devid >= seg->n_dte || !seg->dte_ok[devid])
+		return false;
+	return amdvi_dte_decode(seg->dte[devid], a->inv.sme_me_mask, d) == 0 && d->v;
+}
+
+static void classify(struct analysis *a, struct corr_info *c)
+{
+	const struct klog_record *r = &c->rec;
+	uint16_t seg = (r->has & KLOG_HAS_SEGMENT) ? r->segment : 0;
+	uint16_t devid = (uint16_t)(r->bus << 8 | r->dev << 3 | r->fn);
+	struct amdvi_dte d;
+	uint16_t dom;
+	const struct iopt_extent *e;
+
+	if (!old_dte(a, seg, devid, &d)) {
+		c->cls = CORR_DEVICE_UNKNOWN;
+		return;
+	}
+	c->old_domain = d.domid;
+	c->has_old_domain = true;
+	if (amdvi_dte_classify(&d) != AMDVI_DTE_TRANSLATED) {
+		c->cls = CORR_NO_TRANSLATION;
+		return;
+	}
+	dom = (r->has & KLOG_HAS_DOMAIN) ? (uint16_t)r->domain : d.domid;
+	if (!analysis_find_domain(a, seg, dom)) {
+		c->cls = CORR_NEW_DOMAIN;
+		return;
+	}
+	e = (r->has & KLOG_HAS_ADDRESS) ? analysis_find_extent(a, seg, dom, r->address) : NULL;
+	if (!e) {
+		c->cls = CORR_IOVA_NOT_MAPPED;
+		return;
+	}
+	c->cls = CORR_OLD_MAPPING;
+	c->has_extent = true;
+	c->extent = *e;
+	c->phys = e->pa + (r->address - e->iova);
+}
+
+static void on_record(const struct klog_record *rec, void *arg)
+{
+	struct log_ctx *lc = arg;
+	struct analysis *a = lc->a;
+	struct corr_info *c;
+
+	if (lc->capture) {
+		switch (rec->type) {
+		case KLOG_KDUMP_TRANSLATION_PRE_ENABLED:
+			a->kdump_pre_enabled = true;
+			break;
+		case KLOG_KDUMP_DEV_TABLE_COPIED:
+			a->kdump_dt_copied = true;
+			break;
+		case KLOG_KDUMP_DEV_TABLE_COPY_FAILED:
+			a->kdump_dt_copy_failed = true;
+			break;
+		case KLOG_KDUMP_BUFFER_REUSED:
+			a->kdump_reuse = true;
+			break;
+		default:
+			break;
+		}
+		if (rec->notes & KLOG_NOTE_REUSE)
+			a->kdump_reuse = true;
+	}
+	if (!klog_type_is_fault(rec->type) || !(rec->has & KLOG_HAS_BDF))
+		return;
+	c = realloc(a->corr, (a->n_corr + 1) * sizeof(*c));
+	if (!c)
+		return;
+	a->corr = c;
+	c = &a->corr[a->n_corr++];
+	memset(c, 0, sizeof(*c));
+	c->rec = *rec;
+	c->rec.file = lc->source;	/* the parser's pointer does not outlive the file */
+	c->source = lc->capture ? "capture" : "crashed";
+	classify(a, c);
+	a->corr_counts[c->cls]++;
+	if (lc->capture)
+		a->capture_faults++;
+}
+
+static void parse_stream(struct analysis *a, FILE *f, const char *name, bool capture)
+{
+	struct log_ctx lc = { .a = a, .source = name, .capture = capture };
+	struct klog_parser_ops ops = { .record = on_record };
+	struct klog_parser *p = klog_parser_new(&ops, &lc);
+
+	if (!p)
+		return;
+	klog_parser_set_file(p, name);
+	klog_parser_feed_file(p, f);
+	klog_parser_flush(p);
+	klog_parser_free(p);
+}
+
+static void parse_file(struct analysis *a, const char *path, bool capture)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		problem_add(&a->pb, PROBLEM_READ, path, "cannot open the %s kernel's log: %s",
+			    capture ? "capture" : "crashed", strerror(errno));
+		return;
+	}
+	parse_stream(a, f, path, capture);
+	fclose(f);
+}
+
+void pass_logs(struct analysis *a)
+{
+	if (a->opt.capture_log)
+		parse_file(a, a->opt.capture_log, true);
+	if (a->opt.crashed_log)
+		parse_file(a, a->opt.crashed_log, false);
+	else if (a->opt.crashed_log_fp)
+		parse_stream(a, a->opt.crashed_log_fp,
+			     a->opt.crashed_log_name ? a->opt.crashed_log_name : "crashed kernel log", false);
+	if (a->kdump_reuse)
+		problem_add(&a->pb, PROBLEM_CORRUPT, "capture kernel",
+			    "the capture kernel reused the old device table and buffers in place (6.18+): "
+			    "the dump's command ring, event log and some DTEs are the capture kernel's, not the crashed kernel's");
+}

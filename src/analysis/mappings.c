@@ -1,0 +1,110 @@
+/* Walk every translated domain's v1 page table and keep its extents. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/passes.h"
+
+#define DEFAULT_MAX_EXTENTS 1000000
+
+struct keep {
+	struct analysis *a;
+	size_t cap, max;
+};
+
+static int keep_extent(const struct iopt_extent *e, void *arg)
+{
+	struct keep *k = arg;
+	struct analysis *a = k->a;
+
+	if (a->n_extents >= k->max) {
+		a->extents_dropped++;
+		return 0;	/* keep walking: the statistics still count */
+	}
+	if (a->n_extents == k->cap) {
+		size_t ncap = k->cap ? k->cap * 2 : 1024;
+		struct iopt_extent *p = realloc(a->extents, ncap * sizeof(*p));
+
+		if (!p) {
+			a->extents_dropped++;
+			return 0;
+		}
+		a->extents = p;
+		k->cap = ncap;
+	}
+	a->extents[a->n_extents++] = *e;
+	return 0;
+}
+
+void pass_mappings(const struct target *t, struct analysis *a)
+{
+	struct keep k = { .a = a, .max = a->opt.max_extents ? a->opt.max_extents : DEFAULT_MAX_EXTENTS };
+
+	for (size_t i = 0; i < a->n_doms; i++) {
+		struct domain_info *dom = &a->doms[i];
+		struct iopt_walk_params p = {
+			.domain = dom->domid,
+			.root_pa = dom->root,
+			.mode = dom->mode,
+			.me_mask = a->inv.sme_me_mask,
+		};
+
+		dom->first_extent = a->n_extents;
+		if (a->opt.no_walk)
+			continue;
+		iopt_walk_v1(t, &p, keep_extent, &k, &dom->stats, &a->pb);
+		dom->walked = true;
+		dom->n_extents = a->n_extents - dom->first_extent;
+	}
+	if (a->extents_dropped)
+		problem_add(&a->pb, PROBLEM_LIMIT, "mappings",
+			    "%zu extents beyond the %zu kept were counted but not listed",
+			    a->extents_dropped, k.max);
+	for (size_t i = 0; i < a->n_devs; i++) {
+		struct dev_info *di = &a->devs[i];
+		const struct domain_info *dom;
+
+		if (di->cls != AMDVI_DTE_TRANSLATED)
+			continue;
+		dom = analysis_find_domain(a, di->segment, di->dte.domid);
+		if (dom && dom->walked) {
+			di->extents = dom->stats.extents;
+			di->mapped_bytes = dom->stats.mapped_bytes;
+			di->writable_bytes = dom->stats.writable_bytes;
+		}
+	}
+}
+
+const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_t segment,
+					       uint16_t domid)
+{
+	for (size_t i = 0; i < a->n_doms; i++)
+		if (a->doms[i].segment == segment && a->doms[i].domid == domid)
+			return &a->doms[i];
+	return NULL;
+}
+
+/* Extents of one domain are kept in IOVA order (the walk visits slots in
+ * order), so a binary search finds the one containing iova. */
+const struct iopt_extent *analysis_find_extent(const struct analysis *a, uint16_t segment,
+					       uint16_t domid, uint64_t iova)
+{
+	const struct domain_info *dom = analysis_find_domain(a, segment, domid);
+	size_t lo, hi;
+
+	if (!dom || !dom->walked)
+		return NULL;
+	lo = 0;
+	hi = dom->n_extents;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct iopt_extent *e = &a->extents[dom->first_extent + mid];
+
+		if (iova < e->iova)
+			hi = mid;
+		else if (iova - e->iova >= e->size)
+			lo = mid + 1;
+		else
+			return e;
+	}
+	return NULL;
+}

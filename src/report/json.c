@@ -1,0 +1,457 @@
+/*
+ * The JSON report: one object, "schema": "iommu-inflight/1".  Addresses are
+ * hex strings, counts are numbers.  docs/json-analysis.md lists every key.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "amdvi/efr.h"
+#include "report/report.h"
+
+/* A tiny writer that keeps track of commas. */
+struct jw {
+	FILE *out;
+	bool first;	/* the next member is the first of its object/array */
+};
+
+static void sep(struct jw *w)
+{
+	if (!w->first)
+		fputc(',', w->out);
+	w->first = false;
+}
+
+static void jstr_raw(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void key(struct jw *w, const char *k)
+{
+	sep(w);
+	jstr_raw(w->out, k);
+	fputc(':', w->out);
+}
+
+static void open_obj(struct jw *w, const char *k)
+{
+	if (k)
+		key(w, k);
+	else
+		sep(w);
+	fputc('{', w->out);
+	w->first = true;
+}
+
+static void open_arr(struct jw *w, const char *k)
+{
+	if (k)
+		key(w, k);
+	else
+		sep(w);
+	fputc('[', w->out);
+	w->first = true;
+}
+
+static void close_obj(struct jw *w)
+{
+	fputc('}', w->out);
+	w->first = false;
+}
+
+static void close_arr(struct jw *w)
+{
+	fputc(']', w->out);
+	w->first = false;
+}
+
+static void kstr(struct jw *w, const char *k, const char *v)
+{
+	key(w, k);
+	if (v)
+		jstr_raw(w->out, v);
+	else
+		fputs("null", w->out);
+}
+
+static void kint(struct jw *w, const char *k, long long v)
+{
+	key(w, k);
+	fprintf(w->out, "%lld", v);
+}
+
+static void kuint(struct jw *w, const char *k, unsigned long long v)
+{
+	key(w, k);
+	fprintf(w->out, "%llu", v);
+}
+
+static void khex(struct jw *w, const char *k, uint64_t v)
+{
+	key(w, k);
+	fprintf(w->out, "\"0x%" PRIx64 "\"", v);
+}
+
+static void kbool(struct jw *w, const char *k, bool v)
+{
+	key(w, k);
+	fputs(v ? "true" : "false", w->out);
+}
+
+static void knull(struct jw *w, const char *k)
+{
+	key(w, k);
+	fputs("null", w->out);
+}
+
+static void bdf_str(char *buf, size_t len, uint16_t devid)
+{
+	snprintf(buf, len, "%02x:%02x.%x", devid >> 8, (devid >> 3) & 0x1f, devid & 7);
+}
+
+static void json_ring(struct jw *w, const struct inv_iommu *io, const struct cmd_ring_report *r)
+{
+	char text[160];
+
+	open_obj(w, "cmd_ring");
+	khex(w, "address", io->cmd_buf);
+	if (io->sw_ring) {
+		kuint(w, "tail", io->tail_sw);
+		kuint(w, "head_sw", io->head_sw);
+	} else {
+		knull(w, "tail");
+		knull(w, "head_sw");
+	}
+	if (io->need_sync_known)
+		kbool(w, "need_sync", io->need_sync);
+	else
+		knull(w, "need_sync");
+	kbool(w, "ordered", r->ordered);
+	kstr(w, "hardware_head", "not in a dump (MMIO register)");
+	open_obj(w, "completion_wait");
+	kstr(w, "kind", layout_cmd_sem_name(io->sem_kind));
+	if (io->sem_known)
+		khex(w, "sem", io->sem_value);
+	else
+		knull(w, "sem");
+	if (io->sem_issued_known)
+		khex(w, "expected", io->sem_issued);
+	else
+		knull(w, "expected");
+	kbool(w, "retired", r->all_retired);
+	if (r->retired_cw >= 0)
+		kuint(w, "retired_offset", r->entries[r->retired_cw].offset);
+	else
+		knull(w, "retired_offset");
+	kuint(w, "not_proven", r->not_proven);
+	kstr(w, "summary", r->sem_summary);
+	close_obj(w);
+	open_arr(w, "entries");
+	for (unsigned i = 0; io->ring_ok && i < CMD_RING_ENTRIES; i++) {
+		const struct ring_entry *e = &r->entries[i];
+
+		open_obj(w, NULL);
+		kuint(w, "offset", e->offset);
+		kuint(w, "age", e->age);
+		kstr(w, "state", ring_entry_state_name(e->state));
+		kstr(w, "op", e->state == RING_ENTRY_EMPTY ? NULL : amdvi_cmd_name(e->cmd.opcode));
+		key(w, "raw");
+		fprintf(w->out, "[\"%08x\",\"%08x\",\"%08x\",\"%08x\"]", e->cmd.raw[0], e->cmd.raw[1],
+			e->cmd.raw[2], e->cmd.raw[3]);
+		if (e->state != RING_ENTRY_EMPTY && amdvi_cmd_format(&e->cmd, text, sizeof(text)) >= 0)
+			kstr(w, "text", text);
+		close_obj(w);
+	}
+	close_arr(w);
+	close_obj(w);
+}
+
+static void json_flush(struct jw *w, const char *k, const struct flush_result *f)
+{
+	open_obj(w, k);
+	kstr(w, "verdict", flush_verdict_name(f->verdict));
+	kbool(w, "appended", f->appended);
+	kstr(w, "evidence", f->evidence);
+	close_obj(w);
+}
+
+static void json_iommus(struct jw *w, const struct analysis *a)
+{
+	char buf[160];
+
+	open_arr(w, "iommus");
+	for (size_t i = 0; i < a->inv.n_iommus; i++) {
+		const struct inv_iommu *io = &a->inv.iommus[i];
+
+		if (a->opt.iommu >= 0 && io->index != a->opt.iommu)
+			continue;
+		open_obj(w, NULL);
+		kint(w, "index", io->index);
+		kuint(w, "segment", io->segment);
+		if (io->devid_known) {
+			bdf_str(buf, sizeof(buf), io->devid);
+			kstr(w, "bdf", buf);
+		} else {
+			knull(w, "bdf");
+		}
+		khex(w, "mmio_phys", io->mmio_phys);
+		if (io->efr_known) {
+			khex(w, "efr", io->efr);
+			amdvi_efr_kernel_names(io->efr, buf, sizeof(buf));
+			kstr(w, "efr_names", buf);
+		} else {
+			knull(w, "efr");
+		}
+		if (io->flags_known)
+			kbool(w, "translation_pre_enabled", io->flags & 1);
+		else
+			knull(w, "translation_pre_enabled");
+		khex(w, "evt_buf", io->evt_buf);
+		json_ring(w, io, &a->rings[i]);
+		json_flush(w, "flush", &a->rings[i].flush);
+		close_obj(w);
+	}
+	close_arr(w);
+}
+
+static void json_devices(struct jw *w, const struct analysis *a)
+{
+	char bdf[16];
+
+	open_arr(w, "devices");
+	for (size_t i = 0; i < a->n_devs; i++) {
+		const struct dev_info *d = &a->devs[i];
+
+		open_obj(w, NULL);
+		kuint(w, "segment", d->segment);
+		bdf_str(bdf, sizeof(bdf), d->devid);
+		kstr(w, "bdf", bdf);
+		kuint(w, "devid", d->devid);
+		kint(w, "iommu", d->iommu);
+		kstr(w, "name", d->name);
+		kbool(w, "translation", d->dte.tv && d->dte.mode != 0);
+		kstr(w, "class", amdvi_dte_class_name(d->cls));
+		kuint(w, "mode", d->dte.mode);
+		khex(w, "pt_root", d->dte.pt_root);
+		kuint(w, "domain", d->dte.domid);
+		kbool(w, "ir", d->dte.ir);
+		kbool(w, "iw", d->dte.iw);
+		kstr(w, "driver", d->driver[0] ? d->driver : NULL);
+		kuint(w, "mapped_bytes", d->mapped_bytes);
+		kuint(w, "writable_bytes", d->writable_bytes);
+		key(w, "dte");
+		fprintf(w->out, "[\"0x%016" PRIx64 "\",\"0x%016" PRIx64 "\",\"0x%016" PRIx64 "\",\"0x%016" PRIx64 "\"]",
+			d->dte.raw[0], d->dte.raw[1], d->dte.raw[2], d->dte.raw[3]);
+		close_obj(w);
+	}
+	close_arr(w);
+}
+
+static void json_domains_and_mappings(struct jw *w, const struct analysis *a)
+{
+	open_arr(w, "domains");
+	for (size_t i = 0; i < a->n_doms; i++) {
+		const struct domain_info *d = &a->doms[i];
+
+		open_obj(w, NULL);
+		kuint(w, "segment", d->segment);
+		kuint(w, "domain", d->domid);
+		khex(w, "pt_root", d->root);
+		kuint(w, "mode", d->mode);
+		kuint(w, "devices", d->n_devices);
+		kbool(w, "walked", d->walked);
+		kuint(w, "tables", d->stats.tables);
+		kuint(w, "extents", d->stats.extents);
+		kuint(w, "mapped_bytes", d->stats.mapped_bytes);
+		kuint(w, "writable_bytes", d->stats.writable_bytes);
+		kuint(w, "bad_entries", d->stats.bad_entries);
+		kuint(w, "unreadable_tables", d->stats.unreadable_tables);
+		close_obj(w);
+	}
+	close_arr(w);
+	open_arr(w, "mappings");
+	for (size_t i = 0; i < a->n_doms; i++) {
+		const struct domain_info *d = &a->doms[i];
+
+		for (size_t k = 0; k < d->n_extents; k++) {
+			const struct iopt_extent *e = &a->extents[d->first_extent + k];
+
+			open_obj(w, NULL);
+			kuint(w, "segment", d->segment);
+			kuint(w, "domain", e->domain);
+			khex(w, "iova", e->iova);
+			khex(w, "phys", e->pa);
+			khex(w, "size", e->size);
+			kbool(w, "read", e->read);
+			kbool(w, "write", e->write);
+			close_obj(w);
+		}
+	}
+	close_arr(w);
+	kuint(w, "mappings_dropped", a->extents_dropped);
+}
+
+static void json_events(struct jw *w, const struct analysis *a)
+{
+	char buf[160];
+
+	open_arr(w, "events");
+	for (size_t i = 0; i < a->n_events; i++) {
+		const struct event_info *e = &a->events[i];
+
+		open_obj(w, NULL);
+		kint(w, "iommu", e->iommu);
+		kuint(w, "offset", e->offset);
+		kstr(w, "type", amdvi_event_name(e->ev.code));
+		kuint(w, "devid", e->ev.devid);
+		bdf_str(buf, sizeof(buf), e->ev.devid);
+		kstr(w, "bdf", buf);
+		kuint(w, "domain", e->ev.pasid_or_domid & 0xffff);
+		khex(w, "address", e->ev.address);
+		kuint(w, "flags", e->ev.flags);
+		amdvi_event_flags_str(e->ev.flags, buf, sizeof(buf));
+		kstr(w, "flags_names", buf);
+		close_obj(w);
+	}
+	close_arr(w);
+}
+
+static void json_correlation(struct jw *w, const struct analysis *a)
+{
+	char bdf[16];
+
+	open_obj(w, "correlation");
+	open_obj(w, "capture_kernel");
+	kstr(w, "log", a->opt.capture_log);
+	kbool(w, "translation_pre_enabled", a->kdump_pre_enabled);
+	kbool(w, "dev_table_copied", a->kdump_dt_copied);
+	kbool(w, "dev_table_copy_failed", a->kdump_dt_copy_failed);
+	kbool(w, "reused_in_place", a->kdump_reuse);
+	kuint(w, "faults", a->capture_faults);
+	close_obj(w);
+	open_obj(w, "counts");
+	for (int c = CORR_OLD_MAPPING; c < CORR_NOT_A_FAULT; c++)
+		kuint(w, corr_class_name((enum corr_class)c), a->corr_counts[c]);
+	close_obj(w);
+	open_arr(w, "faults");
+	for (size_t i = 0; i < a->n_corr; i++) {
+		const struct corr_info *c = &a->corr[i];
+		const struct klog_record *r = &c->rec;
+
+		open_obj(w, NULL);
+		kstr(w, "source", c->source);
+		kstr(w, "file", r->file);
+		kuint(w, "line", r->line);
+		kstr(w, "type", klog_type_name(r->type));
+		if (r->has & KLOG_HAS_SEGMENT)
+			kuint(w, "segment", r->segment);
+		else
+			knull(w, "segment");
+		snprintf(bdf, sizeof(bdf), "%02x:%02x.%x", r->bus, r->dev, r->fn);
+		kstr(w, "bdf", bdf);
+		if (r->has & KLOG_HAS_DOMAIN)
+			kuint(w, "domain", r->domain);
+		else
+			knull(w, "domain");
+		if (r->has & KLOG_HAS_ADDRESS)
+			khex(w, "address", r->address);
+		else
+			knull(w, "address");
+		kstr(w, "class", corr_class_name(c->cls));
+		if (c->has_old_domain)
+			kuint(w, "old_domain", c->old_domain);
+		else
+			knull(w, "old_domain");
+		if (c->has_extent) {
+			open_obj(w, "extent");
+			khex(w, "iova", c->extent.iova);
+			khex(w, "phys", c->extent.pa);
+			khex(w, "size", c->extent.size);
+			kbool(w, "read", c->extent.read);
+			kbool(w, "write", c->extent.write);
+			close_obj(w);
+			khex(w, "phys", c->phys);
+		} else {
+			knull(w, "extent");
+			knull(w, "phys");
+		}
+		close_obj(w);
+	}
+	close_arr(w);
+	close_obj(w);
+}
+
+static void json_problems(struct jw *w, const struct analysis *a)
+{
+	open_arr(w, "problems");
+	for (size_t i = 0; i < a->pb.n; i++) {
+		const struct problem *p = &a->pb.list[i];
+
+		open_obj(w, NULL);
+		kstr(w, "kind", problem_kind_name(p->kind));
+		kstr(w, "what", p->what);
+		kstr(w, "why", p->why);
+		if (p->kind == PROBLEM_READ && p->len) {
+			kstr(w, "space", p->space == TARGET_PHYSADDR ? "physical" : "kernel-virtual");
+			khex(w, "address", p->addr);
+			kuint(w, "length", p->len);
+		}
+		close_obj(w);
+	}
+	close_arr(w);
+	kuint(w, "problems_dropped", a->pb.dropped);
+	kuint(w, "excluded_reads", a->pb.excluded_reads);
+}
+
+void report_json(const struct analysis *a, FILE *out)
+{
+	struct jw w = { .out = out, .first = true };
+
+	open_obj(&w, NULL);
+	kstr(&w, "schema", "iommu-inflight/1");
+	kstr(&w, "target", a->target_name);
+	kbool(&w, "driver_present", a->inv.driver_present);
+	kbool(&w, "iommu_active", a->inv.iommu_active);
+	kstr(&w, "inactive_reason", a->inv.iommu_active ? NULL : a->inv.inactive_reason);
+	open_obj(&w, "layout");
+	kstr(&w, "cmd_sem", layout_cmd_sem_name(a->lay.cmd_sem));
+	kstr(&w, "device_tables", layout_devtab_name(a->lay.devtab));
+	kbool(&w, "cmd_sem_val_atomic", a->lay.cmd_sem_val_atomic);
+	close_obj(&w);
+	json_iommus(&w, a);
+	open_obj(&w, "flush");
+	kstr(&w, "verdict", flush_verdict_name(a->flush));
+	open_arr(&w, "evidence");
+	for (size_t i = 0; i < a->inv.n_iommus; i++) {
+		char line[600];
+
+		snprintf(line, sizeof(line), "ivhd%d: %s: %s", a->inv.iommus[i].index,
+			 flush_verdict_name(a->rings[i].flush.verdict), a->rings[i].flush.evidence);
+		sep(&w);
+		jstr_raw(out, line);
+	}
+	if (!a->inv.iommu_active) {
+		sep(&w);
+		jstr_raw(out, a->inv.inactive_reason);
+	}
+	close_arr(&w);
+	close_obj(&w);
+	json_devices(&w, a);
+	json_domains_and_mappings(&w, a);
+	json_events(&w, a);
+	json_correlation(&w, a);
+	json_problems(&w, a);
+	close_obj(&w);
+	fputc('\n', out);
+}

@@ -1,0 +1,269 @@
+/* The text report: a one-screen summary, and the sections behind options. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "amdvi/efr.h"
+#include "report/report.h"
+
+static const char *human(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", v, unit[u]);
+	return buf;
+}
+
+static void summary_iommus(const struct analysis *a, FILE *out)
+{
+	fprintf(out, "IOMMU  SEG   BDF      MMIO         EFR       TAIL    HEAD_SW  COMPLETION WAIT                      FLUSH\n");
+	for (size_t i = 0; i < a->inv.n_iommus; i++) {
+		const struct inv_iommu *io = &a->inv.iommus[i];
+		const struct cmd_ring_report *r = &a->rings[i];
+		char cw[64], bdf[16] = "-", tail[16] = "-", head[16] = "-";
+
+		if (a->opt.iommu >= 0 && io->index != a->opt.iommu)
+			continue;
+		if (io->devid_known)
+			snprintf(bdf, sizeof(bdf), "%02x:%02x.%x", io->devid >> 8, (io->devid >> 3) & 0x1f, io->devid & 7);
+		if (io->sw_ring) {
+			snprintf(tail, sizeof(tail), "%#x", io->tail_sw);
+			snprintf(head, sizeof(head), "%#x", io->head_sw);
+		}
+		if (io->sem_kind == CMD_SEM_POINTER && io->sem_known)
+			snprintf(cw, sizeof(cw), "%s: sem %#llx, issued %#llx",
+				 r->all_retired ? "all retired" : "PENDING",
+				 (unsigned long long)io->sem_value, (unsigned long long)io->sem_issued);
+		else if (io->sem_kind == CMD_SEM_EMBEDDED && io->sem_known)
+			snprintf(cw, sizeof(cw), "%s (cmd_sem=%llu)", r->all_retired ? "all retired" : "PENDING",
+				 (unsigned long long)io->sem_value);
+		else
+			snprintf(cw, sizeof(cw), "no evidence in RAM");
+		fprintf(out, "%-6d %04x  %-8s %#-12llx %#-9llx %-7s %-8s %-36s %s\n", io->index, io->segment,
+			bdf, (unsigned long long)io->mmio_phys, (unsigned long long)io->efr, tail, head, cw,
+			flush_verdict_name(r->flush.verdict));
+		fprintf(out, "       flush evidence: %s\n", r->flush.evidence);
+		if (r->not_proven)
+			fprintf(out, "       %u ring entries not proven complete (queued after the last retired COMPLETION_WAIT)\n",
+				r->not_proven);
+	}
+	fprintf(out, "       (the hardware head is an MMIO register, not in a dump; HEAD_SW is the kernel's\n"
+		     "        last read of it, refreshed only when the ring fills: a lower bound)\n");
+}
+
+static void summary_devices(const struct analysis *a, FILE *out)
+{
+	size_t live = 0, passthrough = 0, blocked = 0, other = 0;
+	char m[24], wr[24];
+
+	for (size_t i = 0; i < a->n_devs; i++)
+		if (a->devs[i].cls == AMDVI_DTE_TRANSLATED && a->devs[i].extents)
+			live++;
+	fprintf(out, "\nDevices that could still DMA at the panic (translated, with live mappings): %zu\n", live);
+	if (live)
+		fprintf(out, "  DEVICE          DRIVER          DOMAIN  MODE  EXTENTS  MAPPED       WRITABLE\n");
+	for (size_t i = 0; i < a->n_devs; i++) {
+		const struct dev_info *d = &a->devs[i];
+
+		switch (d->cls) {
+		case AMDVI_DTE_TRANSLATED:
+			if (!d->extents)
+				other++;
+			else
+				fprintf(out, "  %-15s %-15s %#-7x %-5u %-8llu %-12s %s\n", d->name,
+					d->driver[0] ? d->driver : "-", d->dte.domid, d->dte.mode,
+					(unsigned long long)d->extents, human(d->mapped_bytes, m, sizeof(m)),
+					human(d->writable_bytes, wr, sizeof(wr)));
+			break;
+		case AMDVI_DTE_PASSTHROUGH:
+			passthrough++;
+			fprintf(out, "  %-15s %-15s identity (untranslated): may DMA to any address\n", d->name,
+				d->driver[0] ? d->driver : "-");
+			break;
+		case AMDVI_DTE_BLOCKED:
+		case AMDVI_DTE_NOT_VALID:
+			blocked++;
+			break;
+		case AMDVI_DTE_GUEST:
+			other++;
+			fprintf(out, "  %-15s %-15s guest (GV) translation: not walked\n", d->name,
+				d->driver[0] ? d->driver : "-");
+			break;
+		}
+	}
+	fprintf(out, "  other valid DTEs: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
+		blocked, passthrough, other);
+}
+
+static void summary_rest(const struct analysis *a, FILE *out)
+{
+	fprintf(out, "\nUnprocessed event-log entries (written after the crashed kernel last looked): %zu\n",
+		a->n_events);
+	if (a->opt.capture_log) {
+		fprintf(out, "\nCapture kernel log %s:\n  %s%s%s%s\n", a->opt.capture_log,
+			a->kdump_pre_enabled ? "translation was pre-enabled; " : "",
+			a->kdump_dt_copied ? "old device table copied; " : "",
+			a->kdump_dt_copy_failed ? "device table copy FAILED; " : "",
+			a->kdump_reuse ? "old tables and buffers REUSED in place (6.18+): the dump's ring and event log are the capture kernel's" : "");
+	}
+	if (a->n_corr) {
+		fprintf(out, "Logged faults: %zu (%zu in the capture kernel):", a->n_corr, a->capture_faults);
+		for (int c = CORR_OLD_MAPPING; c < CORR_NOT_A_FAULT; c++)
+			if (a->corr_counts[c])
+				fprintf(out, " %zu %s", a->corr_counts[c], corr_class_name((enum corr_class)c));
+		fprintf(out, "\n");
+	} else if (a->opt.capture_log || a->opt.crashed_log || a->opt.crashed_log_fp) {
+		fprintf(out, "Logged faults: none\n");
+	}
+	if (a->pb.n)
+		fprintf(out, "\nProblems: %zu (%zu reads hit pages excluded from the dump); -p lists them\n",
+			a->pb.n + a->pb.dropped, a->pb.excluded_reads);
+}
+
+static void section_ring(const struct analysis *a, FILE *out)
+{
+	char text[160];
+
+	for (size_t i = 0; i < a->inv.n_iommus; i++) {
+		const struct cmd_ring_report *r = &a->rings[i];
+
+		if (a->opt.iommu >= 0 && a->inv.iommus[i].index != a->opt.iommu)
+			continue;
+		fprintf(out, "\nCommand ring of IOMMU %d (%s, newest first from the software tail %#x): %s\n",
+			a->inv.iommus[i].index, r->ordered ? "ordered" : "order unknown", r->tail, r->sem_summary);
+		fprintf(out, "  AGE  OFFSET  STATE       RAW                                  COMMAND\n");
+		for (unsigned k = 0; k < CMD_RING_ENTRIES; k++) {
+			const struct ring_entry *e = &r->entries[k];
+
+			if (e->state == RING_ENTRY_EMPTY)
+				continue;
+			if (amdvi_cmd_format(&e->cmd, text, sizeof(text)) < 0)
+				text[0] = '\0';
+			fprintf(out, "  %-4u %#-7x %-11s %08x %08x %08x %08x  %s\n", e->age, e->offset,
+				ring_entry_state_name(e->state), e->cmd.raw[0], e->cmd.raw[1], e->cmd.raw[2],
+				e->cmd.raw[3], text);
+		}
+	}
+}
+
+static void section_devtab(const struct analysis *a, FILE *out)
+{
+	char text[256];
+
+	fprintf(out, "\nDevice table (valid entries):\n");
+	for (size_t i = 0; i < a->n_devs; i++) {
+		const struct dev_info *d = &a->devs[i];
+
+		if (amdvi_dte_format(&d->dte, text, sizeof(text)) < 0)
+			text[0] = '\0';
+		fprintf(out, "  %-14s %-12s %-12s %s\n", d->name, d->driver[0] ? d->driver : "-",
+			amdvi_dte_class_name(d->cls), text);
+	}
+}
+
+static void section_mappings(const struct analysis *a, FILE *out)
+{
+	for (size_t i = 0; i < a->n_doms; i++) {
+		const struct domain_info *d = &a->doms[i];
+
+		fprintf(out, "\nDomain %#x (segment %u, root %#llx, %u levels): %llu extents in %llu tables\n",
+			d->domid, d->segment, (unsigned long long)d->root, d->mode,
+			(unsigned long long)d->stats.extents, (unsigned long long)d->stats.tables);
+		fprintf(out, "  IOVA                 PHYS                 SIZE        PERM\n");
+		for (size_t k = 0; k < d->n_extents; k++) {
+			const struct iopt_extent *e = &a->extents[d->first_extent + k];
+
+			fprintf(out, "  %#-20llx %#-20llx %#-11llx %c%c\n", (unsigned long long)e->iova,
+				(unsigned long long)e->pa, (unsigned long long)e->size,
+				e->read ? 'r' : '-', e->write ? 'w' : '-');
+		}
+	}
+}
+
+static void section_events(const struct analysis *a, FILE *out)
+{
+	char text[200];
+
+	fprintf(out, "\nUnprocessed event-log entries: %zu\n", a->n_events);
+	for (size_t i = 0; i < a->n_events; i++) {
+		if (amdvi_event_format(&a->events[i].ev, text, sizeof(text)) < 0)
+			text[0] = '\0';
+		fprintf(out, "  iommu %d offset %#06x  %s\n", a->events[i].iommu, a->events[i].offset, text);
+	}
+}
+
+static void section_correlation(const struct analysis *a, FILE *out)
+{
+	fprintf(out, "\nLogged faults held against the dump: %zu\n", a->n_corr);
+	for (size_t i = 0; i < a->n_corr; i++) {
+		const struct corr_info *c = &a->corr[i];
+		const struct klog_record *r = &c->rec;
+
+		fprintf(out, "  %s:%llu %s %02x:%02x.%x", r->file ? r->file : "?", (unsigned long long)r->line,
+			klog_type_name(r->type), r->bus, r->dev, r->fn);
+		if (r->has & KLOG_HAS_DOMAIN)
+			fprintf(out, " domain=%#x", r->domain);
+		if (r->has & KLOG_HAS_ADDRESS)
+			fprintf(out, " address=%#llx", (unsigned long long)r->address);
+		fprintf(out, " -> %s", corr_class_name(c->cls));
+		if (c->has_extent)
+			fprintf(out, ": old mapping IOVA %#llx+%#llx -> PA %#llx (%c%c), page %#llx",
+				(unsigned long long)c->extent.iova, (unsigned long long)c->extent.size,
+				(unsigned long long)c->extent.pa, c->extent.read ? 'r' : '-',
+				c->extent.write ? 'w' : '-', (unsigned long long)(c->phys & ~0xfffull));
+		else if (c->has_old_domain)
+			fprintf(out, " (old domain %#x)", c->old_domain);
+		fputc('\n', out);
+	}
+}
+
+static void section_problems(const struct analysis *a, FILE *out)
+{
+	fprintf(out, "\nProblems: %zu\n", a->pb.n);
+	for (size_t i = 0; i < a->pb.n; i++) {
+		const struct problem *p = &a->pb.list[i];
+
+		if (p->kind == PROBLEM_READ && p->len)
+			fprintf(out, "  %-7s %s: %s (%s %#llx, %llu bytes)\n", problem_kind_name(p->kind), p->what,
+				p->why, p->space == TARGET_PHYSADDR ? "PA" : "VA", (unsigned long long)p->addr,
+				(unsigned long long)p->len);
+		else
+			fprintf(out, "  %-7s %s: %s\n", problem_kind_name(p->kind), p->what, p->why);
+	}
+	if (a->pb.dropped)
+		fprintf(out, "  ... and %zu more\n", a->pb.dropped);
+}
+
+void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE *out)
+{
+	if (!a->inv.iommu_active) {
+		fprintf(out, "iommu_inflight: no active AMD IOMMU in this dump: %s\n", a->inv.inactive_reason);
+		if (verbose || (sections & REPORT_PROBLEMS))
+			section_problems(a, out);
+		return;
+	}
+	if (sections & REPORT_SUMMARY) {
+		fprintf(out, "AMD IOMMU state left in RAM by the crashed kernel: %zu IOMMU(s), flush verdict: %s\n\n",
+			a->inv.n_iommus, flush_verdict_name(a->flush));
+		summary_iommus(a, out);
+		summary_devices(a, out);
+		summary_rest(a, out);
+	}
+	if (sections & REPORT_RING)
+		section_ring(a, out);
+	if (sections & REPORT_DEVTAB)
+		section_devtab(a, out);
+	if (sections & REPORT_MAPPINGS)
+		section_mappings(a, out);
+	if (sections & REPORT_EVENTS)
+		section_events(a, out);
+	if (sections & REPORT_CORRELATION)
+		section_correlation(a, out);
+	if ((sections & REPORT_PROBLEMS) || (verbose && a->pb.n))
+		section_problems(a, out);
+}

@@ -1,0 +1,202 @@
+/* analysis_run() end to end on a synthetic 6.x kernel: two translated
+ * devices with page tables, a capture-kernel log with faults of every class,
+ * and the JSON report's keys. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "amdvi/command.h"
+#include "amdvi/pgtable.h"
+#include "analysis/analysis.h"
+#include "report/report.h"
+#include "synth_kernel.h"
+
+#define ROOT3	0x1ec4000ull
+#define L1_3	0x2a59000ull
+#define L0_3	0x2a58000ull
+#define ROOT4	0x1ed4000ull
+
+static struct fixture *build_kernel(struct synth_iommu *io)
+{
+	struct fixture *fx = fixture_new();
+	static uint64_t root3[512], l1[512], l0[512], root4[512];
+
+	memset(io, 0, sizeof(*io));
+	io->last_bdf = 255;
+	io->mmio_phys = 0xfeb80000;
+	io->efr = 0x29d3;
+	io->devid = 0x10;
+	io->tail = 0x20;
+	io->sem_value = io->sem_issued = 2;
+	amdvi_cmd_build_inv_iommu_pages(io->ring[0], 3, 0, 0xffe58000ull, false, true, false);
+	amdvi_cmd_build_completion_wait(io->ring[1], 0x11be000, 2, true, false, false);
+	io->dte = calloc(256, sizeof(*io->dte));
+	for (int i = 0; i < 256; i++)
+		io->dte[i][0] = 0x3;
+	io->dte[0x18][0] = 0x6000000000000603ull | ROOT3;	/* 00:03.0 domain 3, mode 3 */
+	io->dte[0x18][1] = 3;
+	io->dte[0x20][0] = 0x6000000000000603ull | ROOT4;	/* 00:04.0 domain 4, empty table */
+	io->dte[0x20][1] = 4;
+	io->dte[0x28][0] = 0x6000000000000001ull;		/* 00:05.0 identity */
+	/* one unprocessed event in the old event log */
+	amdvi_event_build(io->evt[7], 2, 0x18, 3, 0x20, 0xdead000);
+
+	memset(root3, 0, sizeof(root3));
+	memset(l1, 0, sizeof(l1));
+	memset(l0, 0, sizeof(l0));
+	memset(root4, 0, sizeof(root4));
+	root3[amdvi_pt_level_index(0xffe59000ull, 2)] = amdvi_pte_build_pde(L1_3, 2);
+	l1[amdvi_pt_level_index(0xffe59000ull, 1)] = amdvi_pte_build_pde(L0_3, 1);
+	l0[amdvi_pt_level_index(0xffe59000ull, 0)] = amdvi_pte_build_leaf(0x2b37000ull, false, true);
+	l0[amdvi_pt_level_index(0xffe5a000ull, 0)] = amdvi_pte_build_leaf(0x2b38000ull, true, true);
+	synth_kernel(fx, SYNTH_6X, io);
+	fixture_add_memory(fx, TARGET_PHYSADDR, ROOT3, 4096, root3, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, L1_3, 4096, l1, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, L0_3, 4096, l0, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, ROOT4, 4096, root4, TARGET_OK);
+	return fx;
+}
+
+static char *write_log(void)
+{
+	static char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/iif-capture-XXXXXX");
+	close(mkstemp(path));
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("[    0.326715] AMD-Vi: Translation is already enabled - trying to copy translation structures\n"
+	      "[    0.328558] AMD-Vi: Copied DEV table from previous kernel.\n"
+	      /* through the old mapping, in the old domain */
+	      "[    2.100000] e1000 0000:00:03.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0003 address=0xffe5a010 flags=0x0070]\n"
+	      /* old domain, but no mapping there */
+	      "[    2.200000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0003 address=0x12345000 flags=0x0020]\n"
+	      /* the capture kernel's own domain */
+	      "[    2.300000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0009 address=0xffe5a000 flags=0x0020]\n"
+	      /* identity device in the old kernel */
+	      "[    2.400000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:05.0 domain=0x0000 address=0x1000 flags=0x0020]\n"
+	      /* no valid DTE (beyond last_bdf) */
+	      "[    2.500000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:02:00.0 domain=0x0001 address=0x1000 flags=0x0020]\n",
+	      f);
+	fclose(f);
+	return path;
+}
+
+START_TEST(test_run_end_to_end)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	struct target t;
+	struct analysis_options opt;
+	char *log = write_log();
+
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	opt.capture_log = log;
+	struct analysis *a = analysis_run(&t, &opt);
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert(a->inv.iommu_active);
+	ck_assert_int_eq(a->flush, FLUSH_NONE);
+	ck_assert_uint_eq(a->n_devs, 256);		/* every DTE is valid (V) */
+	ck_assert_uint_eq(a->n_doms, 2);
+	ck_assert_uint_eq(a->n_extents, 2);		/* adjacent pages, different permissions: not merged */
+	ck_assert_uint_eq(a->doms[0].stats.extents, 2);
+	ck_assert_uint_eq(a->doms[0].stats.mapped_bytes, 0x2000);
+	ck_assert_uint_eq(a->doms[1].stats.extents, 0);
+	ck_assert_uint_eq(a->n_events, 1);
+	ck_assert_uint_eq(a->events[0].ev.devid, 0x18);
+	ck_assert(a->kdump_pre_enabled && a->kdump_dt_copied && !a->kdump_reuse);
+	ck_assert_uint_eq(a->n_corr, 5);
+	ck_assert_int_eq(a->corr[0].cls, CORR_OLD_MAPPING);
+	ck_assert_uint_eq(a->corr[0].phys, 0x2b38010ull);
+	ck_assert_int_eq(a->corr[1].cls, CORR_IOVA_NOT_MAPPED);
+	ck_assert_int_eq(a->corr[2].cls, CORR_NEW_DOMAIN);
+	ck_assert_int_eq(a->corr[3].cls, CORR_NO_TRANSLATION);
+	ck_assert_int_eq(a->corr[4].cls, CORR_DEVICE_UNKNOWN);
+	ck_assert_uint_eq(a->capture_faults, 5);
+	analysis_free(a);
+	unlink(log);
+	fixture_free(fx);
+	free(io.dte);
+}
+END_TEST
+
+/* -d selects one device; the JSON carries every key the issue names. */
+START_TEST(test_run_json_keys)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	struct target t;
+	struct analysis_options opt;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	opt.devid = 0x18;
+	struct analysis *a = analysis_run(&t, &opt);
+
+	ck_assert_uint_eq(a->n_devs, 1);
+	report_json(a, mem);
+	fclose(mem);
+	static const char *keys[] = {
+		"\"schema\":\"iommu-inflight/1\"", "\"iommus\":[", "\"index\":0", "\"segment\":0",
+		"\"bdf\":\"00:02.0\"", "\"mmio_phys\":\"0xfeb80000\"", "\"cmd_ring\":{", "\"tail\":32",
+		"\"head_sw\":", "\"need_sync\":false", "\"completion_wait\":{", "\"sem\":\"0x2\"",
+		"\"expected\":\"0x2\"", "\"retired\":true", "\"entries\":[", "\"devices\":[",
+		"\"devid\":24", "\"iommu\":0", "\"translation\":true", "\"mode\":3",
+		"\"pt_root\":\"0x1ec4000\"", "\"domain\":3", "\"ir\":true", "\"iw\":true", "\"driver\":null",
+		"\"mappings\":[", "\"iova\":\"0xffe59000\"", "\"phys\":\"0x2b37000\"", "\"size\":\"0x1000\"",
+		"\"read\":false", "\"write\":true", "\"flush\":{\"verdict\":\"none\"", "\"evidence\":[",
+		"\"events\":[", "\"correlation\":{", "\"problems\":[", NULL,
+	};
+	for (int i = 0; keys[i]; i++)
+		ck_assert_msg(strstr(buf, keys[i]) != NULL, "JSON lacks %s", keys[i]);
+	/* -d selects the device, and so only its domain is walked */
+	ck_assert_uint_eq(a->n_doms, 1);
+	analysis_free(a);
+	free(buf);
+	fixture_free(fx);
+	free(io.dte);
+}
+END_TEST
+
+/* No driver types at all: one line, no crash. */
+START_TEST(test_run_no_iommu_text)
+{
+	struct fixture *fx = fixture_new();
+	struct target t;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	fixture_add_struct(fx, "amd_iommu", TARGET_E_NOTFOUND, 0);
+	replay_target_init(&t, fx);
+	struct analysis *a = analysis_run(&t, NULL);
+
+	report_text(a, REPORT_SUMMARY, false, mem);
+	fclose(mem);
+	ck_assert_ptr_nonnull(strstr(buf, "no active AMD IOMMU"));
+	ck_assert_ptr_null(strchr(strchr(buf, '\n') + 1, '\n'));	/* exactly one line */
+	analysis_free(a);
+	free(buf);
+	fixture_free(fx);
+}
+END_TEST
+
+Suite *analysis_run_suite(void)
+{
+	Suite *s = suite_create("analysis_run");
+	TCase *tc = tcase_create("run");
+
+	tcase_add_test(tc, test_run_end_to_end);
+	tcase_add_test(tc, test_run_json_keys);
+	tcase_add_test(tc, test_run_no_iommu_text);
+	suite_add_tcase(s, tc);
+	return s;
+}
