@@ -48,18 +48,23 @@ deps:
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DUMP_CFLAGS) -c $< -o $@
 
 $(BUILD)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(DUMP_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# The standalone reader (src/dump/) uses libdw for types and symbols and
+# libkdumpfile for the dump; only the CLI links them.
+DUMP_CFLAGS = $(shell pkg-config --cflags libkdumpfile libdw 2>/dev/null)
+DUMP_LIBS   = $(shell pkg-config --libs libkdumpfile libdw 2>/dev/null || echo -lkdumpfile -ldw -lelf)
+
 $(CLI): $(CLI_SRC) $(LIB) $(HDRS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_SRC) $(LIB) $(LDFLAGS) -lm
+	$(CC) $(ALL_CFLAGS) $(DUMP_CFLAGS) -o $@ $(CLI_SRC) $(LIB) $(LDFLAGS) $(DUMP_LIBS) -lm
 
 # The crash extension is the only code that sees /usr/include/crash/defs.h.
 $(BUILD)/iommu_inflight.so: $(EXT_SRC) $(LIB) $(HDRS)
@@ -75,11 +80,11 @@ $(BUILD)/tests/suites.h: $(TEST_SRC)
 	@cmp -s $@.tmp $@ 2>/dev/null && rm -f $@.tmp || mv $@.tmp $@
 
 $(TESTS): $(TEST_SRC) $(LIB) $(BUILD)/tests/suites.h $(HDRS)
-	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -o $@ $(TEST_SRC) $(LIB) $(CHECK_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -o $@ $(TEST_SRC) $(LIB) $(CHECK_LIBS) $(DUMP_LIBS) -lm
 
 $(TESTS_SAN): $(TEST_SRC) $(SAN_OBJ) $(BUILD)/tests/suites.h $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -o $@ $(TEST_SRC) $(SAN_OBJ) $(CHECK_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(CHECK_CFLAGS) -I$(BUILD)/tests -o $@ $(TEST_SRC) $(SAN_OBJ) $(CHECK_LIBS) $(DUMP_LIBS) -lm
 
 unit-tests: $(TESTS) $(TESTS_SAN)
 	@echo "== unit tests"
