@@ -26,6 +26,8 @@ const char *amdvi_strerror(int status);
 #define AMDVI_GENMASK(hi, lo)	((~0ULL >> (63 - (hi))) & ~((1ULL << (lo)) - 1))
 #define AMDVI_FIELD_GET(mask, v) (((v) & (mask)) >> __builtin_ctzll(mask))
 #define AMDVI_FIELD_PREP(mask, v) (((uint64_t)(v) << __builtin_ctzll(mask)) & (mask))
+/* bit if cond, else 0: for encoders building a word from booleans */
+#define AMDVI_FLAG(cond, bit)	((cond) ? (uint64_t)(bit) : 0ULL)
 
 /* PCI requester ID (devid) = bus<<8 | device<<3 | function. */
 #define AMDVI_DEVID_BUS(d)	(((d) >> 8) & 0xff)

@@ -61,8 +61,6 @@ int amdvi_dte_decode(const uint64_t data[4], uint64_t me_mask, struct amdvi_dte 
 	return AMDVI_OK;
 }
 
-#define FLAG(cond, bit)	((cond) ? (bit) : 0ULL)
-
 int amdvi_dte_encode(const struct amdvi_dte *dte, uint64_t data[4])
 {
 	uint64_t g;
@@ -71,37 +69,37 @@ int amdvi_dte_encode(const struct amdvi_dte *dte, uint64_t data[4])
 		return AMDVI_ERR_ARG;
 	g = dte->gcr3_root;
 
-	data[0] = FLAG(dte->v, AMDVI_DTE_V) | FLAG(dte->tv, AMDVI_DTE_TV) |
+	data[0] = AMDVI_FLAG(dte->v, AMDVI_DTE_V) | AMDVI_FLAG(dte->tv, AMDVI_DTE_TV) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_HAD_MASK, dte->had) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_MODE_MASK, dte->mode) |
 		  (dte->pt_root & AMDVI_DTE_ROOT_MASK) |
-		  FLAG(dte->ppr, AMDVI_DTE_PPR) | FLAG(dte->gprp, AMDVI_DTE_GPRP) |
-		  FLAG(dte->giov, AMDVI_DTE_GIOV) | FLAG(dte->gv, AMDVI_DTE_GV) |
+		  AMDVI_FLAG(dte->ppr, AMDVI_DTE_PPR) | AMDVI_FLAG(dte->gprp, AMDVI_DTE_GPRP) |
+		  AMDVI_FLAG(dte->giov, AMDVI_DTE_GIOV) | AMDVI_FLAG(dte->gv, AMDVI_DTE_GV) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_GLX_MASK, dte->glx) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_GCR3_A_MASK, AMDVI_FIELD_GET(AMDVI_GCR3_A_ADDR_MASK, g)) |
-		  FLAG(dte->ir, AMDVI_DTE_IR) | FLAG(dte->iw, AMDVI_DTE_IW);
+		  AMDVI_FLAG(dte->ir, AMDVI_DTE_IR) | AMDVI_FLAG(dte->iw, AMDVI_DTE_IW);
 
 	data[1] = dte->domid |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_GCR3_B_MASK, AMDVI_FIELD_GET(AMDVI_GCR3_B_ADDR_MASK, g)) |
-		  FLAG(dte->i, AMDVI_DTE_I) | FLAG(dte->se, AMDVI_DTE_SE) |
-		  FLAG(dte->sa, AMDVI_DTE_SA) |
+		  AMDVI_FLAG(dte->i, AMDVI_DTE_I) | AMDVI_FLAG(dte->se, AMDVI_DTE_SE) |
+		  AMDVI_FLAG(dte->sa, AMDVI_DTE_SA) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_IOCTL_MASK, dte->ioctl) |
-		  FLAG(dte->cache, AMDVI_DTE_CACHE) | FLAG(dte->sd, AMDVI_DTE_SD) |
-		  FLAG(dte->ex, AMDVI_DTE_EX) |
+		  AMDVI_FLAG(dte->cache, AMDVI_DTE_CACHE) | AMDVI_FLAG(dte->sd, AMDVI_DTE_SD) |
+		  AMDVI_FLAG(dte->ex, AMDVI_DTE_EX) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_SYSMGT_MASK, dte->sysmgt) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_GCR3_C_MASK, AMDVI_FIELD_GET(AMDVI_GCR3_C_ADDR_MASK, g));
 
-	data[2] = FLAG(dte->iv, AMDVI_DTE_IV) |
+	data[2] = AMDVI_FLAG(dte->iv, AMDVI_DTE_IV) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_INTTABLEN_MASK, dte->int_tab_len) |
-		  FLAG(dte->ig, AMDVI_DTE_IG) |
+		  AMDVI_FLAG(dte->ig, AMDVI_DTE_IG) |
 		  (dte->int_tab_root & AMDVI_DTE_INTTAB_MASK) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_GPT_LEVEL_MASK, dte->gpt_level) |
-		  FLAG(dte->init_pass, AMDVI_DTE_INIT_PASS) |
-		  FLAG(dte->eint_pass, AMDVI_DTE_EINT_PASS) |
-		  FLAG(dte->nmi_pass, AMDVI_DTE_NMI_PASS) |
+		  AMDVI_FLAG(dte->init_pass, AMDVI_DTE_INIT_PASS) |
+		  AMDVI_FLAG(dte->eint_pass, AMDVI_DTE_EINT_PASS) |
+		  AMDVI_FLAG(dte->nmi_pass, AMDVI_DTE_NMI_PASS) |
 		  AMDVI_FIELD_PREP(AMDVI_DTE_INTCTL_MASK, dte->int_ctl) |
-		  FLAG(dte->lint0_pass, AMDVI_DTE_LINT0_PASS) |
-		  FLAG(dte->lint1_pass, AMDVI_DTE_LINT1_PASS);
+		  AMDVI_FLAG(dte->lint0_pass, AMDVI_DTE_LINT0_PASS) |
+		  AMDVI_FLAG(dte->lint1_pass, AMDVI_DTE_LINT1_PASS);
 
 	data[3] = dte->raw[3];
 	return AMDVI_OK;

@@ -36,27 +36,25 @@ int amdvi_efr_decode(uint64_t efr, struct amdvi_efr *out)
 	return AMDVI_OK;
 }
 
-#define FLAG(cond, bit)	((cond) ? (bit) : 0ULL)
-
 uint64_t amdvi_efr_encode(const struct amdvi_efr *e)
 {
 	if (!e)
 		return 0;
-	return FLAG(e->pref, AMDVI_EFR_PREF) | FLAG(e->ppr, AMDVI_EFR_PPR) |
-	       FLAG(e->xt, AMDVI_EFR_XT) | FLAG(e->nx, AMDVI_EFR_NX) |
-	       FLAG(e->gt, AMDVI_EFR_GT) | FLAG(e->gappi, AMDVI_EFR_GAPPI) |
-	       FLAG(e->ia, AMDVI_EFR_IA) | FLAG(e->ga, AMDVI_EFR_GA) |
-	       FLAG(e->he, AMDVI_EFR_HE) | FLAG(e->pc, AMDVI_EFR_PC) |
+	return AMDVI_FLAG(e->pref, AMDVI_EFR_PREF) | AMDVI_FLAG(e->ppr, AMDVI_EFR_PPR) |
+	       AMDVI_FLAG(e->xt, AMDVI_EFR_XT) | AMDVI_FLAG(e->nx, AMDVI_EFR_NX) |
+	       AMDVI_FLAG(e->gt, AMDVI_EFR_GT) | AMDVI_FLAG(e->gappi, AMDVI_EFR_GAPPI) |
+	       AMDVI_FLAG(e->ia, AMDVI_EFR_IA) | AMDVI_FLAG(e->ga, AMDVI_EFR_GA) |
+	       AMDVI_FLAG(e->he, AMDVI_EFR_HE) | AMDVI_FLAG(e->pc, AMDVI_EFR_PC) |
 	       AMDVI_FIELD_PREP(AMDVI_EFR_HATS_MASK, e->hats) |
 	       AMDVI_FIELD_PREP(AMDVI_EFR_GATS_MASK, e->gats) |
 	       AMDVI_FIELD_PREP(AMDVI_EFR_GLX_MASK, e->glx) |
 	       AMDVI_FIELD_PREP(AMDVI_EFR_SMIF_MASK, e->smif) |
 	       AMDVI_FIELD_PREP(AMDVI_EFR_SMIFRC_MASK, e->smifrc) |
-	       FLAG(e->gam_vapic, AMDVI_EFR_GAM_VAPIC) |
+	       AMDVI_FLAG(e->gam_vapic, AMDVI_EFR_GAM_VAPIC) |
 	       AMDVI_FIELD_PREP(AMDVI_EFR_PASMAX_MASK, e->pasmax) |
-	       FLAG(e->giosup, AMDVI_EFR_GIOSUP) | FLAG(e->hasup, AMDVI_EFR_HASUP) |
-	       FLAG(e->ephsup, AMDVI_EFR_EPHSUP) | FLAG(e->hdsup, AMDVI_EFR_HDSUP) |
-	       FLAG(e->snp, AMDVI_EFR_SNP);
+	       AMDVI_FLAG(e->giosup, AMDVI_EFR_GIOSUP) | AMDVI_FLAG(e->hasup, AMDVI_EFR_HASUP) |
+	       AMDVI_FLAG(e->ephsup, AMDVI_EFR_EPHSUP) | AMDVI_FLAG(e->hdsup, AMDVI_EFR_HDSUP) |
+	       AMDVI_FLAG(e->snp, AMDVI_EFR_SNP);
 }
 
 /* Order and spelling of the kernel's feat_str[] (bits 0..9). */

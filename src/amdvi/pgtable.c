@@ -47,18 +47,16 @@ int amdvi_pte_decode(uint64_t pte, uint64_t me_mask, struct amdvi_pte *out)
 	return AMDVI_OK;
 }
 
-#define FLAG(cond, bit)	((cond) ? (bit) : 0ULL)
-
 uint64_t amdvi_pte_encode(const struct amdvi_pte *p)
 {
 	if (!p)
 		return 0;
-	return FLAG(p->pr, AMDVI_PTE_PR) | FLAG(p->a, AMDVI_PTE_A) |
-	       FLAG(p->d, AMDVI_PTE_D) |
+	return AMDVI_FLAG(p->pr, AMDVI_PTE_PR) | AMDVI_FLAG(p->a, AMDVI_PTE_A) |
+	       AMDVI_FLAG(p->d, AMDVI_PTE_D) |
 	       AMDVI_FIELD_PREP(AMDVI_PTE_NL_MASK, p->next_level) |
 	       (p->addr & AMDVI_PTE_ADDR_MASK) |
-	       FLAG(p->u, AMDVI_PTE_U) | FLAG(p->fc, AMDVI_PTE_FC) |
-	       FLAG(p->ir, AMDVI_PTE_IR) | FLAG(p->iw, AMDVI_PTE_IW);
+	       AMDVI_FLAG(p->u, AMDVI_PTE_U) | AMDVI_FLAG(p->fc, AMDVI_PTE_FC) |
+	       AMDVI_FLAG(p->ir, AMDVI_PTE_IR) | AMDVI_FLAG(p->iw, AMDVI_PTE_IW);
 }
 
 uint64_t amdvi_pte_build_pde(uint64_t table_pa, unsigned int next_level)
@@ -71,7 +69,7 @@ uint64_t amdvi_pte_build_pde(uint64_t table_pa, unsigned int next_level)
 uint64_t amdvi_pte_build_leaf(uint64_t pa, bool ir, bool iw)
 {
 	return (pa & AMDVI_PTE_ADDR_MASK) | AMDVI_PTE_PR | AMDVI_PTE_FC |
-	       FLAG(ir, AMDVI_PTE_IR) | FLAG(iw, AMDVI_PTE_IW);
+	       AMDVI_FLAG(ir, AMDVI_PTE_IR) | AMDVI_FLAG(iw, AMDVI_PTE_IW);
 }
 
 static bool is_pow2(uint64_t x)
@@ -91,7 +89,7 @@ uint64_t amdvi_pte_build_large(uint64_t pa, uint64_t page_size, bool ir, bool iw
 	addr = (pa | (page_size - 1)) & ~(page_size >> 1) & AMDVI_PTE_ADDR_MASK;
 	return addr | AMDVI_FIELD_PREP(AMDVI_PTE_NL_MASK, AMDVI_PTE_NL_LARGE) |
 	       AMDVI_PTE_PR | AMDVI_PTE_FC |
-	       FLAG(ir, AMDVI_PTE_IR) | FLAG(iw, AMDVI_PTE_IW);
+	       AMDVI_FLAG(ir, AMDVI_PTE_IR) | AMDVI_FLAG(iw, AMDVI_PTE_IW);
 }
 
 uint64_t amdvi_pte_large_size(uint64_t pte)
@@ -194,11 +192,11 @@ uint64_t amdvi_pte_v2_encode(const struct amdvi_pte_v2 *p)
 {
 	if (!p)
 		return 0;
-	return FLAG(p->p, AMDVI_PTE2_P) | FLAG(p->rw, AMDVI_PTE2_RW) |
-	       FLAG(p->us, AMDVI_PTE2_US) | FLAG(p->pwt, AMDVI_PTE2_PWT) |
-	       FLAG(p->pcd, AMDVI_PTE2_PCD) | FLAG(p->a, AMDVI_PTE2_A) |
-	       FLAG(p->d, AMDVI_PTE2_D) | FLAG(p->ps, AMDVI_PTE2_PS) |
-	       FLAG(p->g, AMDVI_PTE2_G) | FLAG(p->nx, AMDVI_PTE2_NX) |
+	return AMDVI_FLAG(p->p, AMDVI_PTE2_P) | AMDVI_FLAG(p->rw, AMDVI_PTE2_RW) |
+	       AMDVI_FLAG(p->us, AMDVI_PTE2_US) | AMDVI_FLAG(p->pwt, AMDVI_PTE2_PWT) |
+	       AMDVI_FLAG(p->pcd, AMDVI_PTE2_PCD) | AMDVI_FLAG(p->a, AMDVI_PTE2_A) |
+	       AMDVI_FLAG(p->d, AMDVI_PTE2_D) | AMDVI_FLAG(p->ps, AMDVI_PTE2_PS) |
+	       AMDVI_FLAG(p->g, AMDVI_PTE2_G) | AMDVI_FLAG(p->nx, AMDVI_PTE2_NX) |
 	       (p->addr & AMDVI_PTE2_ADDR_MASK);
 }
 
@@ -243,5 +241,5 @@ int amdvi_gcr3_decode(uint64_t entry, uint64_t me_mask, struct amdvi_gcr3_entry 
 
 uint64_t amdvi_gcr3_encode(uint64_t pgd_pa, bool valid)
 {
-	return (pgd_pa & AMDVI_GCR3_ADDR_MASK) | FLAG(valid, AMDVI_GCR3_VALID);
+	return (pgd_pa & AMDVI_GCR3_ADDR_MASK) | AMDVI_FLAG(valid, AMDVI_GCR3_VALID);
 }
