@@ -1,0 +1,400 @@
+/*
+ * iommu_inflight: the crash utility command.
+ *
+ *   crash> extend iommu_inflight.so
+ *   crash> iommu_inflight [-i N] [-d [SSSS:]BB:DD.F] [-rtmecpav] [-j] [-n]
+ *                         [-k capture-log] [-l crashed-log] [-R fixture]
+ *
+ * The analysis itself is the engine's (src/analysis, src/report); this file
+ * parses the options, feeds the engine crash's target (crash_target.c) and
+ * crash's own `log` of the dump, and prints the report through `fp` so that
+ * crash's redirection and pipes work.  Nothing here may take crash down:
+ * no error(FATAL) at load, reads that never longjmp, and a bad option is
+ * only cmd_usage().
+ */
+#include "defs.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "analysis/analysis.h"
+#include "report/report.h"
+#include "target/fixture.h"
+
+#include "crash_target.h"
+
+/* What the previous run left behind if it was interrupted (Ctrl-C makes
+ * crash longjmp to its prompt from anywhere); freed on the next run. */
+static struct {
+	struct analysis *a;
+	struct fixture *fx;
+	FILE *log;
+} leftover;
+
+static void release_leftover(void)
+{
+	if (leftover.a)
+		analysis_free(leftover.a);
+	if (leftover.fx)
+		fixture_free(leftover.fx);
+	if (leftover.log)
+		fclose(leftover.log);
+	memset(&leftover, 0, sizeof(leftover));
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* "[SSSS:]BB:DD.F" (hex) into segment (-1 when not given) and devid. */
+static bool parse_bdf(const char *s, int *segment, int *devid)
+{
+	unsigned seg, bus, dev, fn;
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x.%x%c", &seg, &bus, &dev, &fn, &tail) == 4) {
+		if (seg > 0xffff)
+			return false;
+		*segment = (int)seg;
+	} else if (sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail) == 3) {
+		*segment = -1;
+	} else {
+		return false;
+	}
+	if (bus > 0xff || dev > 0x1f || fn > 7)
+		return false;
+	*devid = (int)(bus << 8 | dev << 3 | fn);
+	return true;
+}
+
+static bool parse_index(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < 0 || v > 0xffff)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+/* ---- crash's own `log` of the dump, as the crashed kernel's log ---- */
+
+static void do_dump_log(void *arg)
+{
+	(void)arg;
+	dump_log(0);
+}
+
+/*
+ * Runs crash's log dumper into crash's tmpfile and copies the text into a
+ * private stream: the engine reads it while crash's fp is back to normal,
+ * so nothing crash prints meanwhile can land in the log being read.
+ * Returns NULL when crash could not produce the log.
+ */
+static FILE *capture_crash_log(size_t *bytes)
+{
+	FILE *copy = NULL;
+	char buf[8192];
+	size_t n;
+	int rc;
+
+	*bytes = 0;
+	if (pc->tmpfile)		/* already in use (should not happen) */
+		return NULL;
+	open_tmpfile();
+	rc = crash_target_guard(do_dump_log, NULL);
+	if (rc == 0 && pc->tmpfile) {
+		copy = tmpfile();
+		rewind(pc->tmpfile);
+		while (copy && (n = fread(buf, 1, sizeof(buf), pc->tmpfile)) > 0) {
+			if (fwrite(buf, 1, n, copy) != n) {
+				fclose(copy);
+				copy = NULL;
+				break;
+			}
+			*bytes += n;
+		}
+	}
+	close_tmpfile();
+	if (copy && *bytes == 0) {
+		fclose(copy);
+		copy = NULL;
+	}
+	if (copy)
+		rewind(copy);
+	return copy;
+}
+
+/* ---- -R: recording a replay fixture ------------------------------- */
+
+static void fixture_file_counts(const char *path, unsigned long *records, long long *bytes)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+	char line[512];
+	bool at_start = true;
+
+	*records = 0;
+	*bytes = stat(path, &st) == 0 ? (long long)st.st_size : -1;
+	if (!f)
+		return;
+	/* one record per line; the header and comments are not records */
+	while (fgets(line, sizeof(line), f)) {
+		bool whole = strchr(line, '\n') != NULL;
+
+		if (at_start && line[0] != '#' && line[0] != '\n' &&
+		    strncmp(line, "iommu-inflight-replay", 21) != 0)
+			(*records)++;
+		at_start = whole;
+	}
+	fclose(f);
+}
+
+/* ---- the command --------------------------------------------------- */
+
+static void cmd_iommu_inflight(void)
+{
+	struct analysis_options opt;
+	unsigned sections = 0;
+	bool verbose = false, json = false;
+	const char *record_path = NULL;
+	struct target ct, rt;
+	struct record_target rec;
+	const struct target *t;
+	size_t log_bytes = 0;
+	double t0, t_log, t_run, t_report;
+	int c;
+
+	release_leftover();
+	analysis_options_init(&opt);
+
+	while ((c = getopt(argcnt, args, "i:d:rtmecpavjk:l:nR:")) != EOF) {
+		switch (c) {
+		case 'i':
+			if (!parse_index(optarg, &opt.iommu)) {
+				error(INFO, "invalid IOMMU index: %s\n", optarg);
+				argerrs++;
+			}
+			break;
+		case 'd':
+			if (!parse_bdf(optarg, &opt.segment, &opt.devid)) {
+				error(INFO, "invalid device (expected [SSSS:]BB:DD.F): %s\n", optarg);
+				argerrs++;
+			}
+			break;
+		case 'r':
+			sections |= REPORT_RING;
+			break;
+		case 't':
+			sections |= REPORT_DEVTAB;
+			break;
+		case 'm':
+			sections |= REPORT_MAPPINGS;
+			break;
+		case 'e':
+			sections |= REPORT_EVENTS;
+			break;
+		case 'c':
+			sections |= REPORT_CORRELATION;
+			break;
+		case 'p':
+			sections |= REPORT_PROBLEMS;
+			break;
+		case 'a':
+			sections |= REPORT_SUMMARY | REPORT_RING | REPORT_DEVTAB | REPORT_MAPPINGS |
+				    REPORT_EVENTS | REPORT_CORRELATION | REPORT_PROBLEMS;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'k':
+			opt.capture_log = optarg;
+			break;
+		case 'l':
+			opt.crashed_log = optarg;
+			break;
+		case 'n':
+			opt.no_walk = true;
+			break;
+		case 'R':
+			record_path = optarg;
+			break;
+		default:
+			argerrs++;
+			break;
+		}
+	}
+	if (argerrs || args[optind])
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	if (!sections)
+		sections = REPORT_SUMMARY;
+
+	t0 = now_seconds();
+	crash_target_reset_stats();
+	crash_target_init(&ct);
+	t = &ct;
+	if (record_path) {
+		leftover.fx = fixture_new();
+		record_target_init(&rt, &rec, &ct, leftover.fx);
+		t = &rt;
+	}
+
+	if (!opt.crashed_log) {
+		leftover.log = capture_crash_log(&log_bytes);
+		if (leftover.log) {
+			opt.crashed_log_fp = leftover.log;
+			opt.crashed_log_name = "crash log";
+		} else if (!json) {
+			error(INFO, "crash's log of the dump could not be read: "
+			      "no crashed-kernel log (give one with -l)\n");
+		}
+	}
+	t_log = now_seconds();
+
+	leftover.a = analysis_run(t, &opt);
+	t_run = now_seconds();
+	if (leftover.log) {
+		fclose(leftover.log);
+		leftover.log = NULL;
+	}
+	if (!leftover.a) {
+		error(INFO, "out of memory\n");
+		release_leftover();
+		return;
+	}
+
+	if (json)
+		report_json(leftover.a, fp);
+	else
+		report_text(leftover.a, sections, verbose, fp);
+	t_report = now_seconds();
+
+	if (record_path) {
+		struct crash_target_info info;
+		unsigned long records;
+		long long bytes;
+
+		crash_target_get_info(&info);
+		fixture_set_meta(leftover.fx, "source", "crash");
+		fixture_set_meta(leftover.fx, "release", kt->utsname.release);
+		fixture_set_meta(leftover.fx, "crash", pc->program_version);
+		fixture_set_meta(leftover.fx, "dumpfile", pc->dumpfile ? pc->dumpfile : "-");
+		fixture_set_meta(leftover.fx, "format", info.format);
+		if (fixture_save(leftover.fx, record_path) != 0) {
+			error(INFO, "%s: cannot write the fixture: %s\n", record_path, strerror(errno));
+		} else {
+			fixture_file_counts(record_path, &records, &bytes);
+			/* with -j, on stderr: the JSON object stays alone on fp */
+			if (json)
+				fprintf(stderr, "iommu_inflight: fixture %s: %lu records, %lld bytes\n",
+					record_path, records, bytes);
+			else
+				fprintf(fp, "\nfixture %s: %lu records, %lld bytes\n",
+					record_path, records, bytes);
+		}
+	}
+
+	if (verbose && !json) {
+		const struct crash_target_stats *s = crash_target_get_stats();
+		struct crash_target_info info;
+
+		crash_target_get_info(&info);
+		fprintf(fp, "\ndump: %s, makedumpfile level %d%s; excluded pages detected by %s\n",
+			info.format, info.dump_level, info.zero_excluded ? ", --zero_excluded" : "",
+			info.exclusion_method);
+		fprintf(fp, "reads: %lu (%lu bytes), failed %lu: %lu excluded, %lu not in the dump, "
+			"%lu other; %lu lookups; %lu crash errors caught\n",
+			s->reads, s->bytes, s->failed, s->excluded, s->invalid, s->io, s->lookups,
+			s->trapped);
+		fprintf(fp, "time: crash log %.3f s (%zu bytes), analysis %.3f s, report %.3f s\n",
+			t_log - t0, log_bytes, t_run - t_log, t_report - t_run);
+	}
+
+	release_leftover();
+}
+
+static char *help_iommu_inflight[] = {
+"iommu_inflight",
+"AMD IOMMU state at the crash: DMA that may still be in flight",
+"[-i index] [-d [SSSS:]BB:DD.F] [-rtmecpa] [-v] [-j] [-n]\n"
+"                  [-k capture-log] [-l crashed-log] [-R fixture]",
+"  Reads what the crashed kernel's AMD IOMMU driver left in memory: each",
+"  IOMMU's command ring and completion-wait semaphore, the device tables,",
+"  the I/O page tables of translated domains and the event logs, and says",
+"  which devices could still reach memory by DMA when the kernel died,",
+"  through which mappings, and whether anything flushed the IOMMU on the",
+"  crash path.  Faults in the kernel logs are matched against the old",
+"  mappings.  MMIO registers are not in a dump and are never read.",
+"",
+"  With no option it prints the summary.  The crashed kernel's log is taken",
+"  from the dump itself (crash's own `log`) unless -l names a file.",
+"",
+"    -i index   only the IOMMU with this index (amd_iommu.index).",
+"    -d dev     only this device, [SSSS:]BB:DD.F in hex; without SSSS any",
+"               PCI segment matches.",
+"    -r         every entry of each command ring, newest first.",
+"    -t         every valid device-table entry, decoded.",
+"    -m         every mapping (merged extents) of every translated domain.",
+"    -e         unprocessed event-log entries.",
+"    -c         every fault of the logs and how it matches the old mappings.",
+"    -p         every read that failed and every structure that could not be",
+"               trusted (an excluded page is named as such).",
+"    -a         all of the above, after the summary.",
+"    -v         verbose: more detail in each section, and the dump format,",
+"               read counts and timings at the end.",
+"    -j         one JSON object (schema iommu-inflight/1) instead of text.",
+"    -n         do not walk the I/O page tables (faster; no mappings).",
+"    -k file    the capture kernel's log (RHEL's kexec-dmesg.log, or the",
+"               console/journal of the kdump boot).",
+"    -l file    the crashed kernel's log (vmcore-dmesg.txt) instead of",
+"               crash's log of the dump.",
+"    -R file    record every answer read from the dump into a replay",
+"               fixture, for `iommu-inflight replay` and for tests.",
+"",
+"  Nothing is skipped silently: a page makedumpfile excluded, a missing",
+"  type or an unreadable table is listed under PROBLEMS (-p) and counted in",
+"  the summary.  A kernel without an active AMD IOMMU gets one line saying so.",
+"",
+"EXAMPLE",
+"  The summary of a dump taken while a NIC and a disk were busy:",
+"",
+"    %s> iommu_inflight -k kexec-dmesg.log",
+"    (see docs/crash-command.md for real output)",
+"",
+"  One device's table entry and mappings:",
+"",
+"    %s> iommu_inflight -d 00:03.0 -t -m",
+"",
+"  The JSON report for a pipeline, and a fixture to replay later:",
+"",
+"    %s> iommu_inflight -j -R /tmp/case1234.fixture > /tmp/case1234.json",
+NULL
+};
+
+static struct command_table_entry command_table[] = {
+	{ "iommu_inflight", cmd_iommu_inflight, help_iommu_inflight, 0 },
+	{ NULL }
+};
+
+__attribute__((constructor)) static void iommu_inflight_init(void)
+{
+	register_extension(command_table);
+}
+
+__attribute__((destructor)) static void iommu_inflight_fini(void)
+{
+	release_leftover();
+}
