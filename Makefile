@@ -61,16 +61,18 @@ $(LIB): $(LIB_OBJ)
 # The standalone reader (src/dump/) uses libdw for types and symbols and
 # libkdumpfile for the dump; only the CLI links them.
 DUMP_CFLAGS = $(shell pkg-config --cflags libkdumpfile libdw 2>/dev/null)
-DUMP_LIBS   = $(shell pkg-config --libs libkdumpfile libdw 2>/dev/null || echo -lkdumpfile -ldw -lelf)
+DUMP_LIBS   = $(shell pkg-config --libs libkdumpfile libaddrxlat libdw 2>/dev/null || echo -lkdumpfile -laddrxlat -ldw -lelf)
 
 $(CLI): $(CLI_SRC) $(LIB) $(HDRS)
 	$(CC) $(ALL_CFLAGS) $(DUMP_CFLAGS) -o $@ $(CLI_SRC) $(LIB) $(LDFLAGS) $(DUMP_LIBS) -lm
 
 # The crash extension is the only code that sees /usr/include/crash/defs.h.
-$(BUILD)/iommu_inflight.so: $(EXT_SRC) $(LIB) $(HDRS)
+# crash dlopens it RTLD_GLOBAL: bind our own references inside the .so
+# (-Bsymbolic) and export none of the library's symbols (--exclude-libs).
+$(BUILD)/iommu_inflight.so: $(EXT_SRC) $(wildcard extensions/*.h) $(LIB) $(HDRS)
 	$(CC) $(ALL_CFLAGS) -Wno-shadow -Wno-strict-prototypes -Wno-missing-prototypes \
 	  -Wno-unused-parameter -Wno-sign-compare -DX86_64 -I/usr/include/crash \
-	  -shared -o $@ $(EXT_SRC) $(LIB) $(LDFLAGS)
+	  -shared -Wl,-Bsymbolic -Wl,--exclude-libs,ALL -o $@ $(EXT_SRC) $(LIB) $(LDFLAGS)
 
 # Unit tests: every tests/unit/*.c may define `Suite *NAME_suite(void)`;
 # the list of suites is generated so that adding a test file is all it takes.
