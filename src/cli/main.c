@@ -9,6 +9,7 @@
 
 static const struct cli_command commands[] = {
 	{ "log", "parse AMD-Vi lines in kernel logs (dmesg, journal, console, kexec-dmesg.log)", cmd_log },
+	{ "analyze", "analyse a vmcore without crash (libkdumpfile + the vmlinux's DWARF)", cmd_analyze },
 	{ "replay", "analyse a replay fixture recorded from a dump (same output as the crash command)", cmd_replay },
 	{ NULL, NULL, NULL },
 };
