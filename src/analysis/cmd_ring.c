@@ -312,10 +312,25 @@ static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, str
 		return;
 	}
 	if (!f->inv_all && !f->inv_dte && !f->inv_domain) {
+		/* name the newest command that is not a COMPLETION_WAIT */
+		char text[160] = "nothing but COMPLETION_WAITs";
+		uint32_t at = rep->entries[0].offset;
+
+		for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
+			const struct amdvi_cmd *c = &rep->entries[i].cmd;
+
+			if (is_empty(c) || is_cw(c))
+				continue;
+			if (amdvi_cmd_format(c, text, sizeof(text)) < 0)
+				snprintf(text, sizeof(text), "%s", amdvi_cmd_name(c->opcode));
+			at = rep->entries[i].offset;
+			break;
+		}
 		f->verdict = FLUSH_NONE;
 		snprintf(f->evidence, sizeof(f->evidence),
-			 "the newest entry (offset %#x) is %s, normal traffic; nothing was written after "
-			 "the kernel's tail", rep->entries[0].offset, amdvi_cmd_name(rep->entries[0].cmd.opcode));
+			 "no flush: the newest command before the final COMPLETION_WAIT is ordinary "
+			 "traffic (offset %#x: %s), and nothing was written after the kernel's tail",
+			 at, text);
 		return;
 	}
 	f->cw_offset = rep->entries[0].offset;
