@@ -147,7 +147,7 @@ lab_scripts_hash() {
 # build_core_initrd TREE KREL -> path of core.cpio.gz: busybox, kexec, makedumpfile,
 # modules and /init; shared by the primary guest and the capture kernel.
 build_core_initrd() {
-    local tree=$1 krel=$2 hash dir out root m rel base
+    local tree=$1 krel=$2 hash dir out root m base
     hash=$(lab_scripts_hash)
     dir=$LAB_CACHE/initrd/$krel; out=$dir/core-$hash.cpio.gz
     if [ -s "$out" ]; then echo "$out"; return; fi

@@ -11,7 +11,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-KERNELS=(6.1 6.12)
+ALL_KERNELS=(6.1 6.12)
 want_kernels=(); want_scen=(); JOBS=$(nproc 2>/dev/null || echo 1); FORCE=0; LIST=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
         *) lab_die "unknown argument '$1' (see --help)" ;;
     esac
 done
-[ ${#want_kernels[@]} -gt 0 ] || want_kernels=("${KERNELS[@]}")
+[ ${#want_kernels[@]} -gt 0 ] || want_kernels=("${ALL_KERNELS[@]}")
 for k in "${want_kernels[@]}"; do kernel_meta "$k" >/dev/null; done
 
 # ------------------------------------------------------------------ scenarios
@@ -77,6 +77,11 @@ prep_kernel() {   # runs in the background per kernel; writes $LAB_CACHE/prep-<s
 }
 mkdir -p "$LAB_CACHE" "$LAB_OUT"
 t_start=$(date +%s)
+# One make-dumps.sh at a time per output folder, and per cache while preparing kernels
+# (several engineers or `make -j` may start it concurrently).
+exec 9>"$LAB_OUT/.lock" 8>"$LAB_CACHE/.lock"
+flock -n 9 || { lab_log "waiting for another make-dumps.sh on $LAB_OUT"; flock -w 1800 9 || lab_die "$LAB_OUT stays locked"; }
+flock -n 8 || { lab_log "waiting for another make-dumps.sh on $LAB_CACHE"; flock -w 1800 8 || lab_die "$LAB_CACHE stays locked"; }
 pids=()
 for k in "${want_kernels[@]}"; do
     rm -f "$LAB_CACHE/prep-$k.env"
@@ -90,6 +95,7 @@ for k in "${want_kernels[@]}"; do
     lab_log "kernel $k: $krel (vmlinux $vml)"
 done
 t_prep=$(( $(date +%s) - t_start ))
+flock -u 8; exec 8>&-
 
 # ------------------------------------------------------------------ one scenario
 PCI_ADDR_e1000=03; PCI_ADDR_virtio_blk=04; PCI_ADDR_nvme=05; PCI_ADDR_out=06

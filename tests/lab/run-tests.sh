@@ -44,6 +44,7 @@ if [ ${#dirs[@]} -eq 0 ]; then
     for k in "${kernels[@]}"; do
         for s in "${scens[@]}"; do
             [ -f "$SCEN_DIR/$s.conf" ] || { bad "no scenario '$s' in $SCEN_DIR"; continue; }
+            # shellcheck disable=SC1090
             ks=$( (KERNELS="6.1 6.12"; . "$SCEN_DIR/$s.conf"; echo "$KERNELS") )
             [[ " $ks " == *" $k "* ]] || continue
             dirs+=("$LAB_OUT/$k/$s")
