@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -205,6 +206,55 @@ static void write_json_error(const struct job *j, const char *err, FILE *out)
 	fflush(out);
 }
 
+/* As the crash command: say when -i/-d selected nothing. */
+static void note_empty_selection(const struct analysis *a)
+{
+	bool found = false;
+
+	if (!a->inv.iommu_active)
+		return;
+	if (a->opt.iommu >= 0) {
+		for (size_t i = 0; i < a->inv.n_iommus; i++)
+			found |= a->inv.iommus[i].index == a->opt.iommu;
+		if (!found)
+			fprintf(stderr, "iommu-inflight analyze: no IOMMU with index %d in this dump (%zu IOMMU(s))\n",
+				a->opt.iommu, a->inv.n_iommus);
+	}
+	if (a->opt.devid >= 0 && a->n_devs == 0) {
+		char seg[16] = "";
+
+		if (a->opt.segment >= 0)
+			snprintf(seg, sizeof(seg), "%04x:", a->opt.segment);
+		fprintf(stderr, "iommu-inflight analyze: no valid device-table entry for %s%02x:%02x.%x%s\n", seg,
+			a->opt.devid >> 8, (a->opt.devid >> 3) & 0x1f, a->opt.devid & 7,
+			a->opt.iommu >= 0 ? " behind that IOMMU" : "");
+	}
+}
+
+static void file_counts(const char *path, unsigned long *lines, long long *bytes)
+{
+	FILE *f = fopen(path, "r");
+	int ch;
+
+	*lines = 0;
+	*bytes = 0;
+	if (!f)
+		return;
+	while ((ch = getc(f)) != EOF) {
+		(*bytes)++;
+		*lines += ch == '\n';
+	}
+	fclose(f);
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static const char *vm_path(struct analyze_ctx *cx, const struct vmlinux *vm)
 {
 	for (size_t i = 0; i < cx->n_vms; i++)
@@ -217,6 +267,7 @@ static const char *vm_path(struct analyze_ctx *cx, const struct vmlinux *vm)
 static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, size_t errlen)
 {
 	struct dump_open_opts dopts = { .progress = !cx->quiet };
+	double t0 = now_seconds(), t_open, t_log, t_run, t_report;
 	struct dump *d = dump_open(j->vmcore, &dopts, err, errlen);
 	struct vmlinux *vm;
 	struct target t, rt;
@@ -233,6 +284,7 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 	if (!vm || dump_attach_vmlinux(d, vm, err, errlen))
 		goto out;
 	dump_target_init(&t, d);
+	t_open = now_seconds();
 	if (cx->dmesg) {
 		rc = dump_dmesg(&t, stdout, err, errlen) < 0;
 		goto out;
@@ -246,6 +298,7 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 		opt.crashed_log_fp = log;
 		opt.crashed_log_name = "dump log";
 	}
+	t_log = now_seconds();
 	const struct target *use = &t;
 
 	if (cx->record) {
@@ -266,21 +319,54 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	t_run = now_seconds();
 	a->target_name = t.name;
-	if (!opt.crashed_log && !log)
+	if (!opt.crashed_log && !log) {
 		problem_add(&a->pb, PROBLEM_READ, "crashed kernel log (printk ring buffer)", "%s", logerr);
+		if (!cx->json && !cx->batch)
+			fprintf(stderr, "iommu-inflight analyze: the dump's log could not be read (%s): "
+				"no crashed-kernel log (give one with -l)\n", logerr);
+	}
+	if (!cx->json && !cx->batch)
+		note_empty_selection(a);
 	if (cx->batch)
 		write_json_line(a, j, vm_path(cx, vm), stdout);
 	else if (cx->json)
 		report_json(a, stdout);
 	else
 		report_text(a, cx->sections ? cx->sections : REPORT_SUMMARY, cx->verbose, stdout);
-	fflush(stdout);
+	t_report = now_seconds();
 	analysis_free(a);
-	if (fx && fixture_save(fx, cx->record)) {
-		snprintf(err, errlen, "%s: cannot write the fixture", cx->record);
-		goto out;
+	if (fx) {
+		unsigned long records;
+		long long bytes;
+
+		if (fixture_save(fx, cx->record)) {
+			snprintf(err, errlen, "%s: cannot write the fixture", cx->record);
+			goto out;
+		}
+		file_counts(cx->record, &records, &bytes);
+		if (cx->json)
+			fprintf(stderr, "iommu-inflight analyze: fixture %s: %lu records, %lld bytes\n",
+				cx->record, records, bytes);
+		else
+			printf("\nfixture %s: %lu records, %lld bytes\n", cx->record, records, bytes);
 	}
+	if (cx->verbose && !cx->json && !cx->batch) {
+		const struct dump_stats *s = dump_get_stats(d);
+		size_t scanned, total;
+
+		vmlinux_type_stats(vm, &scanned, &total);
+		printf("\ndump: %s, release %s, KASLR offset 0x%llx; excluded pages detected by "
+		       "libkdumpfile's file and memory page maps\n", dump_format(d), dump_release(d),
+		       (unsigned long long)dump_kaslr_offset(d));
+		printf("reads: %lu (%lu bytes), failed %lu: %lu excluded, %lu not in the dump, %lu other; "
+		       "DWARF units scanned %zu of %zu\n", s->reads, s->bytes, s->failed, s->excluded,
+		       s->invalid, s->io, scanned, total);
+		printf("time: open %.3f s, dump log %.3f s, analysis %.3f s, report %.3f s\n",
+		       t_open - t0, t_log - t_open, t_run - t_log, t_report - t_run);
+	}
+	fflush(stdout);
 	rc = 0;
 out:
 	if (log)

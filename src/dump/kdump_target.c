@@ -11,7 +11,6 @@
  * stored) means excluded; in neither means not in the dump.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -25,27 +24,6 @@
 #include "dump/dump.h"
 
 #define KERNEL_MAP_START 0xffffffff80000000ull
-
-/*
- * libaddrxlat comes with libkdumpfile (which links it), but the build links
- * only -lkdumpfile: its few calls used here are looked up in the process.
- */
-static struct {
-	bool done;
-	addrxlat_status (*conv)(addrxlat_fulladdr_t *, addrxlat_addrspace_t, addrxlat_ctx_t *, addrxlat_sys_t *);
-	unsigned long (*ctx_decref)(addrxlat_ctx_t *);
-	unsigned long (*sys_decref)(addrxlat_sys_t *);
-} ax;
-
-static void ax_resolve(void)
-{
-	if (ax.done)
-		return;
-	ax.done = true;
-	*(void **)&ax.conv = dlsym(RTLD_DEFAULT, "addrxlat_fulladdr_conv");
-	*(void **)&ax.ctx_decref = dlsym(RTLD_DEFAULT, "addrxlat_ctx_decref");
-	*(void **)&ax.sys_decref = dlsym(RTLD_DEFAULT, "addrxlat_sys_decref");
-}
 
 struct dump {
 	int fd;
@@ -196,9 +174,7 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		d->mem_map = at.val.bitmap;
 		kdump_bmp_incref(d->mem_map);
 	}
-	ax_resolve();
-	if (ax.conv && ax.ctx_decref && ax.sys_decref)
-		kdump_get_addrxlat(d->kd, &d->axctx, &d->axsys);
+	kdump_get_addrxlat(d->kd, &d->axctx, &d->axsys);
 	return d;
 }
 
@@ -211,9 +187,9 @@ void dump_close(struct dump *d)
 	if (d->mem_map)
 		kdump_bmp_decref(d->mem_map);
 	if (d->axctx)
-		ax.ctx_decref(d->axctx);
+		addrxlat_ctx_decref(d->axctx);
 	if (d->axsys)
-		ax.sys_decref(d->axsys);
+		addrxlat_sys_decref(d->axsys);
 	if (d->kd)
 		kdump_free(d->kd);
 	if (d->fd >= 0)
@@ -269,7 +245,7 @@ static enum target_err classify(struct dump *d, kdump_addrspace_t as, uint64_t a
 		addrxlat_fulladdr_t fa = { .addr = addr, .as = ADDRXLAT_KVADDR };
 
 		if (!d->axctx || !d->axsys ||
-		    ax.conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK)
+		    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK)
 			return TARGET_E_INVALID;
 		pa = fa.addr;
 	}

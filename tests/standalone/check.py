@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""Checks of `iommu-inflight analyze -j` output, for tests/standalone/run.sh.
+
+  check.py truth TRUTH.json ANALYSIS.json     the scenario's promises
+  check.py drgn ANALYSIS.json DRGN.json       mappings equal drgn's walk
+  check.py variant STOCK.json VARIANT.json FORMAT   a format variant of the same run
+  check.py same A.json B.json                 equal after removing target and timing keys
+
+Prints one line per failed promise and exits 1 if any failed.
+"""
+import json
+import sys
+
+TIMING = {"target", "time", "timing", "timings", "elapsed", "seconds"}
+
+
+def load(p):
+    with open(p) as f:
+        return json.load(f)
+
+
+def strip(o):
+    if isinstance(o, dict):
+        return {k: strip(v) for k, v in o.items() if k not in TIMING}
+    if isinstance(o, list):
+        return [strip(v) for v in o]
+    return o
+
+
+def full_bdf(dev):
+    return "%04x:%s" % (dev["segment"], dev["bdf"])
+
+
+def check_truth(truth, a):
+    p = truth["promises"]
+    errs = []
+    if a.get("iommu_active") != p["active_amd_iommu"]:
+        errs.append("iommu_active %s, promised %s" % (a.get("iommu_active"), p["active_amd_iommu"]))
+    n = len(a.get("iommus", []))
+    want = p["iommus"] if p["active_amd_iommu"] else 0
+    if n != want:
+        errs.append("%d IOMMU(s), promised %d" % (n, want))
+    devs = {full_bdf(d): d for d in a.get("devices", [])}
+    domains = []
+    for bdf in p.get("translated_devices", []):
+        d = devs.get(bdf)
+        if not d:
+            errs.append("translated device %s: no valid DTE in the analysis" % bdf)
+            continue
+        if not d["translation"] or d["class"] != "translated" or not 1 <= d["mode"] <= 6:
+            errs.append("%s: class %s mode %s, promised translated" % (bdf, d["class"], d["mode"]))
+        domains.append(d["domain"])
+        if p.get("live_mappings") and not d["mapped_bytes"]:
+            errs.append("%s: no live mappings, promised some" % bdf)
+    if len(set(domains)) != len(domains):
+        errs.append("translated devices share a domain: %s" % domains)
+    for bdf in p.get("identity_devices", []):
+        d = devs.get(bdf)
+        if not d:
+            errs.append("identity device %s: no valid DTE in the analysis" % bdf)
+        elif d["mode"] != 0 or d["class"] != "passthrough":
+            errs.append("%s: class %s mode %s, promised identity (mode 0)" % (bdf, d["class"], d["mode"]))
+    verdicts = {"none": "none", "flush": "completed", "flush-stuck": "queued-not-completed"}
+    want_v = verdicts.get(p.get("flush"))
+    if p["active_amd_iommu"] and want_v and a["flush"]["verdict"] != want_v:
+        errs.append("flush verdict %s, promised %s (%s)" % (a["flush"]["verdict"], want_v, p.get("flush")))
+    ck = a.get("correlation", {}).get("capture_kernel") or {}
+    markers = p.get("kdump_markers", [])
+    if p.get("capture_kernel") and ck.get("log"):
+        pre = any("Translation is already enabled" in m for m in markers)
+        copied = any("Copied DEV table" in m for m in markers)
+        if bool(ck.get("translation_pre_enabled")) != pre:
+            errs.append("capture kernel translation_pre_enabled %s, markers say %s" %
+                        (ck.get("translation_pre_enabled"), pre))
+        if bool(ck.get("dev_table_copied")) != copied:
+            errs.append("capture kernel dev_table_copied %s, markers say %s" % (ck.get("dev_table_copied"), copied))
+    hard = [x for x in a.get("problems", []) if x.get("kind") in ("type", "corrupt")]
+    if hard:
+        errs.append("problems: %s" % hard[:3])
+    return errs
+
+
+def check_drgn(a, dr):
+    key = lambda m: (m["segment"], m["domain"], int(m["iova"], 16))
+    mine = sorted(a.get("mappings", []), key=key)
+    theirs = sorted(dr.get("mappings", []), key=key)
+    if mine == theirs:
+        return []
+    errs = ["mappings differ from drgn's: %d vs %d extents" % (len(mine), len(theirs))]
+    for x, y in zip(mine, theirs):
+        if x != y:
+            errs.append("first difference: engine %s, drgn %s" % (x, y))
+            break
+    return errs
+
+
+def check_variant(stock, var, fmt):
+    if fmt == "kdump-flattened":
+        # the very same file once reassembled: everything equal
+        return [] if strip(stock) == strip(var) else ["JSON differs from stock's"]
+    errs = []
+    if stock["flush"]["verdict"] != var["flush"]["verdict"]:
+        errs.append("flush verdict %s, stock %s" % (var["flush"]["verdict"], stock["flush"]["verdict"]))
+    pick = lambda a: sorted((full_bdf(d), d["class"], d["domain"], d["mapped_bytes"], d["driver"])
+                            for d in a["devices"])
+    if pick(stock) != pick(var):
+        errs.append("devices differ from stock's")
+    if stock["mappings"] != var["mappings"]:
+        errs.append("mappings differ from stock's (%d vs %d)" % (len(var["mappings"]), len(stock["mappings"])))
+    if [i["cmd_ring"]["entries"] for i in stock["iommus"]] != [i["cmd_ring"]["entries"] for i in var["iommus"]]:
+        errs.append("command rings differ from stock's")
+    return errs
+
+
+def main():
+    what = sys.argv[1]
+    if what == "truth":
+        errs = check_truth(load(sys.argv[2]), load(sys.argv[3]))
+    elif what == "drgn":
+        errs = check_drgn(load(sys.argv[2]), load(sys.argv[3]))
+    elif what == "variant":
+        errs = check_variant(load(sys.argv[2]), load(sys.argv[3]), sys.argv[4])
+    elif what == "same":
+        a, b = strip(load(sys.argv[2])), strip(load(sys.argv[3]))
+        errs = []
+        if a != b:
+            for k in sorted(set(a) | set(b)):
+                if a.get(k) != b.get(k):
+                    errs.append("key %s differs" % k)
+    else:
+        sys.exit("check.py: unknown check " + what)
+    for e in errs:
+        print("      " + e)
+    sys.exit(1 if errs else 0)
+
+
+main()
