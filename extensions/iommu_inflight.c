@@ -162,6 +162,31 @@ static void fixture_file_counts(const char *path, unsigned long *records, long l
 
 /* ---- the command --------------------------------------------------- */
 
+/* -i / -d that select nothing: say so rather than print empty tables. */
+static void note_empty_selection(const struct analysis *a)
+{
+	bool found = false;
+
+	if (!a->inv.iommu_active)
+		return;
+	if (a->opt.iommu >= 0) {
+		for (size_t i = 0; i < a->inv.n_iommus; i++)
+			found |= a->inv.iommus[i].index == a->opt.iommu;
+		if (!found)
+			error(INFO, "no IOMMU with index %d in this dump (%zu IOMMU(s))\n",
+			      a->opt.iommu, a->inv.n_iommus);
+	}
+	if (a->opt.devid >= 0 && a->n_devs == 0) {
+		char seg[16] = "";
+
+		if (a->opt.segment >= 0)
+			snprintf(seg, sizeof(seg), "%04x:", a->opt.segment);
+		error(INFO, "no valid device-table entry for %s%02x:%02x.%x%s\n", seg,
+		      a->opt.devid >> 8, (a->opt.devid >> 3) & 0x1f, a->opt.devid & 7,
+		      a->opt.iommu >= 0 ? " behind that IOMMU" : "");
+	}
+}
+
 static void cmd_iommu_inflight(void)
 {
 	struct analysis_options opt;
@@ -242,6 +267,15 @@ static void cmd_iommu_inflight(void)
 	if (!sections)
 		sections = REPORT_SUMMARY;
 
+	if (record_path) {
+		/* fail before the work, not after: the file is rewritten at the end */
+		FILE *probe = fopen(record_path, "w");
+
+		if (!probe)
+			error(FATAL, "%s: cannot write the fixture: %s\n", record_path, strerror(errno));
+		fclose(probe);
+	}
+
 	t0 = now_seconds();
 	crash_target_reset_stats();
 	crash_target_init(&ct);
@@ -276,6 +310,8 @@ static void cmd_iommu_inflight(void)
 		return;
 	}
 
+	if (!json)
+		note_empty_selection(leftover.a);
 	if (json)
 		report_json(leftover.a, fp);
 	else
