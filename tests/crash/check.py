@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Checks what tests/crash/run.sh got from crash against each scenario's truth.json.
+
+Input: the work folder of run.sh (<scenario>.out with IIF_BEGIN/IIF_END blocks,
+<scenario>.status) and the lab's output folder (<scenario>/truth.json).
+Prints one line per check, a timing table, and `crash: N passed, N failed` last.
+Exits 1 on any failure.
+"""
+import argparse
+import json
+import os
+import re
+import sys
+
+# The JSON keys fixed by the issue (include/report/report.h, docs/json-analysis.md).
+TOP_KEYS = ["schema", "iommus", "devices", "mappings", "flush", "events", "correlation", "problems"]
+IOMMU_KEYS = ["index", "segment", "bdf", "mmio_phys", "cmd_ring"]
+RING_KEYS = ["tail", "head_sw", "need_sync", "completion_wait", "entries"]
+CW_KEYS = ["sem", "expected", "retired"]
+DEVICE_KEYS = ["segment", "bdf", "devid", "iommu", "translation", "mode", "pt_root", "domain",
+               "ir", "iw", "driver"]
+MAPPING_KEYS = ["domain", "iova", "phys", "size", "read", "write"]
+FLUSH_KEYS = ["verdict", "evidence"]
+# Fields that may differ between two readings of the same memory (none today;
+# kept so that a timing or path field added later does not break the format
+# comparison).
+VOLATILE_KEYS = {"target", "timing", "elapsed", "seconds", "dumpfile"}
+
+
+class Results:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, scenario, name, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"  ok    {scenario}: {name}")
+        else:
+            self.failed += 1
+            print(f"  FAIL  {scenario}: {name}" + (f": {detail}" if detail else ""))
+        return ok
+
+
+def blocks(text):
+    """The IIF_BEGIN <name> ... IIF_END <name> blocks of a crash session."""
+    out = {}
+    for m in re.finditer(r"^IIF_BEGIN (\w+)\n(.*?)^IIF_END \1$", text, re.S | re.M):
+        out[m.group(1)] = m.group(2)
+    return out
+
+
+def parse_json_block(body):
+    """The one JSON object in a block (crash may print notes around it)."""
+    start = body.find("{")
+    if start < 0:
+        raise ValueError("no JSON object in the output: " + body.strip()[:200])
+    obj, _ = json.JSONDecoder().raw_decode(body[start:])
+    return obj
+
+
+def missing_keys(obj, keys):
+    return [k for k in keys if k not in obj]
+
+
+def is_hex(v):
+    return isinstance(v, str) and re.fullmatch(r"0x[0-9a-f]+", v) is not None
+
+
+def bdf_key(segment, bdf):
+    """('0000', '00:03.0') from a JSON device or a truth 'SSSS:BB:DD.F'."""
+    return f"{int(segment):04x}:{bdf.lower()}"
+
+
+def check_schema(r, s, j):
+    miss = missing_keys(j, TOP_KEYS)
+    r.check(s, "top-level JSON keys " + ",".join(TOP_KEYS), not miss, f"missing {miss}")
+    r.check(s, "schema is iommu-inflight/1", j.get("schema") == "iommu-inflight/1", repr(j.get("schema")))
+    bad = []
+    for io in j.get("iommus", []):
+        bad += [f"iommus[].{k}" for k in missing_keys(io, IOMMU_KEYS)]
+        ring = io.get("cmd_ring", {})
+        bad += [f"cmd_ring.{k}" for k in missing_keys(ring, RING_KEYS)]
+        bad += [f"completion_wait.{k}" for k in missing_keys(ring.get("completion_wait", {}), CW_KEYS)]
+    for d in j.get("devices", [])[:1]:
+        bad += [f"devices[].{k}" for k in missing_keys(d, DEVICE_KEYS)]
+    for m in j.get("mappings", [])[:1]:
+        bad += [f"mappings[].{k}" for k in missing_keys(m, MAPPING_KEYS)]
+        bad += [f"mappings[].{k} not a hex string" for k in ("iova", "phys")
+                if k in m and not is_hex(m[k])]
+    bad += [f"flush.{k}" for k in missing_keys(j.get("flush", {}), FLUSH_KEYS)]
+    r.check(s, "nested JSON keys (iommus, cmd_ring, completion_wait, devices, mappings, flush)",
+            not bad, ", ".join(sorted(set(bad))))
+
+
+def check_scenario(r, s, truth, j, b):
+    prom = truth["promises"]
+    check_schema(r, s, j)
+
+    r.check(s, f"{prom['iommus']} IOMMU(s)", len(j.get("iommus", [])) == prom["iommus"],
+            f"got {len(j.get('iommus', []))}")
+    r.check(s, f"flush verdict {prom['flush']}", j.get("flush", {}).get("verdict") == prom["flush"],
+            f"got {j.get('flush')}")
+
+    if not prom["active_amd_iommu"]:
+        r.check(s, "no IOMMU in the JSON, iommu_active false",
+                j.get("iommus") == [] and j.get("iommu_active") is False,
+                f"iommus={j.get('iommus')!r} iommu_active={j.get('iommu_active')!r}")
+        lines = [l for l in b.get("text", "").splitlines() if l.strip()]
+        r.check(s, "text report is one line saying there is no active AMD IOMMU",
+                len(lines) == 1 and "no active AMD IOMMU" in lines[0], repr(lines[:3]))
+        return
+
+    text = b.get("text", "")
+    r.check(s, "text summary printed", text.startswith("AMD IOMMU state"), repr(text[:120]))
+
+    devs = {bdf_key(d["segment"], d["bdf"]): d for d in j.get("devices", [])}
+    behind = [p["bdf"] for p in truth["guest"]["pci"] if p.get("iommu")]
+    absent = [x for x in behind if x not in devs]
+    invalid = [x for x in behind if x in devs and "dte" in devs[x] and not int(devs[x]["dte"][0], 16) & 1]
+    r.check(s, f"{len(behind)} devices behind the IOMMU have valid DTEs",
+            not absent and not invalid, f"absent {absent}, DTE V=0 {invalid}")
+
+    mapped = {}
+    for m in j.get("mappings", []):
+        mapped.setdefault((m.get("segment", 0), m["domain"]), []).append(m)
+    domains = []
+    for x in prom["translated_devices"]:
+        d = devs.get(x)
+        if not d:
+            r.check(s, f"{x} translated", False, "not in devices")
+            continue
+        ok = d["translation"] is True and 1 <= d["mode"] <= 6 and d["domain"] != 0 and \
+            is_hex(d["pt_root"]) and int(d["pt_root"], 16) != 0
+        r.check(s, f"{x} ({d.get('driver')}) translated: mode {d['mode']}, domain {d['domain']}, root {d['pt_root']}",
+                ok, json.dumps({k: d[k] for k in DEVICE_KEYS if k in d}))
+        domains.append(d["domain"])
+        if prom["live_mappings"]:
+            n = len(mapped.get((d["segment"], d["domain"]), []))
+            r.check(s, f"{x} has live mappings in domain {d['domain']} ({n} extents)", n > 0)
+    if len(domains) > 1:
+        r.check(s, "translated devices are in distinct domains", len(set(domains)) == len(domains),
+                f"domains {domains}")
+
+    for x in prom["identity_devices"]:
+        d = devs.get(x)
+        ok = d is not None and d["mode"] == 0 and not (d["translation"] and d["mode"])
+        r.check(s, f"{x} identity (mode 0)", ok, json.dumps(d) if d else "not in devices")
+    if prom["identity_devices"]:
+        dma = [x for x in prom["dma_devices"] if x in devs and devs[x]["mode"] != 0]
+        r.check(s, "no DMA device is translated", not dma, f"translated: {dma}")
+
+    markers = " ".join(prom.get("kdump_markers", []))
+    cap = j.get("correlation", {}).get("capture_kernel", {})
+    if "Copied DEV table" in markers:
+        r.check(s, "capture-kernel log (-k): translation pre-enabled and device table copied",
+                cap.get("translation_pre_enabled") is True and cap.get("dev_table_copied") is True,
+                json.dumps(cap))
+
+
+def strip_volatile(v):
+    if isinstance(v, dict):
+        return {k: strip_volatile(x) for k, x in v.items() if k not in VOLATILE_KEYS}
+    if isinstance(v, list):
+        return [strip_volatile(x) for x in v]
+    return v
+
+
+def first_difference(a, b, path="$"):
+    if type(a) is not type(b):
+        return f"{path}: {type(a).__name__} vs {type(b).__name__}"
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return f"{path}.{k}: only in one"
+            d = first_difference(a[k], b[k], f"{path}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} vs {len(b)} entries"
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = first_difference(x, y, f"{path}[{i}]")
+            if d:
+                return d
+        return None
+    return None if a == b else f"{path}: {a!r} vs {b!r}"
+
+
+def check_variant(r, s, truth, j, base, jb):
+    """A format variant of another scenario's run: the same memory, read from
+    another file format.  Same run: same answers.  Own run: same structure."""
+    same_run = truth.get("run") == base
+    if same_run:
+        for key in ("devices", "mappings", "iommus", "flush"):
+            d = first_difference(strip_volatile(j.get(key)), strip_volatile(jb.get(key)), key)
+            r.check(s, f"{key} identical to {base}'s (same run, {truth['dump']['format']})", d is None, d)
+    else:
+        def shape(x):
+            return sorted((bdf_key(d["segment"], d["bdf"]), d.get("class"), d["mode"])
+                          for d in x.get("devices", []))
+        d = first_difference(shape(j), shape(jb), "devices(bdf,class,mode)")
+        r.check(s, f"device classes and modes as in {base}'s (own run, {truth['dump']['format']})",
+                d is None, d)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("scenarios", nargs="+")
+    a = ap.parse_args()
+
+    r = Results()
+    got = {}
+    timings = []
+    for s in a.scenarios:
+        status_path = os.path.join(a.work, s + ".status")
+        status = open(status_path).read().strip() if os.path.exists(status_path) else "no status"
+        print(f"== {s}")
+        if status.startswith("missing") or status == "no status":
+            r.check(s, "dump present", False, status)
+            continue
+        try:
+            truth = json.load(open(os.path.join(a.out, s, "truth.json")))
+        except (OSError, ValueError) as e:
+            r.check(s, "truth.json readable", False, f"{e} (was the dump rebuilt during the run?)")
+            continue
+        out = open(os.path.join(a.work, s + ".out"), errors="replace").read()
+        b = blocks(out)
+        rc = int(status.split()[1])
+        r.check(s, "crash ran every command and exited (IIF_DONE)",
+                "IIF_DONE" in out and rc == 0, f"{status}; tail: {out[-300:]!r}")
+        try:
+            j = parse_json_block(b["json"])
+        except (KeyError, ValueError) as e:
+            r.check(s, "iommu_inflight -j printed one JSON object", False, str(e))
+            continue
+        r.check(s, "iommu_inflight -j printed one JSON object", True)
+        got[s] = (truth, j)
+        check_scenario(r, s, truth, j, b)
+        r.check(s, "a bad option prints the usage and crash goes on",
+                "Usage:" in b.get("badopt", "") and "IIF_DONE" in out, repr(b.get("badopt", "")[:200]))
+        m = re.search(r"time: crash log ([\d.]+) s .*analysis ([\d.]+) s, report ([\d.]+) s", b.get("verbose", ""))
+        timings.append((s, float(status.split()[3]), m.groups() if m else None))
+
+        if s == "stock":
+            check_record(r, s, a.work, b)
+
+    for s, (truth, j) in got.items():
+        base = truth.get("run")
+        if truth["dump"]["format"] == "qemu-elf":
+            base = "stock"		# the raw scenario is the stock guest in its own run
+        if base and base != s:
+            if base in got:
+                check_variant(r, s, truth, j, base, got[base][1])
+            else:
+                r.check(s, f"compared with {base}", False, f"{base} was not run or failed")
+
+    print("\ntimes (wall seconds per crash session: load + 4 commands; the command's own times from -v -n)")
+    for s, wall, t in timings:
+        own = f"log {t[0]} s, analysis {t[1]} s, report {t[2]} s" if t else "n/a"
+        print(f"  {s:12s} crash session {wall:6.1f} s   iommu_inflight -v -n: {own}")
+    print(f"crash: {r.passed} passed, {r.failed} failed")
+    return 1 if r.failed else 0
+
+
+def check_record(r, s, work, b):
+    fixture = os.path.join(work, s + ".fixture")
+    rec = b.get("record", "")
+    ok = os.path.exists(fixture) and os.path.getsize(fixture) > 0
+    r.check(s, "-R wrote a fixture", ok, fixture)
+    if not ok:
+        return
+    head = open(fixture).readline().strip()
+    r.check(s, "fixture header iommu-inflight-replay 1", head == "iommu-inflight-replay 1", head)
+    text = open(fixture).read()
+    r.check(s, "fixture meta source crash and the kernel release",
+            re.search(r"^meta source crash", text, re.M) is not None and
+            re.search(r"^meta release \S+", text, re.M) is not None)
+    try:
+        jc = parse_json_block(rec)
+    except ValueError as e:
+        r.check(s, "-R run printed its JSON", False, str(e))
+        return
+    rc_path = os.path.join(work, s + ".replay.rc")
+    rc = open(rc_path).read().strip() if os.path.exists(rc_path) else "not run"
+    if rc != "0":
+        err = open(os.path.join(work, s + ".replay.err")).read()[:300] if rc != "not run" else ""
+        r.check(s, "iommu-inflight replay of the fixture", False, f"rc {rc} {err}")
+        return
+    jr = parse_json_block(open(os.path.join(work, s + ".replay.json")).read())
+    d = first_difference(strip_volatile(jc), strip_volatile(jr))
+    r.check(s, "replaying the fixture gives the same JSON as crash", d is None, d)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

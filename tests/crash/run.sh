@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# The crash extension on the lab's real 6.1 dumps.
+#
+#   tests/crash/run.sh                  every 6.1 scenario of tests/dumps/scenarios/
+#   tests/crash/run.sh stock nvme       only these
+#
+# For each scenario it runs Debian's crash 8.0.2 on tests/dumps/out/6.1/<scenario>/
+# (`crash -s vmlinux vmcore -i cmds`), loads build/iommu_inflight.so and runs
+# `iommu_inflight -j -k kexec-dmesg.log` (and the text summary, a bad option,
+# and on stock a fixture recording), each between `!echo IIF_BEGIN/IIF_END`
+# markers because crash's exit status says nothing about its commands.  Then
+# tests/crash/check.py holds the JSON against the scenario's truth.json.
+#
+# A scenario whose dump is missing is a FAILURE, never a skip: build it with
+# `make dumps KERNEL=6.1 SCENARIO=<name>`.  (crash 8.0.2 cannot open the 6.12
+# dumps, so only 6.1 is tested here; see docs/lab.md.)
+#
+# Environment: IOMMU_LAB_OUT, IOMMU_LAB_SCENARIOS (as the lab), IIF_CRASH_EXT
+# (the .so), IIF_CRASH_TIMEOUT (seconds per crash run, default 600),
+# IIF_CRASH_JOBS (crash runs at a time, default 2), IIF_CRASH_KEEP=1 keeps the
+# work folder.  Prints `crash: N passed, N failed` last; exits 1 on failure.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KERNEL=6.1
+OUT=${IOMMU_LAB_OUT:-$ROOT/tests/dumps/out}/$KERNEL
+SCEN_DIR=${IOMMU_LAB_SCENARIOS:-$ROOT/tests/dumps/scenarios}
+EXT=${IIF_CRASH_EXT:-$ROOT/build/iommu_inflight.so}
+CLI=${IIF_CLI:-$ROOT/build/iommu-inflight}
+TIMEOUT=${IIF_CRASH_TIMEOUT:-600}
+JOBS=${IIF_CRASH_JOBS:-2}
+
+die() { echo "crash-tests: $*" >&2; echo "crash: 0 passed, 1 failed"; exit 1; }
+
+command -v crash >/dev/null || die "crash is not installed (apt-get install crash)"
+command -v python3 >/dev/null || die "python3 is not installed"
+if [ ! -f "$EXT" ] || [ ! -f "$CLI" ]; then
+	make -C "$ROOT" -s all >/dev/null || die "make failed: cannot build $EXT"
+fi
+[ -f "$EXT" ] || die "$EXT: not built"
+EXT=$(cd "$(dirname "$EXT")" && pwd)/$(basename "$EXT")
+
+# The scenarios that promise a 6.1 dump (KERNELS defaults to both kernels).
+scenarios=()
+if [ $# -gt 0 ]; then
+	scenarios=("$@")
+else
+	for conf in "$SCEN_DIR"/*.conf; do
+		name=$(basename "$conf" .conf)
+		kernels=$(KERNELS="6.1 6.12"; . "$conf" >/dev/null 2>&1; echo "$KERNELS")
+		case " $kernels " in *" $KERNEL "*) scenarios+=("$name") ;; esac
+	done
+fi
+[ ${#scenarios[@]} -gt 0 ] || die "no scenario in $SCEN_DIR"
+
+WORK=$(mktemp -d /tmp/iif-crash-tests.XXXXXX)
+if [ "${IIF_CRASH_KEEP:-0}" = 1 ]; then
+	echo "crash-tests: work folder $WORK (kept)"
+else
+	trap 'rm -rf "$WORK"' EXIT
+fi
+
+# One crash session per scenario.  Its command file, output and status go to
+# $WORK/<scenario>.{cmds,out,status}.
+run_scenario() {
+	local s=$1 dir=$OUT/$1 cmds=$WORK/$1.cmds k="" t0 t1 rc
+	local missing=""
+
+	for f in vmcore vmlinux truth.json; do
+		[ -e "$dir/$f" ] || missing="$missing $f"
+	done
+	if [ -n "$missing" ]; then
+		echo "missing $dir:$missing (make dumps KERNEL=$KERNEL SCENARIO=$s)" > "$WORK/$s.status"
+		return
+	fi
+	[ -f "$dir/kexec-dmesg.log" ] && k="-k $dir/kexec-dmesg.log"
+	{
+		echo "extend $EXT"
+		echo "!echo IIF_BEGIN json"
+		echo "iommu_inflight -j $k"
+		echo "!echo IIF_END json"
+		echo "!echo IIF_BEGIN text"
+		echo "iommu_inflight $k"
+		echo "!echo IIF_END text"
+		echo "!echo IIF_BEGIN verbose"
+		echo "iommu_inflight -v -n"
+		echo "!echo IIF_END verbose"
+		echo "!echo IIF_BEGIN badopt"
+		echo "iommu_inflight -Z"
+		echo "!echo IIF_END badopt"
+		if [ "$s" = stock ]; then
+			echo "!echo IIF_BEGIN record"
+			echo "iommu_inflight -j $k -l $dir/vmcore-dmesg.txt -R $WORK/$s.fixture"
+			echo "!echo IIF_END record"
+		fi
+		echo "!echo IIF_DONE"
+		echo "exit"
+	} > "$cmds"
+	t0=$(date +%s.%N)
+	timeout "$TIMEOUT" crash -s "$dir/vmlinux" "$dir/vmcore" -i "$cmds" > "$WORK/$s.out" 2>&1 < /dev/null
+	rc=$?
+	t1=$(date +%s.%N)
+	echo "rc $rc seconds $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }")" > "$WORK/$s.status"
+	if [ "$s" = stock ] && [ -f "$WORK/$s.fixture" ] && [ -x "$CLI" ]; then
+		"$CLI" replay -j $k -l "$dir/vmcore-dmesg.txt" "$WORK/$s.fixture" \
+			> "$WORK/$s.replay.json" 2> "$WORK/$s.replay.err"
+		echo "$?" > "$WORK/$s.replay.rc"
+	fi
+}
+
+echo "crash-tests: $(crash --version 2>/dev/null | grep -m1 "^crash"), ${#scenarios[@]} scenario(s), $JOBS at a time"
+running=0
+for s in "${scenarios[@]}"; do
+	run_scenario "$s" &
+	running=$((running + 1))
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+
+python3 "$ROOT/tests/crash/check.py" --work "$WORK" --out "$OUT" "${scenarios[@]}"
