@@ -296,8 +296,8 @@ static char *extract_deb(const char *deb, char *err, size_t errlen)
 	setenv("IIF_DEB", deb, 1);
 	setenv("IIF_OUT", out, 1);
 	snprintf(cmd, sizeof(cmd),
-		 "m=$(dpkg-deb --fsys-tarfile \"$IIF_DEB\" | tar -t | grep -m1 -E '^\\./usr/lib/debug/(boot/vmlinux-|lib/modules/[^/]*/vmlinux$)') && "
-		 "dpkg-deb --fsys-tarfile \"$IIF_DEB\" | tar -xO \"$m\" > \"$IIF_OUT\"");
+		 "dpkg-deb --fsys-tarfile \"$IIF_DEB\" | "
+		 "tar -xO --wildcards './usr/lib/debug/boot/vmlinux-*' > \"$IIF_OUT\"");
 	int rc = system(cmd);
 
 	unsetenv("IIF_DEB");
