@@ -8,7 +8,8 @@
 # (`crash -s vmlinux vmcore -i cmds`), loads build/iommu_inflight.so and runs
 # `iommu_inflight -j -k kexec-dmesg.log` (and the text summary, a bad option,
 # and on stock a fixture recording), each between `!echo IIF_BEGIN/IIF_END`
-# markers because crash's exit status says nothing about its commands.  Then
+# markers because crash's exit status says nothing about its commands (stderr,
+# unbuffered, goes to its own file so that it cannot land inside a block).  Then
 # tests/crash/check.py holds the JSON against the scenario's truth.json.
 #
 # A scenario whose dump is missing is a FAILURE, never a skip: build it with
@@ -76,15 +77,15 @@ run_scenario() {
 	[ -f "$dir/kexec-dmesg.log" ] && k="-k $dir/kexec-dmesg.log"
 	{
 		echo "extend $EXT"
+		echo "!echo IIF_BEGIN verbose"
+		echo "iommu_inflight -v $k"
+		echo "!echo IIF_END verbose"
 		echo "!echo IIF_BEGIN json"
 		echo "iommu_inflight -j $k"
 		echo "!echo IIF_END json"
 		echo "!echo IIF_BEGIN text"
 		echo "iommu_inflight $k"
 		echo "!echo IIF_END text"
-		echo "!echo IIF_BEGIN verbose"
-		echo "iommu_inflight -v -n"
-		echo "!echo IIF_END verbose"
 		echo "!echo IIF_BEGIN badopt"
 		echo "iommu_inflight -Z"
 		echo "!echo IIF_END badopt"
@@ -97,10 +98,17 @@ run_scenario() {
 		echo "exit"
 	} > "$cmds"
 	t0=$(date +%s.%N)
-	timeout "$TIMEOUT" crash -s "$dir/vmlinux" "$dir/vmcore" -i "$cmds" > "$WORK/$s.out" 2>&1 < /dev/null
+	timeout "$TIMEOUT" crash -s "$dir/vmlinux" "$dir/vmcore" -i "$cmds" > "$WORK/$s.out" 2> "$WORK/$s.err" < /dev/null
 	rc=$?
 	t1=$(date +%s.%N)
 	echo "rc $rc seconds $(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }")" > "$WORK/$s.status"
+	if [ "$s" = stock ]; then
+		# the same command under `crash --minimal` (retrace-server's fallback)
+		printf '%s\n' "extend $EXT" "!echo IIF_BEGIN json" "iommu_inflight -j $k" \
+			"!echo IIF_END json" "!echo IIF_DONE" "exit" > "$WORK/$s.minimal.cmds"
+		timeout "$TIMEOUT" crash --minimal -s "$dir/vmlinux" "$dir/vmcore" \
+			-i "$WORK/$s.minimal.cmds" > "$WORK/$s.minimal.out" 2> "$WORK/$s.minimal.err" < /dev/null
+	fi
 	if [ "$s" = stock ] && [ -f "$WORK/$s.fixture" ] && [ -x "$CLI" ]; then
 		"$CLI" replay -j $k -l "$dir/vmcore-dmesg.txt" "$WORK/$s.fixture" \
 			> "$WORK/$s.replay.json" 2> "$WORK/$s.replay.err"
