@@ -112,6 +112,25 @@ def main():
     for it in iommus:
         check("IOMMU %s has a command buffer and device table" % hex(it.mmio_phys.value_()),
               it.cmd_buf.value_() != 0, "cmd_buf %s" % hex(it.cmd_buf.value_()))
+    # sysfs amd-iommu/{cap,features} as the guest read them vs the dump. 6.1 keeps the EFR
+    # in struct amd_iommu and shows "features2:features"; later kernels (6.12) keep it in
+    # the global amd_iommu_efr (the struct members stay 0) and show "efr:efr2".
+    sys_iommus = truth["guest"].get("iommus") or []
+    if len(sys_iommus) == 1 and len(iommus) == 1:
+        attrs = sys_iommus[0].get("amd_iommu_attrs") or {}
+        it = iommus[0]
+        if attrs.get("cap"):
+            check("IOMMU capability header matches sysfs", it.cap.value_() == int(attrs["cap"], 16),
+                  "dump %#x, sysfs %s" % (it.cap.value_(), attrs["cap"]))
+        if attrs.get("features"):
+            fields = attrs["features"].split(":")
+            # (6.1 also has an amd_iommu_efr global, but it holds the IVHD's EFR copy, 0 here)
+            if it.features.value_() != 0:
+                efr, want = it.features.value_(), int(fields[-1], 16)
+            else:
+                efr, want = prog["amd_iommu_efr"].value_(), int(fields[0], 16)
+            check("IOMMU extended features match sysfs", efr == want and efr != 0,
+                  "dump %#x, sysfs %s" % (efr, attrs["features"]))
 
     segs = list(list_for_each_entry("struct amd_iommu_pci_seg",
                                     prog["amd_iommu_pci_seg_list"].address_of_(), "list"))
