@@ -8,7 +8,7 @@
 #   IOMMU_LAB_KREL_6_12     pin the 6.12 kernel release, e.g. 6.12.117+deb12-amd64
 #   IOMMU_LAB_OUT           output root (default tests/dumps/out)
 #   IOMMU_LAB_SCENARIOS     scenario folder (default tests/dumps/scenarios)
-#   IOMMU_LAB_TIMEOUT       seconds one QEMU run may take (default 300)
+#   IOMMU_LAB_TIMEOUT       seconds one QEMU run may take (default 180)
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)

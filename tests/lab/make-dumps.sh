@@ -159,7 +159,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     qemu=(qemu-system-x86_64 -M q35 -m 768 -smp 1 -accel tcg -nographic -no-reboot
           -device amd-iommu
           -kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
-    local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-300}")
+    local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-180}")
     local net ports
     net=$(scen_get "$s" NET)
     for d in $devices; do
