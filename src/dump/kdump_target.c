@@ -31,6 +31,7 @@ struct dump {
 	addrxlat_ctx_t *axctx;
 	addrxlat_sys_t *axsys;
 	kdump_bmp_t *file_map, *mem_map;
+	bool maps_tried;
 	char format[64];
 	char release[128];
 	char build_id[128];
@@ -164,16 +165,6 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		d->kaslr = strtoull(v, NULL, 16);
 		free(v);
 	}
-	kdump_attr_t at;
-
-	if (kdump_get_attr(d->kd, KDUMP_ATTR_FILE_PAGEMAP, &at) == KDUMP_OK && at.type == KDUMP_BITMAP) {
-		d->file_map = at.val.bitmap;
-		kdump_bmp_incref(d->file_map);
-	}
-	if (kdump_get_attr(d->kd, KDUMP_ATTR_MEMORY_PAGEMAP, &at) == KDUMP_OK && at.type == KDUMP_BITMAP) {
-		d->mem_map = at.val.bitmap;
-		kdump_bmp_incref(d->mem_map);
-	}
 	kdump_get_addrxlat(d->kd, &d->axctx, &d->axsys);
 	return d;
 }
@@ -236,10 +227,34 @@ static int map_bit(kdump_bmp_t *bmp, uint64_t pfn)
 	return raw[0] & 1;
 }
 
+/*
+ * The page maps, fetched at the first failed read only: libkdumpfile 0.5.1
+ * never frees a kdump-compressed dump's memory.pagemap once it was asked
+ * for (24 KiB per dump; it adds up over a batch of thousands).
+ */
+static void get_maps(struct dump *d)
+{
+	kdump_attr_t at;
+
+	if (d->maps_tried)
+		return;
+	d->maps_tried = true;
+	if (kdump_get_attr(d->kd, KDUMP_ATTR_FILE_PAGEMAP, &at) == KDUMP_OK && at.type == KDUMP_BITMAP) {
+		d->file_map = at.val.bitmap;
+		kdump_bmp_incref(d->file_map);
+	}
+	if (kdump_get_attr(d->kd, KDUMP_ATTR_MEMORY_PAGEMAP, &at) == KDUMP_OK && at.type == KDUMP_BITMAP) {
+		d->mem_map = at.val.bitmap;
+		kdump_bmp_incref(d->mem_map);
+	}
+}
+
 /* Why the page at addr (in space as) could not be read. */
 static enum target_err classify(struct dump *d, kdump_addrspace_t as, uint64_t addr)
 {
 	uint64_t pa = addr;
+
+	get_maps(d);
 
 	if (as == KDUMP_KVADDR) {
 		addrxlat_fulladdr_t fa = { .addr = addr, .as = ADDRXLAT_KVADDR };
