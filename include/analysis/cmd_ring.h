@@ -44,6 +44,7 @@ enum flush_verdict {
 struct flush_result {
 	enum flush_verdict verdict;
 	bool appended;			/* found after the kernel's tail (an outside flusher) */
+	bool after_traffic;		/* kernel-queued: ordinary commands precede it in the ring */
 	uint32_t first_offset, cw_offset;	/* the flush's slots */
 	uint64_t store_addr, store_data, store_seen;
 	bool store_read;

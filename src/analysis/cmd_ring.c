@@ -263,8 +263,10 @@ static void find_kernel_flush(struct cmd_ring_report *rep, struct coverage *cv)
 			break;
 		if (is_cw(&e->cmd))
 			continue;
-		if (!is_flush_cmd(&e->cmd))
+		if (!is_flush_cmd(&e->cmd)) {
+			f->after_traffic = true;
 			break;
+		}
 		count_cmd(f, &e->cmd);
 		coverage_add(cv, &e->cmd);
 		first = (int)i;
@@ -334,6 +336,17 @@ static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, str
 		return;
 	}
 	f->cw_offset = rep->entries[0].offset;
+	if (!f->after_traffic) {
+		/* Nothing but invalidations back to the ring's oldest entry: what
+		 * a boot leaves (early_enable_iommus' flush, device attach) when no
+		 * DMA mapping traffic followed, e.g. with iommu=pt. */
+		f->verdict = FLUSH_NONE;
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "no flush after ordinary traffic: back to the ring's oldest entry it holds only "
+			 "invalidations (%s), which is what initialisation and device attach leave when no "
+			 "DMA-mapping traffic follows; nothing was written after the kernel's tail", counts);
+		return;
+	}
 	if (!full)
 		f->verdict = FLUSH_NONE;
 	else if (!is_cw(&rep->entries[0].cmd))

@@ -263,6 +263,34 @@ START_TEST(test_partial_flush_is_none)
 }
 END_TEST
 
+/* iommu=pt: nothing but boot-time invalidations in the whole ring. */
+START_TEST(test_only_initialisation_is_none)
+{
+	struct ring_rig *r = rig_new();
+	uint64_t seq = 1;
+
+	memset(r->io.ring, 0, sizeof(r->io.ring));
+	amdvi_cmd_build_inv_iommu_all(r->io.ring[0]);
+	amdvi_cmd_build_completion_wait(r->io.ring[1], KERNEL_SEM_PA, seq++, true, false, false);
+	for (int i = 2; i + 3 < 0x15f; i += 3) {
+		amdvi_cmd_build_inv_devtab_entry(r->io.ring[i], (uint16_t)i);
+		amdvi_cmd_build_inv_iommu_pages_domain(r->io.ring[i + 1], (uint16_t)(i % 7 + 1), true);
+		amdvi_cmd_build_completion_wait(r->io.ring[i + 2], KERNEL_SEM_PA, seq++, true, false, false);
+	}
+	amdvi_cmd_build_inv_devtab_entry(r->io.ring[0x15d], 0x18);
+	amdvi_cmd_build_inv_devtab_entry(r->io.ring[0x15c], 0x20);
+	amdvi_cmd_build_inv_iommu_pages_domain(r->io.ring[0x15b], 3, true);
+	amdvi_cmd_build_inv_iommu_pages_domain(r->io.ring[0x15a], 4, true);
+	amdvi_cmd_build_completion_wait(r->io.ring[0x15e], KERNEL_SEM_PA, seq, true, false, false);
+	r->io.sem_value = r->io.sem_issued = seq;
+	rig_go(r, SYNTH_6X);
+	ck_assert(!r->rep->flush.after_traffic);
+	ck_assert_int_eq(r->rep->flush.verdict, FLUSH_NONE);
+	ck_assert_ptr_nonnull(strstr(r->rep->flush.evidence, "initialisation"));
+	rig_del(r);
+}
+END_TEST
+
 START_TEST(test_embedded_semaphore)
 {
 	struct ring_rig *r = rig_new();
@@ -322,6 +350,7 @@ Suite *analysis_cmd_ring_suite(void)
 	tcase_add_test(tc, test_kernel_flush_no_completion_wait);
 	tcase_add_test(tc, test_kernel_flush_retired_not_proven);
 	tcase_add_test(tc, test_partial_flush_is_none);
+	tcase_add_test(tc, test_only_initialisation_is_none);
 	tcase_add_test(tc, test_embedded_semaphore);
 	tcase_add_test(tc, test_no_software_tail);
 	tcase_add_test(tc, test_bad_tail);
