@@ -64,7 +64,8 @@ struct event_info {
 };
 
 enum corr_class {
-	CORR_OLD_MAPPING,		/* DMA through an old mapping still present */
+	CORR_OLD_MAPPING,		/* DMA through an old mapping still present (under the logged
+					   domain, or the device's old domain when the logged one is new) */
 	CORR_IOVA_NOT_MAPPED,		/* the old domain has no mapping at that IOVA */
 	CORR_NO_TRANSLATION,		/* the device had no translation in the old kernel */
 	CORR_NEW_DOMAIN,		/* a domain the old kernel did not use (the capture kernel's own) */
@@ -81,6 +82,7 @@ struct corr_info {
 	uint64_t phys;			/* physical page the faulting IOVA reached */
 	uint16_t old_domain;		/* the device's domain in the dump */
 	bool has_old_domain;
+	bool new_domain;		/* the logged domain is not one the crashed kernel used */
 };
 
 struct analysis {

@@ -63,20 +63,25 @@ static void classify(struct analysis *a, struct corr_info *c)
 		c->cls = CORR_NO_TRANSLATION;
 		return;
 	}
-	dom = (r->has & KLOG_HAS_DOMAIN) ? (uint16_t)r->domain : d.domid;
-	if (!analysis_find_domain(a, seg, dom)) {
-		c->cls = CORR_NEW_DOMAIN;
-		return;
-	}
+	/* The logged domain, when it is one the crashed kernel used (a 4.13+
+	 * capture kernel keeps the copied DTEs and reserves the old IDs);
+	 * otherwise the device's own old domain: a capture kernel that built
+	 * fresh tables (translation was off, or <= 4.12) logs its own domain
+	 * ID while the device still DMAs to the crashed kernel's IOVAs. */
+	dom = d.domid;
+	if ((r->has & KLOG_HAS_DOMAIN) && analysis_find_domain(a, seg, (uint16_t)r->domain))
+		dom = (uint16_t)r->domain;
+	else if (r->has & KLOG_HAS_DOMAIN)
+		c->new_domain = true;
 	e = (r->has & KLOG_HAS_ADDRESS) ? analysis_find_extent(a, seg, dom, r->address) : NULL;
-	if (!e) {
-		c->cls = CORR_IOVA_NOT_MAPPED;
-		return;
+	if (e) {
+		c->cls = CORR_OLD_MAPPING;
+		c->has_extent = true;
+		c->extent = *e;
+		c->phys = e->pa + (r->address - e->iova);
+	} else {
+		c->cls = c->new_domain ? CORR_NEW_DOMAIN : CORR_IOVA_NOT_MAPPED;
 	}
-	c->cls = CORR_OLD_MAPPING;
-	c->has_extent = true;
-	c->extent = *e;
-	c->phys = e->pa + (r->address - e->iova);
 }
 
 static void on_record(const struct klog_record *rec, void *arg)

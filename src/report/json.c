@@ -373,6 +373,7 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 			kuint(w, "old_domain", c->old_domain);
 		else
 			knull(w, "old_domain");
+		kbool(w, "new_domain", c->new_domain);
 		if (c->has_extent) {
 			open_obj(w, "extent");
 			khex(w, "iova", c->extent.iova);

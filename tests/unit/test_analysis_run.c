@@ -74,8 +74,10 @@ static char *write_log(void)
 	      "[    2.100000] e1000 0000:00:03.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x0003 address=0xffe5a010 flags=0x0070]\n"
 	      /* old domain, but no mapping there */
 	      "[    2.200000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0003 address=0x12345000 flags=0x0020]\n"
-	      /* the capture kernel's own domain */
-	      "[    2.300000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0009 address=0xffe5a000 flags=0x0020]\n"
+	      /* the capture kernel's own domain, at an IOVA the old domain never mapped */
+	      "[    2.300000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0009 address=0x7000000 flags=0x0020]\n"
+	      /* the capture kernel's own domain, but the device still uses an old IOVA */
+	      "[    2.350000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0009 address=0xffe59008 flags=0x0020]\n"
 	      /* identity device in the old kernel */
 	      "[    2.400000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:05.0 domain=0x0000 address=0x1000 flags=0x0020]\n"
 	      /* no valid DTE (beyond last_bdf) */
@@ -110,14 +112,18 @@ START_TEST(test_run_end_to_end)
 	ck_assert_uint_eq(a->n_events, 1);
 	ck_assert_uint_eq(a->events[0].ev.devid, 0x18);
 	ck_assert(a->kdump_pre_enabled && a->kdump_dt_copied && !a->kdump_reuse);
-	ck_assert_uint_eq(a->n_corr, 5);
+	ck_assert_uint_eq(a->n_corr, 6);
 	ck_assert_int_eq(a->corr[0].cls, CORR_OLD_MAPPING);
 	ck_assert_uint_eq(a->corr[0].phys, 0x2b38010ull);
+	ck_assert(!a->corr[0].new_domain);
 	ck_assert_int_eq(a->corr[1].cls, CORR_IOVA_NOT_MAPPED);
 	ck_assert_int_eq(a->corr[2].cls, CORR_NEW_DOMAIN);
-	ck_assert_int_eq(a->corr[3].cls, CORR_NO_TRANSLATION);
-	ck_assert_int_eq(a->corr[4].cls, CORR_DEVICE_UNKNOWN);
-	ck_assert_uint_eq(a->capture_faults, 5);
+	ck_assert_int_eq(a->corr[3].cls, CORR_OLD_MAPPING);
+	ck_assert(a->corr[3].new_domain);
+	ck_assert_uint_eq(a->corr[3].phys, 0x2b37008ull);
+	ck_assert_int_eq(a->corr[4].cls, CORR_NO_TRANSLATION);
+	ck_assert_int_eq(a->corr[5].cls, CORR_DEVICE_UNKNOWN);
+	ck_assert_uint_eq(a->capture_faults, 6);
 	analysis_free(a);
 	unlink(log);
 	fixture_free(fx);
