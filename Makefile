@@ -114,15 +114,13 @@ dumps:
 lab-tests: all
 	@bash tests/lab/run-tests.sh
 
-# The main job, end to end on real input.  Until the crash extension lands it
-# is the AMD-Vi analysis of a real kdump's logs: the capture kernel's own log
-# and the crashed kernel's log, both written by Debian 6.1 in the lab guest
-# (tests/logs/real/README says how they were made).
-REAL_LOGS := tests/logs/real/debian-6.1-qemu-amdvi-kexec-dmesg.log \
-             tests/logs/real/debian-6.1-qemu-amdvi-vmcore-dmesg.txt
-demo: deps
+# The main job, end to end on real input: the lab's Debian 6.1 `stock` vmcore
+# (made on first use, then reused) opened in crash, and `iommu_inflight` run
+# on it with the capture kernel's log correlated (tools/demo.sh).
+demo:
+	@bash tools/deps.sh lab
 	@$(MAKE) -s all
-	$(CLI) log $(REAL_LOGS)
+	@bash tools/demo.sh
 
 bench: deps all
 	@bash bench/run.sh $(BUILD)
