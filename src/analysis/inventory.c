@@ -331,8 +331,21 @@ void inventory_read(const struct target *t, const struct layout *lay,
 		problem_add(pb, PROBLEM_LIMIT, "amd_iommu_list", "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < c.n; i++)
+	/* Since "iommu/amd: Introduce global variable for storing common EFR
+	 * and EFR2" (6.6-ish; in Debian's 6.1 too) the EFR the driver acts on
+	 * is the global amd_iommu_efr; iommu->features may hold only the
+	 * IVHD's copy, 0 on QEMU's type-10 IVHD. */
+	uint64_t global_efr = 0;
+	bool have_global_efr = target_symbol(t, "amd_iommu_efr", &sym) == TARGET_OK &&
+			       target_read_u64(t, TARGET_KVADDR, sym, &global_efr) == TARGET_OK;
+
+	for (size_t i = 0; i < c.n; i++) {
 		read_iommu(t, lay, addrs[i], &inv->iommus[i], pb, (int)i);
+		if (have_global_efr && global_efr && (!inv->iommus[i].efr_known || !inv->iommus[i].efr)) {
+			inv->iommus[i].efr = global_efr;
+			inv->iommus[i].efr_known = true;
+		}
+	}
 	inv->n_iommus = c.n;
 	inv->iommu_active = true;
 	read_segments(t, lay, inv, pb);

@@ -120,6 +120,25 @@ START_TEST(test_era_6x)
 }
 END_TEST
 
+/* 6.x: iommu->features can be 0 (QEMU's type-10 IVHD); the driver's EFR is
+ * the global amd_iommu_efr. */
+START_TEST(test_global_efr_fallback)
+{
+	struct rig r;
+	uint64_t efr = 0x29d3, sym = 0xffffffff82000400ull;
+
+	rig_setup(&r, 255);
+	r.io.efr = 0;
+	rig_build(&r, SYNTH_6X);
+	fixture_add_symbol(r.fx, "amd_iommu_efr", TARGET_OK, sym);
+	fixture_add_memory(r.fx, TARGET_KVADDR, sym, 8, &efr, TARGET_OK);
+	rig_analyse(&r);
+	ck_assert(r.inv.iommus[0].efr_known);
+	ck_assert_uint_eq(r.inv.iommus[0].efr, 0x29d3);
+	rig_free(&r);
+}
+END_TEST
+
 START_TEST(test_era_5x_atomic_sem_val)
 {
 	struct rig r;
@@ -274,6 +293,7 @@ Suite *analysis_inventory_suite(void)
 	TCase *tc = tcase_create("eras");
 
 	tcase_add_test(tc, test_era_6x);
+	tcase_add_test(tc, test_global_efr_fallback);
 	tcase_add_test(tc, test_era_5x_atomic_sem_val);
 	tcase_add_test(tc, test_era_rhel7_embedded_sem);
 	tcase_add_test(tc, test_era_2634_minimal);
