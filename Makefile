@@ -29,7 +29,7 @@ HDRS     := $(shell find include -name '*.h')
 
 LIB      := $(BUILD)/libiommu-inflight.a
 CLI      := $(BUILD)/iommu-inflight
-EXT      := $(if $(EXT_SRC),$(BUILD)/iommu_inflight.so)
+EXT      := $(BUILD)/iommu_inflight.so
 TESTS    := $(BUILD)/tests/unit-tests
 TESTS_SAN:= $(BUILD)/san/unit-tests
 
@@ -125,14 +125,27 @@ demo:
 bench: deps all
 	@bash bench/run.sh $(BUILD)
 
+# crash finds a bare `extend iommu_inflight.so` only in $CRASH_EXTENSIONS,
+# /usr/lib64/crash/extensions, /usr/lib/crash/extensions and ./extensions: when
+# PREFIX puts the extension elsewhere, a link in CRASHEXTDIR points to it
+# (CRASHEXTDIR= turns that off).
+CRASHEXTDIR ?= /usr/lib/crash/extensions
+EXTDIR      := $(PREFIX)/lib/crash/extensions
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/iommu-inflight
-	$(if $(EXT),install -d $(DESTDIR)$(PREFIX)/lib/crash/extensions)
-	$(if $(EXT),install -m 755 $(EXT) $(DESTDIR)$(PREFIX)/lib/crash/extensions/iommu_inflight.so)
+	install -d $(DESTDIR)$(EXTDIR)
+	install -m 755 $(BUILD)/iommu_inflight.so $(DESTDIR)$(EXTDIR)/iommu_inflight.so
+	@if [ -n "$(CRASHEXTDIR)" ] && [ "$(abspath $(EXTDIR))" != "$(abspath $(CRASHEXTDIR))" ]; then \
+	  echo "install: link $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so -> $(EXTDIR)/iommu_inflight.so"; \
+	  install -d $(DESTDIR)$(CRASHEXTDIR) && \
+	  ln -sf $(EXTDIR)/iommu_inflight.so $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(PREFIX)/lib/crash/extensions/iommu_inflight.so
+	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(EXTDIR)/iommu_inflight.so
+	@if [ -n "$(CRASHEXTDIR)" ] && [ -L $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so ]; then \
+	  rm -f $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so; fi
 
 clean:
 	rm -rf $(BUILD)
