@@ -245,9 +245,11 @@ def main():
         m = re.search(r"time: crash log ([\d.]+) s .*analysis ([\d.]+) s, report ([\d.]+) s", b.get("verbose", ""))
         timings.append((s, float(status.split()[3]), m.groups() if m else None))
 
+        check_probe(r, s, truth, b)
         if s == "stock":
             check_record(r, s, a.work, b)
             check_minimal(r, s, a.work, j)
+            check_zero_excluded(r, s, a.work, j, b)
 
     for s, (truth, j) in got.items():
         base = truth.get("run")
@@ -301,6 +303,60 @@ def check_record(r, s, work, b):
     jr = parse_json_block(open(os.path.join(work, s + ".replay.json")).read())
     d = first_difference(strip_volatile(jc), strip_volatile(jr))
     r.check(s, "replaying the fixture gives the same JSON as crash", d is None, d)
+
+
+SCAN_RE = re.compile(r"scan: pfns=(\d+) ok=(\d+) excluded=(\d+) invalid=(\d+) io=(\d+) "
+                     r"first_excluded=(0x[0-9a-f]+|0)")
+
+
+def check_probe(r, s, truth, b):
+    """The crash target itself (tests/crash/probe.c): excluded pages are told
+    apart from pages that are not in the dump, crash's longjmps are caught."""
+    body = b.get("probe", "")
+    m = SCAN_RE.search(body)
+    if not r.check(s, "probe: physical scan of every page frame through the crash target",
+                   m is not None, repr(body[:300])):
+        return
+    pfns, ok, excl, inval, io = (int(x) for x in m.groups()[:5])
+    filtered = truth["dump"].get("makedumpfile_dump_level") is not None
+    fmt = truth["dump"]["format"]
+    if filtered:
+        r.check(s, f"probe: makedumpfile -d {truth['dump']['makedumpfile_dump_level']} dump: "
+                f"{excl} of {pfns} pages excluded, {inval} not in the dump, {io} read errors",
+                excl > 0 and ok > 0 and io == 0)
+        said = re.search(r"crash readmem of \S+: (read|failed), value (\S+)", body)
+        if fmt == "elf-filtered":
+            # crash zero-fills an ELF PT_LOAD past p_filesz: only the target knows
+            r.check(s, "probe: crash reads the first excluded page as zeros, the target says excluded",
+                    said is not None and said.groups() == ("read", "0"), repr(said and said.groups()))
+        else:
+            r.check(s, "probe: crash itself says 'page excluded' for the first excluded page",
+                    said is not None and said.group(1) == "failed" and "page excluded" in body,
+                    repr(body[:400]))
+    else:
+        r.check(s, f"probe: unfiltered dump ({fmt}): no page excluded ({ok} read, {inval} not in the dump)",
+                excl == 0 and ok > 0 and io == 0)
+    r.check(s, "probe: error(FATAL) and a FAULT_ON_ERROR read inside the guard come back",
+            "guard: fatal caught, fault caught, IN_FOREACH restored" in body, repr(body[-300:]))
+    r.check(s, "probe: kernel virtual address 0 is 'invalid address'",
+            re.search(r"read kv (0x)?0 8: invalid address", body) is not None, repr(body[-200:]))
+
+
+def check_zero_excluded(r, s, work, j, b):
+    path = os.path.join(work, s + ".zero.out")
+    out = open(path, errors="replace").read() if os.path.exists(path) else ""
+    bz = blocks(out)
+    m0, mz = SCAN_RE.search(b.get("probe", "")), SCAN_RE.search(bz.get("probe", ""))
+    r.check(s, "crash --zero_excluded: the target still finds the same excluded pages",
+            m0 is not None and mz is not None and m0.groups() == mz.groups(),
+            f"{m0 and m0.groups()} vs {mz and mz.groups()}")
+    try:
+        jz = parse_json_block(bz["json"])
+    except (KeyError, ValueError) as e:
+        r.check(s, "crash --zero_excluded: iommu_inflight -j printed one JSON object", False, str(e))
+        return
+    d = first_difference(strip_volatile(jz), strip_volatile(j))
+    r.check(s, "crash --zero_excluded gives the same JSON", d is None, d)
 
 
 def check_minimal(r, s, work, j):

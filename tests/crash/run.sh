@@ -61,6 +61,15 @@ else
 	trap 'rm -rf "$WORK"' EXIT
 fi
 
+# tests/crash/probe.c: a test-only extension that drives the crash target
+# directly (excluded / invalid pages, caught longjmps).
+PROBE=$WORK/probe.so
+${CC:-cc} -std=gnu11 -O2 -g -Wall -Wno-unused-parameter -Wno-sign-compare -fPIC -shared \
+	-DX86_64 -I/usr/include/crash -I"$ROOT/include" -I"$ROOT/extensions" \
+	-Wl,-Bsymbolic -Wl,--exclude-libs,ALL -o "$PROBE" \
+	"$ROOT/tests/crash/probe.c" "$ROOT/extensions/crash_target.c" "$ROOT/build/libiommu-inflight.a" \
+	|| die "cannot build tests/crash/probe.c"
+
 # One crash session per scenario.  Its command file, output and status go to
 # $WORK/<scenario>.{cmds,out,status}.
 run_scenario() {
@@ -89,6 +98,12 @@ run_scenario() {
 		echo "!echo IIF_BEGIN badopt"
 		echo "iommu_inflight -Z"
 		echo "!echo IIF_END badopt"
+		echo "extend $PROBE"
+		echo "!echo IIF_BEGIN probe"
+		echo "iif_probe scan"
+		echo "iif_probe guard"
+		echo "iif_probe read kv 0 8"
+		echo "!echo IIF_END probe"
 		if [ "$s" = stock ]; then
 			echo "!echo IIF_BEGIN record"
 			echo "iommu_inflight -j $k -l $dir/vmcore-dmesg.txt -R $WORK/$s.fixture"
@@ -108,6 +123,13 @@ run_scenario() {
 			"!echo IIF_END json" "!echo IIF_DONE" "exit" > "$WORK/$s.minimal.cmds"
 		timeout "$TIMEOUT" crash --minimal -s "$dir/vmlinux" "$dir/vmcore" \
 			-i "$WORK/$s.minimal.cmds" > "$WORK/$s.minimal.out" 2> "$WORK/$s.minimal.err" < /dev/null
+		# and under --zero_excluded: crash reads excluded pages as zeros,
+		# the target must still call them excluded
+		printf '%s\n' "extend $EXT" "extend $PROBE" "!echo IIF_BEGIN json" "iommu_inflight -j $k" \
+			"!echo IIF_END json" "!echo IIF_BEGIN probe" "iif_probe scan" "!echo IIF_END probe" \
+			"!echo IIF_DONE" "exit" > "$WORK/$s.zero.cmds"
+		timeout "$TIMEOUT" crash --zero_excluded -s "$dir/vmlinux" "$dir/vmcore" \
+			-i "$WORK/$s.zero.cmds" > "$WORK/$s.zero.out" 2> "$WORK/$s.zero.err" < /dev/null
 	fi
 	if [ "$s" = stock ] && [ -f "$WORK/$s.fixture" ] && [ -x "$CLI" ]; then
 		"$CLI" replay -j $k -l "$dir/vmcore-dmesg.txt" "$WORK/$s.fixture" \
