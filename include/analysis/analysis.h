@@ -45,11 +45,14 @@ struct dev_info {
 	uint64_t extents, mapped_bytes, writable_bytes;	/* of its domain */
 };
 
-/* One translated domain (a domain ID with a v1 root in at least one DTE). */
+/* One translated domain: a domain ID with a v1 root, or (GV set) a GCR3
+ * table of v2 roots, in at least one DTE. */
 struct domain_info {
 	uint16_t segment, domid;
-	uint64_t root;			/* page-table root PA */
-	unsigned mode;
+	bool v2;			/* guest (x86-64) format through GCR3 */
+	uint64_t root;			/* v1: page-table root PA; v2: GCR3 table root PA */
+	unsigned mode;			/* v1: levels; v2: GLX (GCR3 table levels - 1) */
+	unsigned v2_levels;		/* v2: 4 or 5 */
 	unsigned n_devices;
 	bool walked;
 	struct iopt_walk_stats stats;
@@ -111,6 +114,7 @@ struct analysis {
 	size_t corr_counts[CORR_NOT_A_FAULT + 1];
 	/* capture kernel markers */
 	bool kdump_pre_enabled, kdump_dt_copied, kdump_dt_copy_failed, kdump_reuse;
+	bool capture_log_read;		/* the -k file could be opened */
 	size_t capture_faults;
 };
 

@@ -21,6 +21,8 @@
 
 struct iopt_extent {
 	uint16_t domain;
+	uint32_t pasid;			/* v2 tables: the GCR3 slot; 0 for v1 */
+	bool v2;
 	uint64_t iova, pa, size;
 	bool read, write;
 };
@@ -47,6 +49,22 @@ struct iopt_walk_params {
 };
 
 int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
+		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb);
+
+/* v2 (x86-64 long-mode format) tables, reached through a DTE with GV set:
+ * every valid entry of the GCR3 table (GLX + 1 levels) names one PASID's
+ * page table of `levels` levels (4, or 5 with the DTE's guest paging level).
+ * At most max_pasids PASIDs are walked. */
+struct iopt_walk_v2_params {
+	uint16_t domain;
+	uint64_t gcr3_root;		/* GCR3 table root PA, C-bit stripped */
+	unsigned glx;			/* 0..2: GCR3 table levels - 1 */
+	unsigned levels;		/* 4 or 5 */
+	uint64_t me_mask, pa_limit, max_tables;
+	unsigned max_pasids;		/* 0: 4096 */
+};
+
+int iopt_walk_v2(const struct target *t, const struct iopt_walk_v2_params *p,
 		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb);
 
 #endif

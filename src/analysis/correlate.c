@@ -59,7 +59,7 @@ static void classify(struct analysis *a, struct corr_info *c)
 	}
 	c->old_domain = d.domid;
 	c->has_old_domain = true;
-	if (amdvi_dte_classify(&d) != AMDVI_DTE_TRANSLATED) {
+	if (amdvi_dte_classify(&d) != AMDVI_DTE_TRANSLATED && amdvi_dte_classify(&d) != AMDVI_DTE_GUEST) {
 		c->cls = CORR_NO_TRANSLATION;
 		return;
 	}
@@ -150,6 +150,8 @@ static void parse_file(struct analysis *a, const char *path, bool capture)
 			    capture ? "capture" : "crashed", strerror(errno));
 		return;
 	}
+	if (capture)
+		a->capture_log_read = true;
 	parse_stream(a, f, path, capture);
 	fclose(f);
 }

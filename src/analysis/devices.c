@@ -62,7 +62,7 @@ static void name_devices(const struct target *t, struct analysis *a, const struc
 {
 	const struct layout *lay = &a->lay;
 	uint64_t node = seg->dev_data_list;
-	size_t n = 0;
+	size_t n = 0, unnamed = 0;
 
 	if (lay->dev_data.dev_data_list < 0 || lay->dev_data.devid < 0 || lay->dev_data.dev < 0)
 		return;
@@ -79,18 +79,24 @@ static void name_devices(const struct target *t, struct analysis *a, const struc
 		di = find_dev(a, seg->id, (uint16_t)devid);
 		if (di && dev) {
 			if (lay->device_kobj >= 0 && lay->kobject_name >= 0 &&
-			    target_read_u64(t, TARGET_KVADDR, dev + lay->device_kobj + lay->kobject_name, &p) == TARGET_OK)
-				read_string(t, p, di->name, sizeof(di->name));
+			    (target_read_u64(t, TARGET_KVADDR, dev + lay->device_kobj + lay->kobject_name, &p) ||
+			     !read_string(t, p, di->name, sizeof(di->name))))
+				unnamed++;
+			/* driver names live in module memory, which some dumps lack */
 			if (lay->device_driver >= 0 && lay->device_driver_name >= 0 &&
 			    target_read_u64(t, TARGET_KVADDR, dev + lay->device_driver, &p) == TARGET_OK && p &&
-			    target_read_u64(t, TARGET_KVADDR, p + lay->device_driver_name, &p) == TARGET_OK)
-				read_string(t, p, di->driver, sizeof(di->driver));
+			    (target_read_u64(t, TARGET_KVADDR, p + lay->device_driver_name, &p) ||
+			     !read_string(t, p, di->driver, sizeof(di->driver))))
+				unnamed++;
 		}
 		if (target_read_u64(t, TARGET_KVADDR, node, &node) != TARGET_OK)	/* llist_node.next */
 			break;
 	}
 	if (n > DEV_DATA_MAX)
 		problem_add(&a->pb, PROBLEM_LIMIT, "dev_data_list", "more than %d entries: stopped", DEV_DATA_MAX);
+	if (unnamed)
+		problem_add(&a->pb, PROBLEM_READ, "device and driver names",
+			    "%zu names could not be read (struct device / device_driver strings)", unnamed);
 }
 
 void pass_devices(const struct target *t, struct analysis *a)
@@ -137,14 +143,18 @@ void pass_domains(struct analysis *a)
 		const struct dev_info *di = &a->devs[i];
 		struct domain_info *dom = NULL;
 
-		if (di->cls != AMDVI_DTE_TRANSLATED)
+		bool v2 = di->cls == AMDVI_DTE_GUEST;
+		uint64_t root = v2 ? di->dte.gcr3_root : di->dte.pt_root;
+		unsigned mode = v2 ? di->dte.glx : di->dte.mode;
+
+		if (di->cls != AMDVI_DTE_TRANSLATED && !v2)
 			continue;
 		for (size_t k = 0; k < a->n_doms && !dom; k++)
 			if (a->doms[k].segment == di->segment && a->doms[k].domid == di->dte.domid)
 				dom = &a->doms[k];
 		if (dom) {
 			dom->n_devices++;
-			if (dom->root != di->dte.pt_root || dom->mode != di->dte.mode) {
+			if (dom->root != root || dom->mode != mode || dom->v2 != v2) {
 				char what[64];
 
 				snprintf(what, sizeof(what), "domain %u", di->dte.domid);
@@ -162,8 +172,11 @@ void pass_domains(struct analysis *a)
 		memset(dom, 0, sizeof(*dom));
 		dom->segment = di->segment;
 		dom->domid = di->dte.domid;
-		dom->root = di->dte.pt_root;
-		dom->mode = di->dte.mode;
+		dom->v2 = v2;
+		dom->root = root;
+		dom->mode = mode;
+		/* 6.12's DTE guest paging level: 0 = 4 levels, 1 = 5 levels */
+		dom->v2_levels = di->dte.gpt_level == 1 ? 5 : 4;
 		dom->n_devices = 1;
 	}
 }

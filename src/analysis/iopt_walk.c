@@ -47,7 +47,6 @@ static bool pa_set_add(struct pa_set *s, uint64_t pa)	/* false if already there 
 
 struct walk {
 	const struct target *t;
-	const struct iopt_walk_params *p;
 	iopt_extent_fn fn;
 	void *arg;
 	struct iopt_walk_stats *st;
@@ -56,6 +55,10 @@ struct walk {
 	struct iopt_extent cur;
 	bool have_cur;
 	uint64_t pa_limit, max_tables;
+	uint16_t domain;
+	bool v2;
+	uint32_t pasid;
+	uint64_t me_mask;
 };
 
 static int emit(struct walk *w)
@@ -76,13 +79,15 @@ static int add_leaf(struct walk *w, const struct amdvi_pte_mapping *m)
 	if (m->iw)
 		w->st->writable_bytes += m->size;
 	if (w->have_cur && c->iova + c->size == m->iova && c->pa + c->size == m->pa &&
-	    c->read == m->ir && c->write == m->iw) {
+	    c->read == m->ir && c->write == m->iw && c->pasid == w->pasid) {
 		c->size += m->size;
 		return 0;
 	}
 	int stop = emit(w);
 
-	c->domain = w->p->domain;
+	c->domain = w->domain;
+	c->pasid = w->pasid;
+	c->v2 = w->v2;
 	c->iova = m->iova;
 	c->pa = m->pa;
 	c->size = m->size;
@@ -98,7 +103,7 @@ static void bad(struct walk *w, uint64_t table_pa, unsigned idx, unsigned level,
 
 	w->st->bad_entries++;
 	snprintf(what, sizeof(what), "domain %u I/O page table at PA %#llx, level %u entry %u",
-		 w->p->domain, (unsigned long long)table_pa, level, idx);
+		 w->domain, (unsigned long long)table_pa, level, idx);
 	problem_add(w->pb, PROBLEM_CORRUPT, what, "%s (PTE %#llx)", why, (unsigned long long)pte);
 }
 
@@ -112,7 +117,7 @@ static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_
 
 	if (w->st->tables >= w->max_tables) {
 		problem_add(w->pb, PROBLEM_LIMIT, "I/O page-table walk",
-			    "domain %u: more than %llu tables; stopped there", w->p->domain,
+			    "domain %u: more than %llu tables; stopped there", w->domain,
 			    (unsigned long long)w->max_tables);
 		w->st->stopped = true;
 		return 1;
@@ -121,7 +126,7 @@ static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_
 		char what[96];
 
 		w->st->revisits++;
-		snprintf(what, sizeof(what), "domain %u I/O page table at PA %#llx", w->p->domain,
+		snprintf(what, sizeof(what), "domain %u I/O page table at PA %#llx", w->domain,
 			 (unsigned long long)table_pa);
 		problem_add(w->pb, PROBLEM_CORRUPT, what,
 			    "reached a second time (a cycle or a shared table): not walked again");
@@ -135,7 +140,7 @@ static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_
 	if (err) {
 		w->st->unreadable_tables++;
 		problem_read(w->pb, err, TARGET_PHYSADDR, table_pa, 4096,
-			     "domain %u I/O page table, level %u, IOVA %#llx", w->p->domain, level,
+			     "domain %u I/O page table, level %u, IOVA %#llx", w->domain, level,
 			     (unsigned long long)base);
 		free(tbl);
 		return 0;
@@ -148,7 +153,8 @@ static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_
 
 		if (!(pte & 1))
 			continue;
-		if (amdvi_pte_resolve(pte, level, iova, w->p->me_mask, &m) != 0) {
+		if ((w->v2 ? amdvi_pte_v2_resolve(pte, level, iova, w->me_mask, &m) :
+			     amdvi_pte_resolve(pte, level, iova, w->me_mask, &m)) != 0) {
 			bad(w, table_pa, i, level, "impossible large-page size for this level", pte);
 			continue;
 		}
@@ -162,7 +168,7 @@ static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_
 			}
 			stop = add_leaf(w, &m);
 		} else if (m.kind == AMDVI_PTE_TABLE) {
-			if (!amdvi_pte_next_level_ok(pte, level)) {
+			if (!w->v2 && !amdvi_pte_next_level_ok(pte, level)) {
 				bad(w, table_pa, i, level, "next level does not follow this level", pte);
 				continue;
 			}
@@ -181,9 +187,10 @@ int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
 		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb)
 {
 	struct walk w = {
-		.t = t, .p = p, .fn = fn, .arg = arg, .st = st, .pb = pb,
+		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
 		.pa_limit = p->pa_limit ? p->pa_limit : 1ull << 52,
 		.max_tables = p->max_tables ? p->max_tables : 1ull << 24,
+		.domain = p->domain, .me_mask = p->me_mask,
 	};
 	int stop;
 
@@ -196,6 +203,83 @@ int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
 		return -1;
 	}
 	stop = walk_table(&w, p->root_pa, p->mode - 1, 0);
+	if (!stop)
+		stop = emit(&w);
+	else
+		st->stopped = true;
+	free(w.seen.slot);
+	return stop ? 1 : 0;
+}
+
+/* Walks one GCR3 table level; leaf slots name PASIDs' page tables. */
+static int walk_gcr3(struct walk *w, const struct iopt_walk_v2_params *p, uint64_t table_pa,
+		     unsigned level, uint32_t pasid_base, unsigned *pasids)
+{
+	uint64_t *tbl = malloc(4096);
+	enum target_err err;
+	int stop = 0;
+
+	if (!tbl)
+		return 1;
+	err = target_read(w->t, TARGET_PHYSADDR, table_pa, tbl, 4096);
+	if (err) {
+		problem_read(w->pb, err, TARGET_PHYSADDR, table_pa, 4096,
+			     "domain %u GCR3 table, level %u", w->domain, level);
+		free(tbl);
+		return 0;
+	}
+	for (unsigned i = 0; i < 512 && !stop; i++) {
+		struct amdvi_gcr3_entry g;
+		uint32_t pasid = pasid_base | i << (9 * level);
+
+		if (amdvi_gcr3_decode(tbl[i], w->me_mask, &g) || !g.valid)
+			continue;
+		if (!amdvi_pa_within(g.addr, 4096, w->pa_limit)) {
+			bad(w, table_pa, i, level, "GCR3 entry beyond the physical-address limit", tbl[i]);
+			continue;
+		}
+		if (level > 0) {
+			stop = walk_gcr3(w, p, g.addr, level - 1, pasid, pasids);
+			continue;
+		}
+		if (*pasids >= (p->max_pasids ? p->max_pasids : 4096)) {
+			problem_add(w->pb, PROBLEM_LIMIT, "GCR3 table", "domain %u: more than %u PASIDs; stopped",
+				    w->domain, *pasids);
+			stop = 1;
+			break;
+		}
+		(*pasids)++;
+		stop = emit(w);
+		w->pasid = pasid;
+		if (!stop)
+			stop = walk_table(w, g.addr, p->levels - 1, 0);
+	}
+	free(tbl);
+	return stop;
+}
+
+int iopt_walk_v2(const struct target *t, const struct iopt_walk_v2_params *p,
+		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb)
+{
+	struct walk w = {
+		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
+		.pa_limit = p->pa_limit ? p->pa_limit : 1ull << 52,
+		.max_tables = p->max_tables ? p->max_tables : 1ull << 24,
+		.domain = p->domain, .me_mask = p->me_mask, .v2 = true,
+	};
+	unsigned pasids = 0;
+	int stop;
+
+	memset(st, 0, sizeof(*st));
+	if (p->glx > 2 || (p->levels != 4 && p->levels != 5)) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "domain %u GCR3 table", p->domain);
+		problem_add(pb, PROBLEM_CORRUPT, what, "GLX %u / %u paging levels not supported: not walked",
+			    p->glx, p->levels);
+		return -1;
+	}
+	stop = walk_gcr3(&w, p, p->gcr3_root, p->glx, 0, &pasids);
 	if (!stop)
 		stop = emit(&w);
 	else

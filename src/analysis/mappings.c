@@ -1,4 +1,5 @@
-/* Walk every translated domain's v1 page table and keep its extents. */
+/* Walk every translated domain's page table (v1, or v2 through GCR3) and
+ * keep its extents. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,11 +48,21 @@ void pass_mappings(const struct target *t, struct analysis *a)
 			.mode = dom->mode,
 			.me_mask = a->inv.sme_me_mask,
 		};
+		struct iopt_walk_v2_params p2 = {
+			.domain = dom->domid,
+			.gcr3_root = dom->root,
+			.glx = dom->mode,
+			.levels = dom->v2_levels,
+			.me_mask = a->inv.sme_me_mask,
+		};
 
 		dom->first_extent = a->n_extents;
 		if (a->opt.no_walk)
 			continue;
-		iopt_walk_v1(t, &p, keep_extent, &k, &dom->stats, &a->pb);
+		if (dom->v2)
+			iopt_walk_v2(t, &p2, keep_extent, &k, &dom->stats, &a->pb);
+		else
+			iopt_walk_v1(t, &p, keep_extent, &k, &dom->stats, &a->pb);
 		dom->walked = true;
 		dom->n_extents = a->n_extents - dom->first_extent;
 	}
@@ -63,7 +74,7 @@ void pass_mappings(const struct target *t, struct analysis *a)
 		struct dev_info *di = &a->devs[i];
 		const struct domain_info *dom;
 
-		if (di->cls != AMDVI_DTE_TRANSLATED)
+		if (di->cls != AMDVI_DTE_TRANSLATED && di->cls != AMDVI_DTE_GUEST)
 			continue;
 		dom = analysis_find_domain(a, di->segment, di->dte.domid);
 		if (dom && dom->walked) {
@@ -93,6 +104,16 @@ const struct iopt_extent *analysis_find_extent(const struct analysis *a, uint16_
 
 	if (!dom || !dom->walked)
 		return NULL;
+	if (dom->v2) {
+		/* several PASIDs' tables: the DMA API uses PASID 0 (IOMMU_NO_PASID) */
+		for (size_t i = 0; i < dom->n_extents; i++) {
+			const struct iopt_extent *e = &a->extents[dom->first_extent + i];
+
+			if (e->pasid == 0 && iova >= e->iova && iova - e->iova < e->size)
+				return e;
+		}
+		return NULL;
+	}
 	lo = 0;
 	hi = dom->n_extents;
 	while (lo < hi) {

@@ -267,8 +267,11 @@ static void json_domains_and_mappings(struct jw *w, const struct analysis *a)
 		open_obj(w, NULL);
 		kuint(w, "segment", d->segment);
 		kuint(w, "domain", d->domid);
-		khex(w, "pt_root", d->root);
-		kuint(w, "mode", d->mode);
+		kstr(w, "format", d->v2 ? "v2" : "v1");
+		khex(w, "pt_root", d->root);		/* v2: the GCR3 table */
+		kuint(w, "mode", d->mode);		/* v2: GLX */
+		if (d->v2)
+			kuint(w, "v2_levels", d->v2_levels);
 		kuint(w, "devices", d->n_devices);
 		kbool(w, "walked", d->walked);
 		kuint(w, "tables", d->stats.tables);
@@ -290,6 +293,10 @@ static void json_domains_and_mappings(struct jw *w, const struct analysis *a)
 			open_obj(w, NULL);
 			kuint(w, "segment", d->segment);
 			kuint(w, "domain", e->domain);
+			if (e->v2)
+				kuint(w, "pasid", e->pasid);
+			else
+				knull(w, "pasid");
 			khex(w, "iova", e->iova);
 			khex(w, "phys", e->pa);
 			khex(w, "size", e->size);

@@ -62,8 +62,20 @@ static void summary_devices(const struct analysis *a, FILE *out)
 	char m[24], wr[24];
 
 	for (size_t i = 0; i < a->n_devs; i++)
-		if (a->devs[i].cls == AMDVI_DTE_TRANSLATED && a->devs[i].extents)
+		if ((a->devs[i].cls == AMDVI_DTE_TRANSLATED || a->devs[i].cls == AMDVI_DTE_GUEST) &&
+		    a->devs[i].extents)
 			live++;
+	if (a->opt.no_walk) {
+		fprintf(out, "\nTranslated devices (page tables not walked: -n):\n");
+		for (size_t i = 0; i < a->n_devs; i++) {
+			const struct dev_info *d = &a->devs[i];
+
+			if (d->cls == AMDVI_DTE_TRANSLATED || d->cls == AMDVI_DTE_GUEST)
+				fprintf(out, "  %-15s %-15s domain %#x, %s\n", d->name, d->driver[0] ? d->driver : "-",
+					d->dte.domid, d->cls == AMDVI_DTE_GUEST ? "v2 (GCR3)" : "v1");
+		}
+		return;
+	}
 	fprintf(out, "\nDevices that could still DMA at the panic (translated, with live mappings): %zu\n", live);
 	if (live)
 		fprintf(out, "  DEVICE          DRIVER          DOMAIN  MODE  EXTENTS  MAPPED       WRITABLE\n");
@@ -72,6 +84,7 @@ static void summary_devices(const struct analysis *a, FILE *out)
 
 		switch (d->cls) {
 		case AMDVI_DTE_TRANSLATED:
+		case AMDVI_DTE_GUEST:
 			if (!d->extents)
 				other++;
 			else
@@ -89,11 +102,6 @@ static void summary_devices(const struct analysis *a, FILE *out)
 		case AMDVI_DTE_NOT_VALID:
 			blocked++;
 			break;
-		case AMDVI_DTE_GUEST:
-			other++;
-			fprintf(out, "  %-15s %-15s guest (GV) translation: not walked\n", d->name,
-				d->driver[0] ? d->driver : "-");
-			break;
 		}
 	}
 	fprintf(out, "  other valid DTEs: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
@@ -104,8 +112,12 @@ static void summary_rest(const struct analysis *a, FILE *out)
 {
 	fprintf(out, "\nUnprocessed event-log entries (written after the crashed kernel last looked): %zu\n",
 		a->n_events);
-	if (a->opt.capture_log) {
-		fprintf(out, "\nCapture kernel log %s:\n  %s%s%s%s\n", a->opt.capture_log,
+	if (a->opt.capture_log && !a->capture_log_read) {
+		fprintf(out, "\nCapture kernel log %s: could not be read (see problems, -p)\n", a->opt.capture_log);
+	} else if (a->opt.capture_log) {
+		fprintf(out, "\nCapture kernel log %s:\n  %s%s%s%s%s\n", a->opt.capture_log,
+			!a->kdump_pre_enabled && !a->kdump_dt_copied && !a->kdump_dt_copy_failed && !a->kdump_reuse ?
+			"no kdump markers (translation was off at the capture kernel's boot, or a kernel before 4.13)" : "",
 			a->kdump_pre_enabled ? "translation was pre-enabled; " : "",
 			a->kdump_dt_copied ? "old device table copied; " : "",
 			a->kdump_dt_copy_failed ? "device table copy FAILED; " : "",
@@ -171,14 +183,24 @@ static void section_mappings(const struct analysis *a, FILE *out)
 	for (size_t i = 0; i < a->n_doms; i++) {
 		const struct domain_info *d = &a->doms[i];
 
-		fprintf(out, "\nDomain %#x (segment %u, root %#llx, %u levels): %llu extents in %llu tables\n",
-			d->domid, d->segment, (unsigned long long)d->root, d->mode,
-			(unsigned long long)d->stats.extents, (unsigned long long)d->stats.tables);
-		fprintf(out, "  IOVA                 PHYS                 SIZE        PERM\n");
+		if (d->v2)
+			fprintf(out, "\nDomain %#x (segment %u, v2 tables through GCR3 table %#llx, GLX %u, %u levels): "
+				"%llu extents in %llu tables\n", d->domid, d->segment, (unsigned long long)d->root,
+				d->mode, d->v2_levels, (unsigned long long)d->stats.extents,
+				(unsigned long long)d->stats.tables);
+		else
+			fprintf(out, "\nDomain %#x (segment %u, root %#llx, %u levels): %llu extents in %llu tables\n",
+				d->domid, d->segment, (unsigned long long)d->root, d->mode,
+				(unsigned long long)d->stats.extents, (unsigned long long)d->stats.tables);
+		fprintf(out, "  PASID  IOVA                 PHYS                 SIZE        PERM\n");
 		for (size_t k = 0; k < d->n_extents; k++) {
 			const struct iopt_extent *e = &a->extents[d->first_extent + k];
 
-			fprintf(out, "  %#-20llx %#-20llx %#-11llx %c%c\n", (unsigned long long)e->iova,
+			if (e->v2)
+				fprintf(out, "  %-6u ", e->pasid);
+			else
+				fprintf(out, "  -      ");
+			fprintf(out, "%#-20llx %#-20llx %#-11llx %c%c\n", (unsigned long long)e->iova,
 				(unsigned long long)e->pa, (unsigned long long)e->size,
 				e->read ? 'r' : '-', e->write ? 'w' : '-');
 		}
