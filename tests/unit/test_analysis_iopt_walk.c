@@ -192,6 +192,71 @@ START_TEST(test_walk_bad_mode)
 }
 END_TEST
 
+/* v2: a GCR3 table (GLX 0) with PASIDs 0 and 3, x86-64 4-level tables. */
+static uint64_t v2e(uint64_t pa, bool rw, bool ps)
+{
+	struct amdvi_pte_v2 e = { .p = true, .rw = rw, .us = true, .ps = ps, .addr = pa };
+
+	return amdvi_pte_v2_encode(&e);
+}
+
+START_TEST(test_walk_v2_gcr3)
+{
+	static uint64_t gcr3[512], pml4[512], pdpt[512], pd[512], pt[512], pml4b[512];
+	struct fixture *fx = fixture_new();
+	struct target t;
+	struct collected c = { 0 };
+	struct iopt_walk_stats st;
+	struct problems pb;
+	struct iopt_walk_v2_params p = { .domain = 7, .gcr3_root = 0x100000, .glx = 0, .levels = 4 };
+
+	memset(gcr3, 0, sizeof(gcr3));
+	memset(pml4, 0, sizeof(pml4));
+	memset(pdpt, 0, sizeof(pdpt));
+	memset(pd, 0, sizeof(pd));
+	memset(pt, 0, sizeof(pt));
+	memset(pml4b, 0, sizeof(pml4b));
+	gcr3[0] = amdvi_gcr3_encode(0x101000, true);
+	gcr3[3] = amdvi_gcr3_encode(0x106000, true);
+	gcr3[4] = amdvi_gcr3_encode(0x107000, false);		/* not valid: skipped */
+	pml4[0] = v2e(0x102000, true, false);
+	pdpt[0] = v2e(0x103000, true, false);
+	pd[0] = v2e(0x104000, true, false);
+	pd[1] = v2e(0x40000000, false, true);			/* 2 MiB at IOVA 0x200000, read-only */
+	pt[1] = v2e(0x5000, true, false);			/* 4 KiB at IOVA 0x1000 */
+	pml4b[0] = v2e(0x102000, true, false);			/* PASID 3 shares the lower tables */
+	fixture_add_memory(fx, TARGET_PHYSADDR, 0x100000, 4096, gcr3, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, 0x101000, 4096, pml4, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, 0x102000, 4096, pdpt, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, 0x103000, 4096, pd, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, 0x104000, 4096, pt, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, 0x106000, 4096, pml4b, TARGET_OK);
+	replay_target_init(&t, fx);
+	problems_init(&pb);
+	ck_assert_int_eq(iopt_walk_v2(&t, &p, collect, &c, &st, &pb), 0);
+	ck_assert_int_eq(c.n, 2);
+	ck_assert(c.ext[0].v2);
+	ck_assert_uint_eq(c.ext[0].pasid, 0);
+	ck_assert_uint_eq(c.ext[0].iova, 0x1000);
+	ck_assert_uint_eq(c.ext[0].pa, 0x5000);
+	ck_assert(c.ext[0].write);
+	ck_assert_uint_eq(c.ext[1].iova, 0x200000);
+	ck_assert_uint_eq(c.ext[1].size, 2u << 20);
+	ck_assert(!c.ext[1].write);
+	/* PASID 3 reaches tables already walked: reported as revisits, not walked twice */
+	ck_assert_uint_eq(st.revisits, 1);
+	problems_free(&pb);
+
+	/* an unsupported GLX is refused with a problem */
+	p.glx = 3;
+	problems_init(&pb);
+	ck_assert_int_eq(iopt_walk_v2(&t, &p, collect, &c, &st, &pb), -1);
+	ck_assert_uint_eq(pb.n, 1);
+	problems_free(&pb);
+	fixture_free(fx);
+}
+END_TEST
+
 Suite *analysis_iopt_walk_suite(void)
 {
 	Suite *s = suite_create("analysis_iopt_walk");
@@ -202,6 +267,7 @@ Suite *analysis_iopt_walk_suite(void)
 	tcase_add_test(tc, test_walk_excluded_table_and_level_skip);
 	tcase_add_test(tc, test_walk_callback_stops);
 	tcase_add_test(tc, test_walk_bad_mode);
+	tcase_add_test(tc, test_walk_v2_gcr3);
 	suite_add_tcase(s, tc);
 	return s;
 }
