@@ -40,11 +40,11 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: all deps check unit-tests cli-tests lab-tests dumps demo bench install uninstall clean
+.PHONY: all deps check unit-tests cli-tests lab-tests crash-tests standalone-tests dumps demo bench install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 
 deps:
-	@bash tools/deps.sh
+	@bash tools/deps.sh lab
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -98,10 +98,24 @@ cli-tests: $(CLI)
 	@echo "== command-line tests"
 	@bash tests/cli/run.sh $(CLI)
 
+# Everything: unit and CLI tests, then the lab's real dumps (built when missing
+# or stale; a dump that cannot be made fails the run with the reason) and the
+# analysis of them through crash and through the standalone reader.
 check: deps
 	$(MAKE) all
 	$(MAKE) unit-tests
 	$(MAKE) cli-tests
+	$(MAKE) lab-tests
+	$(MAKE) crash-tests
+	$(MAKE) standalone-tests
+
+crash-tests: all
+	@echo "== crash 8.0.2 with the extension on every 6.1 lab dump"
+	@bash tests/crash/run.sh
+
+standalone-tests: all
+	@echo "== iommu-inflight analyze on every lab dump of both kernels"
+	@bash tests/standalone/run.sh $(CLI)
 
 # The QEMU + kdump lab (tests/lab): real vmcores of real Debian kernels, in a
 # cache outside the repository.  `make dumps KERNEL=6.1 SCENARIO=stock` builds one.
@@ -111,7 +125,8 @@ dumps:
 	@bash tools/deps.sh lab
 	@bash tests/lab/make-dumps.sh $(if $(KERNEL),--kernel $(KERNEL)) $(if $(SCENARIO),--scenario $(SCENARIO))
 
-lab-tests: all
+lab-tests:
+	@echo "== lab: build missing dumps, then their self-tests"
 	@bash tests/lab/run-tests.sh
 
 # The main job, end to end on real input: the lab's Debian 6.1 `stock` vmcore

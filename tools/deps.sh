@@ -9,7 +9,7 @@ set -euo pipefail
 build_pkgs=(build-essential pkg-config check libdw-dev libkdumpfile-dev
             crash makedumpfile python3)
 lab_pkgs=(qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils
-          zstd python3-drgn)
+          zstd python3-drgn e2fsprogs binutils util-linux)
 
 want=("${build_pkgs[@]}")
 for set in "$@"; do
