@@ -30,6 +30,13 @@ struct analysis_options {
 	int segment, devid;		/* only this device (segment, bus<<8|devfn), or -1 */
 	bool no_walk;			/* skip the I/O page-table walks */
 	size_t max_extents;		/* extents kept for the reports (0: 1,000,000) */
+	/* Streaming: every extent is also handed to on_extent as the walk
+	 * produces it (in IOVA order per domain); with discard_extents none is
+	 * kept, so memory does not grow with the number of mappings.  The log
+	 * correlation does not need kept extents either way. */
+	iopt_extent_fn on_extent;
+	void *on_extent_arg;
+	bool discard_extents;
 };
 
 void analysis_options_init(struct analysis_options *opt);
@@ -73,6 +80,7 @@ enum corr_class {
 	CORR_NO_TRANSLATION,		/* the device had no translation in the old kernel */
 	CORR_NEW_DOMAIN,		/* a domain the old kernel did not use (the capture kernel's own) */
 	CORR_DEVICE_UNKNOWN,		/* no valid DTE for that device in the dump */
+	CORR_UNRESOLVED,		/* the domain's page table was not walked (-n): IOVA not looked up */
 	CORR_NOT_A_FAULT,		/* markers and other records: not classified */
 };
 
@@ -86,6 +94,8 @@ struct corr_info {
 	uint16_t old_domain;		/* the device's domain in the dump */
 	bool has_old_domain;
 	bool new_domain;		/* the logged domain is not one the crashed kernel used */
+	bool pending;			/* IOVA to look up in (segment, lookup_domain) during the walk */
+	uint16_t segment, lookup_domain;
 };
 
 struct analysis {
@@ -111,6 +121,8 @@ struct analysis {
 
 	struct corr_info *corr;		/* one per fault-like record of the logs */
 	size_t n_corr;
+	size_t *lookups;		/* indices of pending corr entries, by (segment, domain, address) */
+	size_t n_lookups, lookup_cursor;
 	size_t corr_counts[CORR_NOT_A_FAULT + 1];
 	/* capture kernel markers */
 	bool kdump_pre_enabled, kdump_dt_copied, kdump_dt_copy_failed, kdump_reuse;

@@ -8,11 +8,10 @@ void pass_devices(const struct target *t, struct analysis *a);		/* devices.c */
 void pass_domains(struct analysis *a);					/* devices.c */
 void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c */
 void pass_events(struct analysis *a);					/* events.c */
-void pass_logs(struct analysis *a);					/* correlate.c */
-
-/* The kept extent of (segment, domain) that contains iova, or NULL. */
-const struct iopt_extent *analysis_find_extent(const struct analysis *a, uint16_t segment,
-					       uint16_t domid, uint64_t iova);
+void pass_logs(struct analysis *a);					/* correlate.c: before the walks */
+void correlate_domain_start(struct analysis *a, uint16_t segment, uint16_t domid);
+void correlate_extent(struct analysis *a, uint16_t segment, const struct iopt_extent *e);
+void correlate_finish(struct analysis *a);				/* after the walks */
 const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_t segment,
 					       uint16_t domid);
 

@@ -58,9 +58,10 @@ struct analysis *analysis_run(const struct target *t, const struct analysis_opti
 	a->flush = overall_flush(a);
 	pass_devices(t, a);
 	pass_domains(a);
+	pass_logs(a);		/* faults first: the walk resolves their IOVAs as it goes */
 	pass_mappings(t, a);
+	correlate_finish(a);
 	pass_events(a);
-	pass_logs(a);
 	return a;
 }
 
@@ -76,5 +77,6 @@ void analysis_free(struct analysis *a)
 	free(a->extents);
 	free(a->events);
 	free(a->corr);
+	free(a->lookups);
 	free(a);
 }

@@ -22,6 +22,7 @@ const char *corr_class_name(enum corr_class c)
 	case CORR_NO_TRANSLATION:	return "no-translation";
 	case CORR_NEW_DOMAIN:		return "new-domain";
 	case CORR_DEVICE_UNKNOWN:	return "device-unknown";
+	case CORR_UNRESOLVED:		return "unresolved";
 	case CORR_NOT_A_FAULT:		return "not-a-fault";
 	}
 	return "?";
@@ -51,7 +52,6 @@ static void classify(struct analysis *a, struct corr_info *c)
 	uint16_t devid = (uint16_t)(r->bus << 8 | r->dev << 3 | r->fn);
 	struct amdvi_dte d;
 	uint16_t dom;
-	const struct iopt_extent *e;
 
 	if (!old_dte(a, seg, devid, &d)) {
 		c->cls = CORR_DEVICE_UNKNOWN;
@@ -73,14 +73,13 @@ static void classify(struct analysis *a, struct corr_info *c)
 		dom = (uint16_t)r->domain;
 	else if (r->has & KLOG_HAS_DOMAIN)
 		c->new_domain = true;
-	e = (r->has & KLOG_HAS_ADDRESS) ? analysis_find_extent(a, seg, dom, r->address) : NULL;
-	if (e) {
-		c->cls = CORR_OLD_MAPPING;
-		c->has_extent = true;
-		c->extent = *e;
-		c->phys = e->pa + (r->address - e->iova);
-	} else {
-		c->cls = c->new_domain ? CORR_NEW_DOMAIN : CORR_IOVA_NOT_MAPPED;
+	/* The IOVA is looked up while the walk streams that domain's extents
+	 * (correlate_extent); until then the class is what a miss means. */
+	c->cls = c->new_domain ? CORR_NEW_DOMAIN : CORR_IOVA_NOT_MAPPED;
+	if ((r->has & KLOG_HAS_ADDRESS) && analysis_find_domain(a, seg, dom)) {
+		c->pending = true;
+		c->segment = seg;
+		c->lookup_domain = dom;
 	}
 }
 
@@ -122,7 +121,6 @@ static void on_record(const struct klog_record *rec, void *arg)
 	c->rec.file = lc->source;	/* the parser's pointer does not outlive the file */
 	c->source = lc->capture ? "capture" : "crashed";
 	classify(a, c);
-	a->corr_counts[c->cls]++;
 	if (lc->capture)
 		a->capture_faults++;
 }
@@ -156,6 +154,93 @@ static void parse_file(struct analysis *a, const char *path, bool capture)
 	fclose(f);
 }
 
+static const struct analysis *sort_ctx;
+
+static int lookup_cmp(const void *x, const void *y)
+{
+	const struct corr_info *p = &sort_ctx->corr[*(const size_t *)x];
+	const struct corr_info *q = &sort_ctx->corr[*(const size_t *)y];
+
+	if (p->segment != q->segment)
+		return p->segment < q->segment ? -1 : 1;
+	if (p->lookup_domain != q->lookup_domain)
+		return p->lookup_domain < q->lookup_domain ? -1 : 1;
+	if (p->rec.address != q->rec.address)
+		return p->rec.address < q->rec.address ? -1 : 1;
+	return 0;
+}
+
+/* Pending IOVA lookups sorted by (segment, domain, address): the walk then
+ * resolves them in one merge pass, O(N log N + M) for N faults, M extents. */
+static void build_lookups(struct analysis *a)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < a->n_corr; i++)
+		n += a->corr[i].pending;
+	if (!n)
+		return;
+	a->lookups = malloc(n * sizeof(*a->lookups));
+	if (!a->lookups)
+		return;
+	for (size_t i = 0; i < a->n_corr; i++)
+		if (a->corr[i].pending)
+			a->lookups[a->n_lookups++] = i;
+	sort_ctx = a;
+	qsort(a->lookups, a->n_lookups, sizeof(*a->lookups), lookup_cmp);
+	sort_ctx = NULL;
+}
+
+void correlate_domain_start(struct analysis *a, uint16_t segment, uint16_t domid)
+{
+	size_t lo = 0, hi = a->n_lookups;
+
+	while (lo < hi) {	/* first lookup at or after (segment, domid) */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct corr_info *c = &a->corr[a->lookups[mid]];
+
+		if (c->segment < segment || (c->segment == segment && c->lookup_domain < domid))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	a->lookup_cursor = lo;
+}
+
+/* Extents of one domain arrive in ascending IOVA order (v2: PASID 0's). */
+void correlate_extent(struct analysis *a, uint16_t segment, const struct iopt_extent *e)
+{
+	if (e->v2 && e->pasid != 0)
+		return;	/* the DMA API uses PASID 0 (IOMMU_NO_PASID) */
+	while (a->lookup_cursor < a->n_lookups) {
+		struct corr_info *c = &a->corr[a->lookups[a->lookup_cursor]];
+
+		if (c->segment != segment || c->lookup_domain != e->domain || c->rec.address >= e->iova + e->size)
+			return;
+		a->lookup_cursor++;
+		if (c->rec.address < e->iova)
+			continue;	/* fell between extents: not mapped */
+		c->cls = CORR_OLD_MAPPING;
+		c->has_extent = true;
+		c->extent = *e;
+		c->phys = e->pa + (c->rec.address - e->iova);
+	}
+}
+
+void correlate_finish(struct analysis *a)
+{
+	for (size_t i = 0; i < a->n_corr; i++) {
+		struct corr_info *c = &a->corr[i];
+
+		if (c->pending && c->cls != CORR_OLD_MAPPING && a->opt.no_walk)
+			c->cls = CORR_UNRESOLVED;
+		a->corr_counts[c->cls]++;
+	}
+	free(a->lookups);
+	a->lookups = NULL;
+	a->n_lookups = 0;
+}
+
 void pass_logs(struct analysis *a)
 {
 	if (a->opt.capture_log)
@@ -165,6 +250,7 @@ void pass_logs(struct analysis *a)
 	else if (a->opt.crashed_log_fp)
 		parse_stream(a, a->opt.crashed_log_fp,
 			     a->opt.crashed_log_name ? a->opt.crashed_log_name : "crashed kernel log", false);
+	build_lookups(a);
 	if (a->kdump_reuse)
 		problem_add(&a->pb, PROBLEM_CORRUPT, "capture kernel",
 			    "the capture kernel reused the old device table and buffers in place (6.18+): "

@@ -10,6 +10,7 @@
 struct keep {
 	struct analysis *a;
 	size_t cap, max;
+	uint16_t segment;
 };
 
 static int keep_extent(const struct iopt_extent *e, void *arg)
@@ -17,6 +18,11 @@ static int keep_extent(const struct iopt_extent *e, void *arg)
 	struct keep *k = arg;
 	struct analysis *a = k->a;
 
+	correlate_extent(a, k->segment, e);
+	if (a->opt.on_extent && a->opt.on_extent(e, a->opt.on_extent_arg))
+		return 1;
+	if (a->opt.discard_extents)
+		return 0;
 	if (a->n_extents >= k->max) {
 		a->extents_dropped++;
 		return 0;	/* keep walking: the statistics still count */
@@ -59,6 +65,8 @@ void pass_mappings(const struct target *t, struct analysis *a)
 		dom->first_extent = a->n_extents;
 		if (a->opt.no_walk)
 			continue;
+		k.segment = dom->segment;
+		correlate_domain_start(a, dom->segment, dom->domid);
 		if (dom->v2)
 			iopt_walk_v2(t, &p2, keep_extent, &k, &dom->stats, &a->pb);
 		else
@@ -91,41 +99,5 @@ const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_
 	for (size_t i = 0; i < a->n_doms; i++)
 		if (a->doms[i].segment == segment && a->doms[i].domid == domid)
 			return &a->doms[i];
-	return NULL;
-}
-
-/* Extents of one domain are kept in IOVA order (the walk visits slots in
- * order), so a binary search finds the one containing iova. */
-const struct iopt_extent *analysis_find_extent(const struct analysis *a, uint16_t segment,
-					       uint16_t domid, uint64_t iova)
-{
-	const struct domain_info *dom = analysis_find_domain(a, segment, domid);
-	size_t lo, hi;
-
-	if (!dom || !dom->walked)
-		return NULL;
-	if (dom->v2) {
-		/* several PASIDs' tables: the DMA API uses PASID 0 (IOMMU_NO_PASID) */
-		for (size_t i = 0; i < dom->n_extents; i++) {
-			const struct iopt_extent *e = &a->extents[dom->first_extent + i];
-
-			if (e->pasid == 0 && iova >= e->iova && iova - e->iova < e->size)
-				return e;
-		}
-		return NULL;
-	}
-	lo = 0;
-	hi = dom->n_extents;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct iopt_extent *e = &a->extents[dom->first_extent + mid];
-
-		if (iova < e->iova)
-			hi = mid;
-		else if (iova - e->iova >= e->size)
-			lo = mid + 1;
-		else
-			return e;
-	}
 	return NULL;
 }

@@ -131,6 +131,57 @@ START_TEST(test_run_end_to_end)
 }
 END_TEST
 
+static int count_extent(const struct iopt_extent *e, void *arg)
+{
+	size_t *n = arg;
+
+	(void)e;
+	(*n)++;
+	return 0;
+}
+
+/* Streaming: extents go to the callback, none is kept, and the log
+ * correlation still finds the old mappings. */
+START_TEST(test_run_streaming)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	struct target t;
+	struct analysis_options opt;
+	char *log = write_log();
+	size_t streamed = 0;
+
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	opt.capture_log = log;
+	opt.on_extent = count_extent;
+	opt.on_extent_arg = &streamed;
+	opt.discard_extents = true;
+	struct analysis *a = analysis_run(&t, &opt);
+
+	ck_assert_uint_eq(streamed, 2);
+	ck_assert_uint_eq(a->n_extents, 0);
+	ck_assert_uint_eq(a->doms[0].stats.extents, 2);
+	ck_assert_int_eq(a->corr[0].cls, CORR_OLD_MAPPING);
+	ck_assert_uint_eq(a->corr[0].phys, 0x2b38010ull);
+	ck_assert_int_eq(a->corr[3].cls, CORR_OLD_MAPPING);
+	ck_assert_uint_eq(a->corr_counts[CORR_OLD_MAPPING], 2);
+	analysis_free(a);
+
+	/* -n: nothing walked, IOVAs unresolved rather than "not mapped" */
+	opt.on_extent = NULL;
+	opt.discard_extents = false;
+	opt.no_walk = true;
+	a = analysis_run(&t, &opt);
+	ck_assert_int_eq(a->corr[0].cls, CORR_UNRESOLVED);
+	ck_assert_int_eq(a->corr[4].cls, CORR_NO_TRANSLATION);
+	analysis_free(a);
+	unlink(log);
+	fixture_free(fx);
+	free(io.dte);
+}
+END_TEST
+
 /* -d selects one device; the JSON carries every key the issue names. */
 START_TEST(test_run_json_keys)
 {
@@ -201,6 +252,7 @@ Suite *analysis_run_suite(void)
 	TCase *tc = tcase_create("run");
 
 	tcase_add_test(tc, test_run_end_to_end);
+	tcase_add_test(tc, test_run_streaming);
 	tcase_add_test(tc, test_run_json_keys);
 	tcase_add_test(tc, test_run_no_iommu_text);
 	suite_add_tcase(s, tc);
