@@ -46,6 +46,8 @@
 #define AMDVI_FLUSH_F_DISABLE		(1U << 0)	/* parameter: disable after the flush */
 #define AMDVI_FLUSH_F_NO_DOORBELL	(1U << 1)	/* parameter: leave it queued (fault injection) */
 #define AMDVI_FLUSH_F_IA		(1U << 2)	/* EFR.IA: INVALIDATE_IOMMU_ALL used */
+#define AMDVI_FLUSH_F_BY_NOTIFIER	(1U << 3)	/* ran from the panic notifier */
+#define AMDVI_FLUSH_F_BY_KPROBE		(1U << 4)	/* ran from the machine_kexec probe */
 #define AMDVI_FLUSH_F_TIMEOUT		(1U << 8)	/* the bounded poll ran out */
 #define AMDVI_FLUSH_F_NOT_ENABLED	(1U << 9)	/* IOMMU_EN or CMDBUF_EN was clear: skipped */
 #define AMDVI_FLUSH_F_BAD_REGS		(1U << 10)	/* head/tail/base registers changed or invalid: skipped */

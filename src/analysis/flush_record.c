@@ -181,6 +181,8 @@ int flush_record_flags_str(uint32_t flags, char *buf, size_t len)
 		{ AMDVI_FLUSH_F_DISABLE, "disable" },
 		{ AMDVI_FLUSH_F_NO_DOORBELL, "no-doorbell" },
 		{ AMDVI_FLUSH_F_IA, "ia" },
+		{ AMDVI_FLUSH_F_BY_NOTIFIER, "panic-notifier" },
+		{ AMDVI_FLUSH_F_BY_KPROBE, "kexec-probe" },
 		{ AMDVI_FLUSH_F_TIMEOUT, "timeout" },
 		{ AMDVI_FLUSH_F_NOT_ENABLED, "not-enabled" },
 		{ AMDVI_FLUSH_F_BAD_REGS, "bad-registers" },

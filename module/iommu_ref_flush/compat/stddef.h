@@ -1,0 +1,7 @@
+/* Kernel stand-in for <stddef.h>: the shared library headers in lib/amdvi/
+ * include the C library's; in the kernel the same types come from here. */
+#ifndef IOMMU_REF_FLUSH_COMPAT_STDDEF_H
+#define IOMMU_REF_FLUSH_COMPAT_STDDEF_H
+#include <linux/types.h>
+#include <linux/stddef.h>
+#endif
