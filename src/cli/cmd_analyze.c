@@ -44,7 +44,10 @@ static void analyze_usage(FILE *out)
 		"  -l FILE  the crashed kernel's log (default: read from the dump itself)\n"
 		"  -R FILE  record a replay fixture of what the engine read\n"
 		"  -q, --quiet  no progress line\n"
-		"  --dmesg  print the crashed kernel's log read from the dump, and stop\n");
+		"  --dmesg  print the crashed kernel's log read from the dump, and stop\n"
+		"  --mappings-jsonl FILE  stream every extent to FILE ('-': stdout) as one JSON object per\n"
+		"                  line while the tables are walked; none is kept (memory does not grow)\n"
+		"  --stream  with -m: print the mappings table while walking instead of keeping the extents\n");
 }
 
 struct job {
@@ -63,7 +66,8 @@ struct vm_entry {
 struct analyze_ctx {
 	struct analysis_options opt;
 	unsigned sections;
-	bool json, verbose, batch, quiet, dmesg;
+	bool json, verbose, batch, quiet, dmesg, stream;
+	const char *mappings_jsonl;
 	const char *record;
 	const char *debug_dirs;
 	struct vm_entry *vms;
@@ -263,6 +267,100 @@ static const char *vm_path(struct analyze_ctx *cx, const struct vmlinux *vm)
 	return "";
 }
 
+/*
+ * Streamed extents (--mappings-jsonl, --stream): written as the walk
+ * produces them, none kept.  An extent names its domain but not its PCI
+ * segment; the domains are walked in the order of a->doms, so a first pass
+ * without walks (cheap: device tables only) gives that order, and a new
+ * domain starts where the domain ID changes or the IOVA (v1) goes back.
+ */
+struct stream_dom {
+	uint16_t segment, domid;
+};
+
+struct stream_ctx {
+	FILE *out;
+	bool json;
+	struct stream_dom *doms;
+	size_t n_doms, cur;
+	bool started;
+	uint64_t last_end;
+	uint32_t last_pasid;
+	unsigned long long lines;
+};
+
+static uint16_t stream_segment(struct stream_ctx *s, const struct iopt_extent *e)
+{
+	bool again = s->started && s->cur < s->n_doms && s->doms[s->cur].domid == e->domain &&
+		     (e->v2 ? e->pasid > s->last_pasid || (e->pasid == s->last_pasid && e->iova >= s->last_end)
+			    : e->iova >= s->last_end);
+
+	if (!again) {
+		size_t j = s->started ? s->cur + 1 : 0;
+
+		while (j < s->n_doms && s->doms[j].domid != e->domain)
+			j++;
+		if (j < s->n_doms)
+			s->cur = j;
+		s->started = true;
+	}
+	s->last_end = e->iova + e->size;
+	s->last_pasid = e->pasid;
+	return s->cur < s->n_doms && s->doms[s->cur].domid == e->domain ? s->doms[s->cur].segment : 0;
+}
+
+static int stream_extent(const struct iopt_extent *e, void *arg)
+{
+	struct stream_ctx *s = arg;
+	uint16_t seg = stream_segment(s, e);
+
+	if (s->json) {
+		fprintf(s->out, "{\"segment\":%u,\"domain\":%u,\"pasid\":", seg, e->domain);
+		if (e->v2)
+			fprintf(s->out, "%u", e->pasid);
+		else
+			fputs("null", s->out);
+		fprintf(s->out, ",\"iova\":\"0x%llx\",\"phys\":\"0x%llx\",\"size\":\"0x%llx\",\"read\":%s,\"write\":%s}\n",
+			(unsigned long long)e->iova, (unsigned long long)e->pa, (unsigned long long)e->size,
+			e->read ? "true" : "false", e->write ? "true" : "false");
+	} else {
+		char pasid[16] = "-";
+
+		if (e->v2)
+			snprintf(pasid, sizeof(pasid), "%u", e->pasid);
+		fprintf(s->out, "  %-4u %-6u %-6s %#-20llx %#-20llx %#-11llx %c%c\n", seg, e->domain, pasid,
+			(unsigned long long)e->iova, (unsigned long long)e->pa, (unsigned long long)e->size,
+			e->read ? 'r' : '-', e->write ? 'w' : '-');
+	}
+	s->lines++;
+	return 0;
+}
+
+/* The domains in walk order, from a pass without walks or logs. */
+static int stream_prepare(struct stream_ctx *s, const struct target *t, const struct analysis_options *opt)
+{
+	struct analysis_options o = *opt;
+	struct analysis *a;
+
+	o.no_walk = true;
+	o.capture_log = o.crashed_log = NULL;
+	o.crashed_log_fp = NULL;
+	o.on_extent = NULL;
+	a = analysis_run(t, &o);
+	if (!a)
+		return -1;
+	s->doms = calloc(a->n_doms ? a->n_doms : 1, sizeof(*s->doms));
+	if (!s->doms) {
+		analysis_free(a);
+		return -1;
+	}
+	for (size_t i = 0; i < a->n_doms; i++)
+		s->doms[i] = (struct stream_dom){ a->doms[i].segment, a->doms[i].domid };
+	s->n_doms = a->n_doms;
+	analysis_free(a);
+	return 0;
+}
+
 /* One dump, start to finish.  0, or 1 with the reason in err. */
 static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, size_t errlen)
 {
@@ -277,6 +375,9 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 	FILE *log = NULL;
 	char logerr[256] = "";
 	int rc = 1;
+	struct stream_ctx sc = { 0 };
+	bool stream_text = cx->stream && !cx->json && !cx->batch && (cx->sections & REPORT_MAPPINGS);
+	unsigned sections = cx->sections;
 
 	if (!d)
 		return 1;
@@ -313,8 +414,43 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 		record_target_init(&rt, &rec, &t, fx);
 		use = &rt;
 	}
+	if ((cx->mappings_jsonl || stream_text) && !opt.no_walk) {
+		if (stream_prepare(&sc, &t, &opt)) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+		sc.json = cx->mappings_jsonl != NULL;
+		if (!sc.json)
+			sc.out = stdout;
+		else if (!strcmp(cx->mappings_jsonl, "-"))
+			sc.out = stdout;
+		else if (!(sc.out = fopen(cx->mappings_jsonl, "w"))) {
+			snprintf(err, errlen, "%s: cannot write the mappings", cx->mappings_jsonl);
+			goto out;
+		}
+		if (!sc.json) {
+			printf("Mappings, streamed as the walk goes (none kept):\n");
+			printf("  SEG  DOMAIN PASID  IOVA                 PHYS                 SIZE        PERM\n");
+			sections &= ~(unsigned)REPORT_MAPPINGS;
+			if (!sections)
+				sections = REPORT_SUMMARY;
+		}
+		opt.on_extent = stream_extent;
+		opt.on_extent_arg = &sc;
+		opt.discard_extents = true;
+	}
+	/* a text report without -m lists no mapping: keep none (memory stays flat) */
+	if (!cx->json && !cx->batch && !(sections & REPORT_MAPPINGS))
+		opt.discard_extents = true;
 	struct analysis *a = analysis_run(use, &opt);
 
+	if (sc.out && sc.out != stdout && fclose(sc.out)) {
+		sc.out = NULL;
+		analysis_free(a);
+		snprintf(err, errlen, "%s: write error", cx->mappings_jsonl);
+		goto out;
+	}
+	sc.out = NULL;
 	if (!a) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
@@ -334,7 +470,7 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 	else if (cx->json)
 		report_json(a, stdout);
 	else
-		report_text(a, cx->sections ? cx->sections : REPORT_SUMMARY, cx->verbose, stdout);
+		report_text(a, sections ? sections : REPORT_SUMMARY, cx->verbose, stdout);
 	t_report = now_seconds();
 	analysis_free(a);
 	if (fx) {
@@ -369,6 +505,9 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 	fflush(stdout);
 	rc = 0;
 out:
+	if (sc.out && sc.out != stdout)
+		fclose(sc.out);
+	free(sc.doms);
 	if (log)
 		fclose(log);
 	fixture_free(fx);
@@ -445,6 +584,8 @@ int cmd_analyze(int argc, char **argv)
 		{ "record", required_argument, NULL, 'R' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "dmesg", no_argument, NULL, 'M' },
+		{ "mappings-jsonl", required_argument, NULL, 'J' },
+		{ "stream", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -481,6 +622,8 @@ int cmd_analyze(int argc, char **argv)
 		case 'R': cx.record = optarg; break;
 		case 'q': cx.quiet = true; break;
 		case 'M': cx.dmesg = true; break;
+		case 'J': cx.mappings_jsonl = optarg; break;
+		case 'S': cx.stream = true; break;
 		case 'L': cur_vmlinux = optarg; break;
 		case 'D': cx.debug_dirs = optarg; break;
 		case 'B': batch = optarg; break;
@@ -529,6 +672,11 @@ int cmd_analyze(int argc, char **argv)
 				jobs[i].vmlinux = cur_vmlinux;
 	}
 	cx.batch = batch || n_jobs > 1;
+	if (cx.batch && cx.mappings_jsonl) {
+		fprintf(stderr, "iommu-inflight analyze: --mappings-jsonl streams one dump; not with several\n");
+		rc = 2;
+		goto out;
+	}
 	if (cx.batch && cx.record) {
 		fprintf(stderr, "iommu-inflight analyze: -R records one dump; not with several\n");
 		rc = 2;
