@@ -50,6 +50,10 @@ struct flush_result {
 	bool store_read;
 	unsigned inv_all, inv_dte, inv_domain, inv_irt;
 	char evidence[512];
+	/* The reference flush module's own account, found at the appended
+	 * COMPLETION_WAIT's store address (module/iommu_ref_flush). */
+	bool has_record;
+	char record[512];		/* flush_record_format(), or why there is none */
 };
 
 struct cmd_ring_report {

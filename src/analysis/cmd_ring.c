@@ -6,6 +6,7 @@
 #include "amdvi/dte.h"
 #include "amdvi/ring.h"
 #include "analysis/cmd_ring.h"
+#include "analysis/flush_record.h"
 
 const char *ring_entry_state_name(enum ring_entry_state s)
 {
@@ -198,12 +199,13 @@ static void completion_state(const struct inv_iommu *io, struct cmd_ring_report 
 			   !(io->need_sync_known && io->need_sync);
 }
 
-static void read_store(const struct target *t, struct flush_result *f, const struct amdvi_cmd *cw,
-		       struct problems *pb)
+static void read_store(const struct target *t, const struct inventory *inv, struct flush_result *f,
+		       const struct amdvi_cmd *cw, struct problems *pb)
 {
 	enum target_err err;
+	struct flush_record_info *info;
 
-	f->store_addr = cw->u.cw.store_addr;
+	f->store_addr = cw->u.cw.store_addr & ~inv->sme_me_mask;
 	f->store_data = cw->u.cw.store_data;
 	err = target_read_u64(t, TARGET_PHYSADDR, f->store_addr, &f->store_seen);
 	if (err)
@@ -211,13 +213,28 @@ static void read_store(const struct target *t, struct flush_result *f, const str
 			     "completion-wait store of the flush at ring offset %#x", f->cw_offset);
 	else
 		f->store_read = true;
+
+	/* The reference flush module keeps its record where its COMPLETION_WAIT
+	 * stores; anything else there simply has no record's magic. */
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		return;
+	int rc = flush_record_read(t, f->store_addr, info);
+	const struct amdvi_flush_record *self = rc == FLUSH_RECORD_OK ? flush_record_self(info) : NULL;
+
+	if (self && flush_record_format(self, f->record, sizeof(f->record)) >= 0)
+		f->has_record = true;
+	else
+		snprintf(f->record, sizeof(f->record), "no reference-flush record at the store address (%s)",
+			 flush_record_strerror(rc));
+	free(info);
 }
 
 /* A flush written at and after the kernel's tail by someone else (the
  * reference flush module): its COMPLETION_WAIT stores somewhere else than the
  * kernel's semaphore. */
-static bool find_appended(const struct target *t, struct cmd_ring_report *rep, struct coverage *cv,
-			  struct problems *pb)
+static bool find_appended(const struct target *t, const struct inventory *inv,
+			  struct cmd_ring_report *rep, struct coverage *cv, struct problems *pb)
 {
 	uint64_t kaddr = 0;
 	bool have_kaddr = kernel_cw_addr(rep, &kaddr);
@@ -236,7 +253,7 @@ static bool find_appended(const struct target *t, struct cmd_ring_report *rep, s
 			f->cw_offset = e->offset;
 			for (int k = CMD_RING_ENTRIES - 1; k >= i; k--)
 				rep->entries[k].state = RING_ENTRY_APPENDED;
-			read_store(t, f, &e->cmd, pb);
+			read_store(t, inv, f, &e->cmd, pb);
 			return true;
 		}
 		if (!is_flush_cmd(&e->cmd))
@@ -420,7 +437,7 @@ void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
 		return;
 	}
 	coverage_need(cv, inv, io->segment);
-	if (!find_appended(t, rep, cv, pb)) {
+	if (!find_appended(t, inv, rep, cv, pb)) {
 		memset(cv->dte_seen, 0, sizeof(cv->dte_seen));
 		memset(cv->dom_seen, 0, sizeof(cv->dom_seen));
 		memset(&rep->flush, 0, sizeof(rep->flush));

@@ -183,6 +183,8 @@ static void json_flush(struct jw *w, const char *k, const struct flush_result *f
 	kstr(w, "verdict", flush_verdict_name(f->verdict));
 	kbool(w, "appended", f->appended);
 	kstr(w, "evidence", f->evidence);
+	kstr(w, "module_record", f->appended ? f->record : NULL);
+	kbool(w, "module_record_found", f->has_record);
 	close_obj(w);
 }
 

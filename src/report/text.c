@@ -48,6 +48,8 @@ static void summary_iommus(const struct analysis *a, FILE *out)
 			bdf, (unsigned long long)io->mmio_phys, (unsigned long long)io->efr, tail, head, cw,
 			flush_verdict_name(r->flush.verdict));
 		fprintf(out, "       flush evidence: %s\n", r->flush.evidence);
+		if (r->flush.appended)
+			fprintf(out, "       reference flush module: %s\n", r->flush.record);
 		if (r->not_proven)
 			fprintf(out, "       %u ring entries not proven complete (queued after the last retired COMPLETION_WAIT)\n",
 				r->not_proven);

@@ -275,6 +275,9 @@ static void chain_check(uint64_t efr, bool doorbell, enum flush_verdict want)
 	ck_assert_int_eq(flush_record_read(&c->t, c->rep->flush.store_addr, &info), FLUSH_RECORD_OK);
 	ck_assert_int_eq(flush_record_completed(flush_record_self(&info)), want == FLUSH_COMPLETED);
 	ck_assert_uint_eq(flush_record_self(&info)->tail_before, c->rep->flush.first_offset);
+	/* the engine found the record itself and reports it next to the ring */
+	ck_assert(c->rep->flush.has_record);
+	ck_assert_ptr_nonnull(strstr(c->rep->flush.record, "steps armed"));
 	chain_free(c);
 }
 
