@@ -18,8 +18,16 @@ say() { echo "LAB: $*"; }
 die() { echo "LAB: FAILED: $*"; sync; echo b > /proc/sysrq-trigger; reboot -f; }
 
 load_modules() {   # $1: list file; insmod in dependency order
+    local m name w params
     for m in $(cat "/lib/modules/$1"); do
-        out=$(insmod "/lib/modules/$m" 2>&1) || case "$out" in
+        name=${m%.ko}
+        # NAME.PARAM=VALUE words of the command line go to insmod, as modprobe does
+        params=
+        for w in $(cat /proc/cmdline); do
+            case "$w" in "$name".*=*) params="$params ${w#"$name".}" ;; esac
+        done
+        # shellcheck disable=SC2086
+        out=$(insmod "/lib/modules/$m" $params 2>&1) || case "$out" in
             *"File exists"*|*"No such device"*) ;;  # built-in already; CPU lacks the feature (TCG)
             *) say "insmod $m: $out" ;;
         esac

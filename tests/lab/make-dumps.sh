@@ -40,6 +40,7 @@ scen_get() {
     (
         KERNELS="6.1 6.12"; CMDLINE_EXTRA=; CAPTURE_APPEND=; DEVICES="e1000 virtio-blk"
         LOAD=dma; FORMAT=kdump; BASE=; MODULE=; MODULE_SRC=; MODULE_ARGS=; NET=user; LOAD_SECS=3
+        NET_FLOOD_RATE=2000
         PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
         # shellcheck disable=SC1090
@@ -170,7 +171,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
                     socket-flood)   # frames from the host, through a UDP socket netdev, for the whole run
                         read -r -a ports <<< "$(free_udp_ports)"
                         qemu+=(-netdev "socket,id=n0,udp=127.0.0.1:${ports[0]},localaddr=127.0.0.1:${ports[1]}")
-                        rg+=(--udp-flood "127.0.0.1:${ports[1]}") ;;
+                        rg+=(--udp-flood "127.0.0.1:${ports[1]}" --flood-rate "$(scen_get "$s" NET_FLOOD_RATE)") ;;
                     *) echo "unknown NET=$net (user, socket-flood)" >&2; return 1 ;;
                 esac
                 qemu+=(-device "e1000,netdev=n0,addr=$PCI_ADDR_e1000") ;;
