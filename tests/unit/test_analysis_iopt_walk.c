@@ -192,6 +192,51 @@ START_TEST(test_walk_bad_mode)
 }
 END_TEST
 
+/* Long runs of contiguous pages (the walker's fast path) break exactly where
+ * the permissions change, a page is missing, or the physical run jumps. */
+START_TEST(test_walk_long_runs)
+{
+	static uint64_t root[512], l1[512], l0[512];
+	struct fixture *fx = fixture_new();
+	struct collected c = { 0 };
+	struct iopt_walk_stats st;
+	struct problems pb;
+
+	memset(root, 0, sizeof(root));
+	memset(l1, 0, sizeof(l1));
+	root[0] = amdvi_pte_build_pde(L1, 2);
+	l1[0] = amdvi_pte_build_pde(L0, 1);
+	for (unsigned i = 0; i < 512; i++)
+		l0[i] = amdvi_pte_build_leaf(0x10000000ull + i * 4096ull, true, i < 300 || i >= 310);
+	l0[400] = 0;					/* a hole */
+	l0[450] = amdvi_pte_build_leaf(0x20000000ull, true, true);	/* a physical jump */
+	fixture_add_memory(fx, TARGET_PHYSADDR, ROOT, 4096, root, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, L1, 4096, l1, TARGET_OK);
+	fixture_add_memory(fx, TARGET_PHYSADDR, L0, 4096, l0, TARGET_OK);
+	walk(fx, &c, &st, &pb);
+	ck_assert_int_eq(c.n, 6);
+	ck_assert_uint_eq(c.ext[0].iova, 0);
+	ck_assert_uint_eq(c.ext[0].size, 300 * 4096);
+	ck_assert(c.ext[0].write);
+	ck_assert_uint_eq(c.ext[1].iova, 300 * 4096);
+	ck_assert_uint_eq(c.ext[1].size, 10 * 4096);
+	ck_assert(!c.ext[1].write);
+	ck_assert_uint_eq(c.ext[2].iova, 310 * 4096);
+	ck_assert_uint_eq(c.ext[2].size, 90 * 4096);
+	ck_assert_uint_eq(c.ext[3].iova, 401 * 4096);
+	ck_assert_uint_eq(c.ext[3].size, 49 * 4096);
+	ck_assert_uint_eq(c.ext[4].pa, 0x20000000ull);
+	ck_assert_uint_eq(c.ext[4].size, 4096);
+	ck_assert_uint_eq(c.ext[5].iova, 451 * 4096);
+	ck_assert_uint_eq(c.ext[5].size, 61 * 4096);
+	ck_assert_uint_eq(st.leaves, 511);
+	ck_assert_uint_eq(st.mapped_bytes, 511 * 4096ull);
+	ck_assert_uint_eq(st.writable_bytes, 501 * 4096ull);
+	problems_free(&pb);
+	fixture_free(fx);
+}
+END_TEST
+
 /* v2: a GCR3 table (GLX 0) with PASIDs 0 and 3, x86-64 4-level tables. */
 static uint64_t v2e(uint64_t pa, bool rw, bool ps)
 {
@@ -268,6 +313,7 @@ Suite *analysis_iopt_walk_suite(void)
 	tcase_add_test(tc, test_walk_callback_stops);
 	tcase_add_test(tc, test_walk_bad_mode);
 	tcase_add_test(tc, test_walk_v2_gcr3);
+	tcase_add_test(tc, test_walk_long_runs);
 	suite_add_tcase(s, tc);
 	return s;
 }
