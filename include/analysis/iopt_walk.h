@@ -20,6 +20,7 @@
 #include "target/target.h"
 
 struct iopt_extent {
+	uint16_t segment;		/* PCI segment of the domain (the params' segment) */
 	uint16_t domain;
 	uint32_t pasid;			/* v2 tables: the GCR3 slot; 0 for v1 */
 	bool v2;
@@ -40,6 +41,7 @@ struct iopt_walk_stats {
 };
 
 struct iopt_walk_params {
+	uint16_t segment;
 	uint16_t domain;
 	uint64_t root_pa;		/* from the DTE, C-bit already stripped */
 	unsigned mode;			/* DTE mode: number of levels, 1..6 */
@@ -56,6 +58,7 @@ int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
  * page table of `levels` levels (4, or 5 with the DTE's guest paging level).
  * At most max_pasids PASIDs are walked. */
 struct iopt_walk_v2_params {
+	uint16_t segment;
 	uint16_t domain;
 	uint64_t gcr3_root;		/* GCR3 table root PA, C-bit stripped */
 	unsigned glx;			/* 0..2: GCR3 table levels - 1 */

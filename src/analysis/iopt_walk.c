@@ -61,7 +61,7 @@ struct walk {
 	struct iopt_extent cur;
 	bool have_cur;
 	uint64_t pa_limit, max_tables;
-	uint16_t domain;
+	uint16_t segment, domain;
 	bool v2;
 	uint32_t pasid;
 	uint64_t me_mask;
@@ -91,6 +91,7 @@ static int add_leaf(struct walk *w, const struct amdvi_pte_mapping *m)
 	}
 	int stop = emit(w);
 
+	c->segment = w->segment;
 	c->domain = w->domain;
 	c->pasid = w->pasid;
 	c->v2 = w->v2;
@@ -265,7 +266,7 @@ int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
 		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
 		.pa_limit = p->pa_limit ? p->pa_limit : 1ull << 52,
 		.max_tables = p->max_tables ? p->max_tables : 1ull << 24,
-		.domain = p->domain, .me_mask = p->me_mask,
+		.segment = p->segment, .domain = p->domain, .me_mask = p->me_mask,
 	};
 	int stop;
 
@@ -340,7 +341,7 @@ int iopt_walk_v2(const struct target *t, const struct iopt_walk_v2_params *p,
 		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
 		.pa_limit = p->pa_limit ? p->pa_limit : 1ull << 52,
 		.max_tables = p->max_tables ? p->max_tables : 1ull << 24,
-		.domain = p->domain, .me_mask = p->me_mask, .v2 = true,
+		.segment = p->segment, .domain = p->domain, .me_mask = p->me_mask, .v2 = true,
 	};
 	unsigned pasids = 0;
 	int stop;

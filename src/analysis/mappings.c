@@ -10,7 +10,6 @@
 struct keep {
 	struct analysis *a;
 	size_t cap, max;
-	uint16_t segment;
 };
 
 static int keep_extent(const struct iopt_extent *e, void *arg)
@@ -18,7 +17,7 @@ static int keep_extent(const struct iopt_extent *e, void *arg)
 	struct keep *k = arg;
 	struct analysis *a = k->a;
 
-	correlate_extent(a, k->segment, e);
+	correlate_extent(a, e->segment, e);
 	if (a->opt.on_extent && a->opt.on_extent(e, a->opt.on_extent_arg))
 		return 1;
 	if (a->opt.discard_extents)
@@ -49,12 +48,14 @@ void pass_mappings(const struct target *t, struct analysis *a)
 	for (size_t i = 0; i < a->n_doms; i++) {
 		struct domain_info *dom = &a->doms[i];
 		struct iopt_walk_params p = {
+			.segment = dom->segment,
 			.domain = dom->domid,
 			.root_pa = dom->root,
 			.mode = dom->mode,
 			.me_mask = a->inv.sme_me_mask,
 		};
 		struct iopt_walk_v2_params p2 = {
+			.segment = dom->segment,
 			.domain = dom->domid,
 			.gcr3_root = dom->root,
 			.glx = dom->mode,
@@ -65,7 +66,6 @@ void pass_mappings(const struct target *t, struct analysis *a)
 		dom->first_extent = a->n_extents;
 		if (a->opt.no_walk)
 			continue;
-		k.segment = dom->segment;
 		correlate_domain_start(a, dom->segment, dom->domid);
 		if (dom->v2)
 			iopt_walk_v2(t, &p2, keep_extent, &k, &dom->stats, &a->pb);

@@ -267,52 +267,18 @@ static const char *vm_path(struct analyze_ctx *cx, const struct vmlinux *vm)
 	return "";
 }
 
-/*
- * Streamed extents (--mappings-jsonl, --stream): written as the walk
- * produces them, none kept.  An extent names its domain but not its PCI
- * segment; the domains are walked in the order of a->doms, so a first pass
- * without walks (cheap: device tables only) gives that order, and a new
- * domain starts where the domain ID changes or the IOVA (v1) goes back.
- */
-struct stream_dom {
-	uint16_t segment, domid;
-};
-
+/* Streamed extents (--mappings-jsonl, --stream): written as the walk
+ * produces them, none kept. */
 struct stream_ctx {
 	FILE *out;
 	bool json;
-	struct stream_dom *doms;
-	size_t n_doms, cur;
-	bool started;
-	uint64_t last_end;
-	uint32_t last_pasid;
 	unsigned long long lines;
 };
-
-static uint16_t stream_segment(struct stream_ctx *s, const struct iopt_extent *e)
-{
-	bool again = s->started && s->cur < s->n_doms && s->doms[s->cur].domid == e->domain &&
-		     (e->v2 ? e->pasid > s->last_pasid || (e->pasid == s->last_pasid && e->iova >= s->last_end)
-			    : e->iova >= s->last_end);
-
-	if (!again) {
-		size_t j = s->started ? s->cur + 1 : 0;
-
-		while (j < s->n_doms && s->doms[j].domid != e->domain)
-			j++;
-		if (j < s->n_doms)
-			s->cur = j;
-		s->started = true;
-	}
-	s->last_end = e->iova + e->size;
-	s->last_pasid = e->pasid;
-	return s->cur < s->n_doms && s->doms[s->cur].domid == e->domain ? s->doms[s->cur].segment : 0;
-}
 
 static int stream_extent(const struct iopt_extent *e, void *arg)
 {
 	struct stream_ctx *s = arg;
-	uint16_t seg = stream_segment(s, e);
+	uint16_t seg = e->segment;
 
 	if (s->json) {
 		fprintf(s->out, "{\"segment\":%u,\"domain\":%u,\"pasid\":", seg, e->domain);
@@ -333,31 +299,6 @@ static int stream_extent(const struct iopt_extent *e, void *arg)
 			e->read ? 'r' : '-', e->write ? 'w' : '-');
 	}
 	s->lines++;
-	return 0;
-}
-
-/* The domains in walk order, from a pass without walks or logs. */
-static int stream_prepare(struct stream_ctx *s, const struct target *t, const struct analysis_options *opt)
-{
-	struct analysis_options o = *opt;
-	struct analysis *a;
-
-	o.no_walk = true;
-	o.capture_log = o.crashed_log = NULL;
-	o.crashed_log_fp = NULL;
-	o.on_extent = NULL;
-	a = analysis_run(t, &o);
-	if (!a)
-		return -1;
-	s->doms = calloc(a->n_doms ? a->n_doms : 1, sizeof(*s->doms));
-	if (!s->doms) {
-		analysis_free(a);
-		return -1;
-	}
-	for (size_t i = 0; i < a->n_doms; i++)
-		s->doms[i] = (struct stream_dom){ a->doms[i].segment, a->doms[i].domid };
-	s->n_doms = a->n_doms;
-	analysis_free(a);
 	return 0;
 }
 
@@ -415,10 +356,6 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 		use = &rt;
 	}
 	if ((cx->mappings_jsonl || stream_text) && !opt.no_walk) {
-		if (stream_prepare(&sc, &t, &opt)) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
 		sc.json = cx->mappings_jsonl != NULL;
 		if (!sc.json)
 			sc.out = stdout;
@@ -507,7 +444,6 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 out:
 	if (sc.out && sc.out != stdout)
 		fclose(sc.out);
-	free(sc.doms);
 	if (log)
 		fclose(log);
 	fixture_free(fx);

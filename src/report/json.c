@@ -293,7 +293,7 @@ static void json_domains_and_mappings(struct jw *w, const struct analysis *a)
 			const struct iopt_extent *e = &a->extents[d->first_extent + k];
 
 			open_obj(w, NULL);
-			kuint(w, "segment", d->segment);
+			kuint(w, "segment", e->segment);
 			kuint(w, "domain", e->domain);
 			if (e->v2)
 				kuint(w, "pasid", e->pasid);
