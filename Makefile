@@ -40,7 +40,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: all deps check unit-tests cli-tests lab-tests crash-tests standalone-tests dumps demo bench install uninstall clean
+.PHONY: all synth deps check unit-tests cli-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 
 deps:
@@ -108,6 +108,7 @@ check: deps
 	$(MAKE) lab-tests
 	$(MAKE) crash-tests
 	$(MAKE) standalone-tests
+	$(MAKE) scale-tests
 
 crash-tests: all
 	@echo "== crash 8.0.2 with the extension on every 6.1 lab dump"
@@ -116,6 +117,15 @@ crash-tests: all
 standalone-tests: all
 	@echo "== iommu-inflight analyze on every lab dump of both kernels"
 	@bash tests/standalone/run.sh $(CLI)
+
+# The synthetic dump generator (tools/synth) and the scale tests on its
+# images; they use the lab's 6.1 vmlinux for the kernel's types.
+synth: all
+	@$(MAKE) -s -C tools/synth BUILD=$(abspath $(BUILD))
+
+scale-tests: synth
+	@echo "== synthetic dumps: several IOMMUs and segments, big domains, corruption"
+	@bash tests/scale/run.sh $(CLI)
 
 # The QEMU + kdump lab (tests/lab): real vmcores of real Debian kernels, in a
 # cache outside the repository.  `make dumps KERNEL=6.1 SCENARIO=stock` builds one.
@@ -137,7 +147,7 @@ demo:
 	@$(MAKE) -s all
 	@bash tools/demo.sh
 
-bench: deps all
+bench: deps synth
 	@bash bench/run.sh $(BUILD)
 
 # crash finds a bare `extend iommu_inflight.so` only in $CRASH_EXTENSIONS,
