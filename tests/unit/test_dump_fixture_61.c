@@ -1,0 +1,184 @@
+/* The engine over fixtures recorded with the crash extension (`iommu_inflight
+ * -R`) from the lab's Debian 6.1 `stock` and `passthrough` dumps
+ * (tests/dumps/fixtures/README), and over the same recordings damaged:
+ * an excluded command ring, an excluded page-table page, a page-table cycle. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/analysis.h"
+#include "target/fixture.h"
+
+static const char *srcpath(const char *rel)
+{
+	static char buf[4][512];
+	static int k;
+	const char *root = getenv("IIF_SRCDIR");
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", root ? root : ".", rel);
+	return buf[k];
+}
+
+static struct fixture *load(const char *name)
+{
+	char err[512], rel[128];
+	struct fixture *fx;
+
+	snprintf(rel, sizeof(rel), "tests/dumps/fixtures/6.1-%s.fixture", name);
+	fx = fixture_load(srcpath(rel), err, sizeof(err));
+	ck_assert_msg(fx != NULL, "fixture: %s", err);
+	return fx;
+}
+
+static struct analysis *run(struct fixture *fx, const char *name)
+{
+	struct target t;
+	struct analysis_options opt;
+	static char klog[128], clog[128];
+
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	snprintf(klog, sizeof(klog), "tests/dumps/fixtures/6.1-%s-kexec-dmesg.log", name);
+	snprintf(clog, sizeof(clog), "tests/dumps/fixtures/6.1-%s-vmcore-dmesg.txt", name);
+	opt.capture_log = srcpath(klog);
+	opt.crashed_log = srcpath(clog);
+	struct analysis *a = analysis_run(&t, &opt);
+
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+static const struct dev_info *dev(const struct analysis *a, uint16_t devid)
+{
+	for (size_t i = 0; i < a->n_devs; i++)
+		if (a->devs[i].devid == devid)
+			return &a->devs[i];
+	return NULL;
+}
+
+START_TEST(test_61_stock)
+{
+	struct fixture *fx = load("stock");
+	struct analysis *a = run(fx, "stock");
+	const struct dev_info *nic = dev(a, 0x18), *blk = dev(a, 0x20);
+
+	ck_assert_str_eq(fixture_meta(fx, "source"), "crash");
+	ck_assert_msg(a->pb.n == 0, "%zu problems: %s", a->pb.n, a->pb.n ? a->pb.list[0].why : "");
+	ck_assert_int_eq(a->lay.cmd_sem, CMD_SEM_POINTER);
+	ck_assert_int_eq(a->lay.devtab, DEVTAB_PER_SEGMENT);
+	ck_assert_uint_eq(a->inv.n_iommus, 1);
+	ck_assert_uint_eq(a->inv.iommus[0].efr, 0x29d3);
+	ck_assert_int_eq(a->flush, FLUSH_NONE);
+	ck_assert(a->rings[0].all_retired);
+	ck_assert_ptr_nonnull(nic);
+	ck_assert_ptr_nonnull(blk);
+	ck_assert_int_eq(nic->cls, AMDVI_DTE_TRANSLATED);
+	ck_assert_int_eq(blk->cls, AMDVI_DTE_TRANSLATED);
+	ck_assert_str_eq(nic->driver, "e1000");
+	ck_assert_str_eq(blk->driver, "virtio-pci");
+	ck_assert_uint_ne(nic->dte.domid, blk->dte.domid);
+	ck_assert_uint_gt(nic->extents, 200);	/* the e1000's RX/TX rings and buffers */
+	ck_assert_uint_ge(blk->extents, 1);
+	ck_assert_uint_eq(a->n_extents, 245);	/* this recording; equal to the drgn walker's */
+	ck_assert(a->kdump_pre_enabled && a->kdump_dt_copied && !a->kdump_reuse);
+	analysis_free(a);
+	fixture_free(fx);
+}
+END_TEST
+
+/* iommu=pt: identity devices, no mappings, and a ring of boot-time
+ * invalidations that is not a crash-path flush. */
+START_TEST(test_61_passthrough)
+{
+	struct fixture *fx = load("passthrough");
+	struct analysis *a = run(fx, "passthrough");
+
+	ck_assert_int_eq(a->flush, FLUSH_NONE);
+	ck_assert_ptr_nonnull(strstr(a->rings[0].flush.evidence, "initialisation"));
+	ck_assert_int_eq(dev(a, 0x18)->cls, AMDVI_DTE_PASSTHROUGH);
+	ck_assert_int_eq(dev(a, 0x20)->cls, AMDVI_DTE_PASSTHROUGH);
+	ck_assert_uint_eq(a->n_doms, 0);
+	ck_assert_uint_eq(a->n_extents, 0);
+	analysis_free(a);
+	fixture_free(fx);
+}
+END_TEST
+
+/* Damage on top of the real recording: the later record wins in a fixture. */
+START_TEST(test_61_damaged)
+{
+	struct fixture *fx = load("stock");
+	struct analysis *a = run(fx, "stock");
+	uint64_t ring = a->inv.iommus[0].cmd_buf;
+	const struct domain_info *d3 = NULL;
+
+	for (size_t i = 0; i < a->n_doms; i++)
+		if (a->doms[i].domid == dev(a, 0x18)->dte.domid)
+			d3 = &a->doms[i];
+	ck_assert_ptr_nonnull(d3);
+	uint64_t root = d3->root;
+	uint64_t extents = d3->stats.extents;
+
+	analysis_free(a);
+
+	/* 1. the command ring excluded: verdict unknown, named */
+	fixture_add_memory(fx, TARGET_KVADDR, ring, 8192, NULL, TARGET_E_EXCLUDED);
+	a = run(fx, "stock");
+	ck_assert_int_eq(a->flush, FLUSH_UNKNOWN);
+	ck_assert_uint_ge(a->pb.excluded_reads, 1);
+	ck_assert_ptr_nonnull(strstr(a->pb.list[0].what, "cmd_buf"));
+	ck_assert_uint_eq(a->n_extents, 245);	/* everything else still there */
+	analysis_free(a);
+	fixture_free(fx);
+
+	/* 2. the e1000 domain's root table excluded: that domain loses its
+	 * mappings, with a problem; the others are walked */
+	fx = load("stock");
+	fixture_add_memory(fx, TARGET_PHYSADDR, root, 4096, NULL, TARGET_E_EXCLUDED);
+	a = run(fx, "stock");
+	ck_assert_uint_eq(a->n_extents, 245 - extents);
+	ck_assert_uint_eq(a->pb.excluded_reads, 1);
+	analysis_free(a);
+	fixture_free(fx);
+
+	/* 3. a cycle: the root's first present entry points back at the root */
+	fx = load("stock");
+	{
+		uint64_t tbl[512];
+		struct target t;
+
+		replay_target_init(&t, fx);
+		ck_assert_int_eq(target_read(&t, TARGET_PHYSADDR, root, tbl, sizeof(tbl)), TARGET_OK);
+		for (int i = 0; i < 512; i++)
+			if (tbl[i] & 1) {
+				tbl[i] = (tbl[i] & ~0x000ffffffffff000ull) | root;
+				tbl[i] = (tbl[i] & ~0xe00ull) | (2ull << 9);	/* next level 2: the root's own level */
+				break;
+			}
+		fixture_add_memory(fx, TARGET_PHYSADDR, root, sizeof(tbl), tbl, TARGET_OK);
+	}
+	a = run(fx, "stock");
+	int cycle = 0;
+
+	for (size_t i = 0; i < a->pb.n; i++)
+		cycle |= a->pb.list[i].kind == PROBLEM_CORRUPT;
+	ck_assert(cycle);
+	ck_assert_uint_lt(a->n_extents, 245);
+	analysis_free(a);
+	fixture_free(fx);
+}
+END_TEST
+
+Suite *dump_fixture_61_suite(void)
+{
+	Suite *s = suite_create("dump_fixture_61");
+	TCase *tc = tcase_create("replay");
+
+	tcase_add_test(tc, test_61_stock);
+	tcase_add_test(tc, test_61_passthrough);
+	tcase_add_test(tc, test_61_damaged);
+	suite_add_tcase(s, tc);
+	return s;
+}
