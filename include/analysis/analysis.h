@@ -66,9 +66,12 @@ struct domain_info {
 	size_t first_extent, n_extents;	/* slice of analysis.extents (kept ones) */
 };
 
-/* A non-zero (unprocessed) entry of an old event log or PPR log. */
+/* A non-zero (unprocessed) entry of an old event log or PPR log.  For a PPR
+ * entry, ev holds: code = request type (1 = PPR_REQUEST), devid, flags,
+ * address, ppr_pasid, tag. */
 struct event_info {
 	int iommu;
+	bool ppr;			/* from the PPR log, not the event log */
 	uint32_t offset;
 	struct amdvi_event ev;
 };

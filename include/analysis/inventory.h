@@ -20,6 +20,7 @@
 #define INV_CMD_RING_SIZE	8192	/* CMD_BUFFER_SIZE in every kernel era */
 #define INV_EVT_LOG_SIZE	8192	/* EVT_BUFFER_SIZE; 6.12 may use amd_iommu_evtlog_size */
 #define INV_DEVTAB_ENTRIES_MAX	65536
+#define INV_PPR_LOG_SIZE	8192	/* PPR_LOG_SIZE: 512 entries of 16 bytes */
 
 struct inv_iommu {
 	uint64_t kaddr;			/* &struct amd_iommu */
@@ -51,6 +52,8 @@ struct inv_iommu {
 	bool ring_ok;
 	uint8_t *evt_log;		/* evt_size bytes, or NULL */
 	size_t evt_size;
+	uint8_t *ppr;			/* the PPR log, ppr_size bytes, or NULL */
+	size_t ppr_size;
 };
 
 struct inv_segment {

@@ -109,6 +109,25 @@ static void read_completion_wait(const struct target *t, const struct layout *la
 	}
 }
 
+/* A log buffer of `size` bytes at kernel address `addr`; NULL when unreadable
+ * (the failure becomes a problem naming `what`). */
+static uint8_t *read_log(const struct target *t, struct problems *pb, uint64_t addr, size_t size,
+			 int index, const char *what)
+{
+	uint8_t *buf = malloc(size);
+	enum target_err err;
+
+	if (!buf)
+		return NULL;
+	err = target_read(t, TARGET_KVADDR, addr, buf, size);
+	if (err) {
+		problem_read(pb, err, TARGET_KVADDR, addr, size, "amd_iommu[%d].%s", index, what);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static void read_iommu(const struct target *t, const struct layout *lay, uint64_t kaddr,
 		       struct inv_iommu *io, struct problems *pb, int fallback_index)
 {
@@ -184,18 +203,14 @@ static void read_iommu(const struct target *t, const struct layout *lay, uint64_
 		    target_read_uint(t, TARGET_KVADDR, sym, 4, &v) == TARGET_OK &&
 		    v >= 4096 && v <= (1u << 20) && (v & 15) == 0)
 			size = v;
-		io->evt_log = malloc(size);
-		if (io->evt_log) {
-			err = target_read(t, TARGET_KVADDR, io->evt_buf, io->evt_log, size);
-			if (err) {
-				problem_read(pb, err, TARGET_KVADDR, io->evt_buf, size,
-					     "amd_iommu[%d].evt_buf (event log)", io->index);
-				free(io->evt_log);
-				io->evt_log = NULL;
-			} else {
-				io->evt_size = size;
-			}
-		}
+		io->evt_log = read_log(t, pb, io->evt_buf, size, io->index, "evt_buf (event log)");
+		if (io->evt_log)
+			io->evt_size = size;
+	}
+	if (io->ppr_log) {
+		io->ppr = read_log(t, pb, io->ppr_log, INV_PPR_LOG_SIZE, io->index, "ppr_log (PPR log)");
+		if (io->ppr)
+			io->ppr_size = INV_PPR_LOG_SIZE;
 	}
 }
 
@@ -353,8 +368,10 @@ void inventory_read(const struct target *t, const struct layout *lay,
 
 void inventory_free(struct inventory *inv)
 {
-	for (size_t i = 0; i < inv->n_iommus; i++)
+	for (size_t i = 0; i < inv->n_iommus; i++) {
 		free(inv->iommus[i].evt_log);
+		free(inv->iommus[i].ppr);
+	}
 	for (size_t i = 0; i < inv->n_segs; i++) {
 		free(inv->segs[i].dte);
 		free(inv->segs[i].dte_ok);

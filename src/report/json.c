@@ -321,12 +321,19 @@ static void json_events(struct jw *w, const struct analysis *a)
 
 		open_obj(w, NULL);
 		kint(w, "iommu", e->iommu);
+		kstr(w, "log", e->ppr ? "ppr" : "event");
 		kuint(w, "offset", e->offset);
-		kstr(w, "type", amdvi_event_name(e->ev.code));
+		kstr(w, "type", e->ppr ? (e->ev.code == 1 ? "PPR_REQUEST" : "PPR_UNKNOWN") : amdvi_event_name(e->ev.code));
 		kuint(w, "devid", e->ev.devid);
 		bdf_str(buf, sizeof(buf), e->ev.devid);
 		kstr(w, "bdf", buf);
-		kuint(w, "domain", e->ev.pasid_or_domid & 0xffff);
+		if (e->ppr) {
+			knull(w, "domain");
+			kuint(w, "pasid", e->ev.ppr_pasid);
+			kuint(w, "tag", e->ev.tag);
+		} else {
+			kuint(w, "domain", e->ev.pasid_or_domid & 0xffff);
+		}
 		khex(w, "address", e->ev.address);
 		kuint(w, "flags", e->ev.flags);
 		amdvi_event_flags_str(e->ev.flags, buf, sizeof(buf));

@@ -112,7 +112,7 @@ static void summary_devices(const struct analysis *a, FILE *out)
 
 static void summary_rest(const struct analysis *a, FILE *out)
 {
-	fprintf(out, "\nUnprocessed event-log entries (written after the crashed kernel last looked): %zu\n",
+	fprintf(out, "\nUnprocessed event-log and PPR-log entries (written after the crashed kernel last looked): %zu\n",
 		a->n_events);
 	if (a->opt.capture_log && !a->capture_log_read) {
 		fprintf(out, "\nCapture kernel log %s: could not be read (see problems, -p)\n", a->opt.capture_log);
@@ -215,9 +215,15 @@ static void section_events(const struct analysis *a, FILE *out)
 
 	fprintf(out, "\nUnprocessed event-log entries: %zu\n", a->n_events);
 	for (size_t i = 0; i < a->n_events; i++) {
-		if (amdvi_event_format(&a->events[i].ev, text, sizeof(text)) < 0)
+		const struct event_info *e = &a->events[i];
+
+		if (e->ppr)
+			snprintf(text, sizeof(text), "PPR %s devid %02x:%02x.%x pasid %#x tag %#x address %#llx flags %#x",
+				 e->ev.code == 1 ? "PPR_REQUEST" : "UNKNOWN", e->ev.devid >> 8, (e->ev.devid >> 3) & 0x1f,
+				 e->ev.devid & 7, e->ev.ppr_pasid, e->ev.tag, (unsigned long long)e->ev.address, e->ev.flags);
+		else if (amdvi_event_format(&e->ev, text, sizeof(text)) < 0)
 			text[0] = '\0';
-		fprintf(out, "  iommu %d offset %#06x  %s\n", a->events[i].iommu, a->events[i].offset, text);
+		fprintf(out, "  iommu %d %s offset %#06x  %s\n", e->iommu, e->ppr ? "ppr" : "evt", e->offset, text);
 	}
 }
 

@@ -36,7 +36,8 @@ void synth_kernel(struct fixture *fx, enum synth_era era, const struct synth_iom
 	member(fx, "amd_iommu", "cmd_buf", 120, 8, 1, "u8 *");
 	member(fx, "amd_iommu", "evt_buf", 136, 8, 1, "u8 *");
 	member(fx, "amd_iommu", "need_sync", 169, 1, 0, "bool");
-	absent(fx, "amd_iommu", "ppr_log");
+	member(fx, "amd_iommu", "ppr_log", 144, 8, 1, "u8 *");
+	put(st, 144, SYNTH_PPR_KV, 8);
 	put(st, 16, (uint64_t)io->index, 4);
 	put(st, 40, io->mmio_phys, 8);
 	put(st, 120, SYNTH_CMDBUF_KV, 8);
@@ -130,6 +131,7 @@ void synth_kernel(struct fixture *fx, enum synth_era era, const struct synth_iom
 	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_IOMMU_KV, sizeof(st), st, TARGET_OK);
 	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_CMDBUF_KV, sizeof(io->ring), io->ring, TARGET_OK);
 	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_EVTBUF_KV, sizeof(io->evt), io->evt, TARGET_OK);
+	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_PPR_KV, sizeof(io->ppr), io->ppr, TARGET_OK);
 	if (io->dte)
 		fixture_add_memory(fx, TARGET_KVADDR, SYNTH_DEVTAB_KV, dt_bytes, io->dte, TARGET_OK);
 }

@@ -23,6 +23,7 @@ enum synth_era {
 #define SYNTH_CMDBUF_KV		0xffff888000300000ull
 #define SYNTH_EVTBUF_KV		0xffff888000310000ull
 #define SYNTH_SEM_KV		0xffff888000320000ull
+#define SYNTH_PPR_KV		0xffff888000330000ull
 #define SYNTH_DEVTAB_KV		0xffff888000400000ull
 #define SYNTH_LIST_SYM		0xffffffff82000000ull
 #define SYNTH_SEGLIST_SYM	0xffffffff82000100ull
@@ -38,6 +39,7 @@ struct synth_iommu {
 	uint64_t sem_value, sem_issued;
 	uint32_t ring[512][4];
 	uint32_t evt[512][4];
+	uint32_t ppr[512][4];		/* PPR log */
 	uint64_t (*dte)[4];		/* last_bdf + 1 entries */
 };
 

@@ -40,8 +40,14 @@ static struct fixture *build_kernel(struct synth_iommu *io)
 	io->dte[0x20][0] = 0x6000000000000603ull | ROOT4;	/* 00:04.0 domain 4, empty table */
 	io->dte[0x20][1] = 4;
 	io->dte[0x28][0] = 0x6000000000000001ull;		/* 00:05.0 identity */
-	/* one unprocessed event in the old event log */
+	/* one unprocessed event in the old event log, one in the PPR log:
+	 * PPR_REQUEST devid 00:03.0, PASID 0x12345, tag 0x2a, flags 0x1,
+	 * address 0x7f0000001000 */
 	amdvi_event_build(io->evt[7], 2, 0x18, 3, 0x20, 0xdead000);
+	io->ppr[3][0] = 0x2345u << 16 | 0x18;
+	io->ppr[3][1] = 1u << 28 | 0x001u << 16 | 0x1u << 10 | 0x2a;
+	io->ppr[3][2] = 0x00001000;
+	io->ppr[3][3] = 0x7f00;
 
 	memset(root3, 0, sizeof(root3));
 	memset(l1, 0, sizeof(l1));
@@ -109,8 +115,17 @@ START_TEST(test_run_end_to_end)
 	ck_assert_uint_eq(a->doms[0].stats.extents, 2);
 	ck_assert_uint_eq(a->doms[0].stats.mapped_bytes, 0x2000);
 	ck_assert_uint_eq(a->doms[1].stats.extents, 0);
-	ck_assert_uint_eq(a->n_events, 1);
+	ck_assert_uint_eq(a->n_events, 2);
+	ck_assert(!a->events[0].ppr);
 	ck_assert_uint_eq(a->events[0].ev.devid, 0x18);
+	ck_assert(a->events[1].ppr);
+	ck_assert_uint_eq(a->events[1].offset, 3 * 16);
+	ck_assert_uint_eq(a->events[1].ev.code, 1);
+	ck_assert_uint_eq(a->events[1].ev.devid, 0x18);
+	ck_assert_uint_eq(a->events[1].ev.ppr_pasid, 0x12345);
+	ck_assert_uint_eq(a->events[1].ev.tag, 0x2a);
+	ck_assert_uint_eq(a->events[1].ev.flags, 0x1);
+	ck_assert_uint_eq(a->events[1].ev.address, 0x7f0000001000ull);
 	ck_assert(a->kdump_pre_enabled && a->kdump_dt_copied && !a->kdump_reuse);
 	ck_assert_uint_eq(a->n_corr, 6);
 	ck_assert_int_eq(a->corr[0].cls, CORR_OLD_MAPPING);
