@@ -180,6 +180,19 @@ static void section_devtab(const struct analysis *a, FILE *out)
 	}
 }
 
+static void print_extent(const struct iopt_extent *e, FILE *out)
+{
+	if (e->v2)
+		fprintf(out, "  %-6u ", e->pasid);
+	else
+		fprintf(out, "  -      ");
+	fprintf(out, "%#-20llx %#-20llx %#-11llx %c%c\n", (unsigned long long)e->iova,
+		(unsigned long long)e->pa, (unsigned long long)e->size,
+		e->read ? 'r' : '-', e->write ? 'w' : '-');
+}
+
+/* Per domain: the devices that use it, then where they could still DMA,
+ * the extents they may write to (IW) first. */
 static void section_mappings(const struct analysis *a, FILE *out)
 {
 	for (size_t i = 0; i < a->n_doms; i++) {
@@ -194,19 +207,20 @@ static void section_mappings(const struct analysis *a, FILE *out)
 			fprintf(out, "\nDomain %#x (segment %u, root %#llx, %u levels): %llu extents in %llu tables\n",
 				d->domid, d->segment, (unsigned long long)d->root, d->mode,
 				(unsigned long long)d->stats.extents, (unsigned long long)d->stats.tables);
-		fprintf(out, "  PASID  IOVA                 PHYS                 SIZE        PERM\n");
-		for (size_t k = 0; k < d->n_extents; k++) {
-			const struct iopt_extent *e = &a->extents[d->first_extent + k];
-
-			if (e->v2)
-				fprintf(out, "  %-6u ", e->pasid);
-			else
-				fprintf(out, "  -      ");
-			fprintf(out, "%#-20llx %#-20llx %#-11llx %c%c\n", (unsigned long long)e->iova,
-				(unsigned long long)e->pa, (unsigned long long)e->size,
-				e->read ? 'r' : '-', e->write ? 'w' : '-');
-		}
+		fprintf(out, "  devices:");
+		for (size_t k = 0; k < a->n_devs; k++)
+			if (a->devs[k].segment == d->segment && a->devs[k].dte.domid == d->domid &&
+			    (a->devs[k].cls == AMDVI_DTE_TRANSLATED || a->devs[k].cls == AMDVI_DTE_GUEST))
+				fprintf(out, " %s%s%s%s", a->devs[k].name, a->devs[k].driver[0] ? " (" : "",
+					a->devs[k].driver, a->devs[k].driver[0] ? ")" : "");
+		fprintf(out, "\n  PASID  IOVA                 PHYS                 SIZE        PERM\n");
+		for (int writable = 1; writable >= 0; writable--)
+			for (size_t k = 0; k < d->n_extents; k++)
+				if (a->extents[d->first_extent + k].write == (writable == 1))
+					print_extent(&a->extents[d->first_extent + k], out);
 	}
+	if (a->extents_dropped)
+		fprintf(out, "\n(%zu more extents were counted but not listed)\n", a->extents_dropped);
 }
 
 static void section_events(const struct analysis *a, FILE *out)
