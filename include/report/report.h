@@ -23,6 +23,11 @@ enum report_section {
 
 void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE *out);
 
+/* When -i or -d selected nothing: one line per such note (each ending in
+ * '\n') into buf, so that front ends say so instead of printing empty
+ * tables.  Returns the number of notes. */
+int report_selection_notes(const struct analysis *a, char *buf, size_t len);
+
 /* One JSON object, "schema": "iommu-inflight/1" (docs/json-analysis.md). */
 void report_json(const struct analysis *a, FILE *out);
 

@@ -213,26 +213,12 @@ static void write_json_error(const struct job *j, const char *err, FILE *out)
 /* As the crash command: say when -i/-d selected nothing. */
 static void note_empty_selection(const struct analysis *a)
 {
-	bool found = false;
+	char notes[256], *line, *save = NULL;
 
-	if (!a->inv.iommu_active)
+	if (!report_selection_notes(a, notes, sizeof(notes)))
 		return;
-	if (a->opt.iommu >= 0) {
-		for (size_t i = 0; i < a->inv.n_iommus; i++)
-			found |= a->inv.iommus[i].index == a->opt.iommu;
-		if (!found)
-			fprintf(stderr, "iommu-inflight analyze: no IOMMU with index %d in this dump (%zu IOMMU(s))\n",
-				a->opt.iommu, a->inv.n_iommus);
-	}
-	if (a->opt.devid >= 0 && a->n_devs == 0) {
-		char seg[16] = "";
-
-		if (a->opt.segment >= 0)
-			snprintf(seg, sizeof(seg), "%04x:", a->opt.segment);
-		fprintf(stderr, "iommu-inflight analyze: no valid device-table entry for %s%02x:%02x.%x%s\n", seg,
-			a->opt.devid >> 8, (a->opt.devid >> 3) & 0x1f, a->opt.devid & 7,
-			a->opt.iommu >= 0 ? " behind that IOMMU" : "");
-	}
+	for (line = strtok_r(notes, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "iommu-inflight analyze: %s\n", line);
 }
 
 static void file_counts(const char *path, unsigned long *lines, long long *bytes)

@@ -100,6 +100,10 @@ int cmd_replay(int argc, char **argv)
 		fixture_free(fx);
 		return 1;
 	}
+	char notes[256];
+
+	if (report_selection_notes(a, notes, sizeof(notes)))
+		fprintf(stderr, "iommu-inflight replay: %s", notes);
 	if (json)
 		report_json(a, stdout);
 	else

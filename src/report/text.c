@@ -311,3 +311,35 @@ void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE
 	if ((sections & REPORT_PROBLEMS) || (verbose && a->pb.n))
 		section_problems(a, out);
 }
+
+int report_selection_notes(const struct analysis *a, char *buf, size_t len)
+{
+	int n = 0;
+	size_t used = 0;
+	bool found = false;
+
+	if (len)
+		buf[0] = '\0';
+	if (!a->inv.iommu_active || !len)
+		return 0;
+	if (a->opt.iommu >= 0) {
+		for (size_t i = 0; i < a->inv.n_iommus; i++)
+			found |= a->inv.iommus[i].index == a->opt.iommu;
+		if (!found) {
+			used += (size_t)snprintf(buf + used, len - used, "no IOMMU with index %d in this dump (%zu IOMMU(s))\n",
+						 a->opt.iommu, a->inv.n_iommus);
+			n++;
+		}
+	}
+	if (a->opt.devid >= 0 && a->n_devs == 0 && used < len) {
+		char seg[16] = "";
+
+		if (a->opt.segment >= 0)
+			snprintf(seg, sizeof(seg), "%04x:", a->opt.segment);
+		snprintf(buf + used, len - used, "no valid device-table entry for %s%02x:%02x.%x%s\n", seg,
+			 a->opt.devid >> 8, (a->opt.devid >> 3) & 0x1f, a->opt.devid & 7,
+			 a->opt.iommu >= 0 ? " behind that IOMMU" : "");
+		n++;
+	}
+	return n;
+}
