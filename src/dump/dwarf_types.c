@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -25,6 +26,7 @@ struct dt_entry {
 struct dt_cu {
 	Dwarf_Off die;
 	bool scanned;
+	signed char hinted;		/* -1 not looked at yet */
 };
 
 struct dwarf_types {
@@ -36,6 +38,11 @@ struct dwarf_types {
 	size_t n_hints;
 	struct dt_entry *tab;		/* open addressing, power of two */
 	size_t tab_size, tab_used;
+	/* The vmlinux as libelf mapped it (read-only, private): pages of it
+	 * that were only looked at once are dropped from our RSS (trim()). */
+	void *map;
+	size_t map_len;
+	unsigned touched;		/* units looked at since the last trim */
 };
 
 static uint64_t hash_str(const char *s)
@@ -106,7 +113,36 @@ struct dwarf_types *dwarf_types_new(Elf *elf)
 		return NULL;
 	}
 	dt->dw = dw;
+	{
+		size_t len = 0;
+		char *raw = elf_rawfile(elf, &len);
+
+		if (raw && len) {
+			uintptr_t start = (uintptr_t)raw & ~(uintptr_t)4095;
+
+			dt->map = (void *)start;
+			dt->map_len = len + ((uintptr_t)raw - start);
+		}
+	}
 	return dt;
+}
+
+/* Reading a struct's layout visits a handful of units, but finding it
+ * walks every unit's header and name: 600 MB of DWARF touched page by page
+ * (and the kernel maps neighbouring pages on each fault) would stay in our
+ * RSS.  The mapping is read-only and private, so dropping its pages is safe:
+ * what is read again comes back from the file (or the page cache). */
+static void trim(struct dwarf_types *dt)
+{
+	if (dt->map)
+		madvise(dt->map, dt->map_len, MADV_DONTNEED);
+	dt->touched = 0;
+}
+
+static void touched(struct dwarf_types *dt)
+{
+	if (++dt->touched >= 128)
+		trim(dt);
 }
 
 void dwarf_types_free(struct dwarf_types *dt)
@@ -153,9 +189,12 @@ static void list_cus(struct dwarf_types *dt)
 		}
 		dt->cus[dt->n_cus].die = off + hsize;
 		dt->cus[dt->n_cus].scanned = false;
+		dt->cus[dt->n_cus].hinted = -1;
 		dt->n_cus++;
 		off = next;
+		touched(dt);
 	}
+	trim(dt);
 }
 
 static void scan_cu(struct dwarf_types *dt, struct dt_cu *cu)
@@ -185,12 +224,16 @@ static bool cu_is_hinted(struct dwarf_types *dt, struct dt_cu *cu)
 	Dwarf_Die cudie;
 	const char *name;
 
+	if (cu->hinted >= 0)
+		return cu->hinted;
+	cu->hinted = 0;
+	touched(dt);
 	if (!dwarf_offdie(dt->dw, cu->die, &cudie) || !(name = dwarf_diename(&cudie)))
 		return false;
 	for (size_t h = 0; h < dt->n_hints; h++)
 		if (strstr(name, dt->hints[h]))
-			return true;
-	return false;
+			cu->hinted = 1;
+	return cu->hinted;
 }
 
 static bool find_struct(struct dwarf_types *dt, const char *sname, Dwarf_Die *out)
@@ -210,9 +253,11 @@ static bool find_struct(struct dwarf_types *dt, const char *sname, Dwarf_Die *ou
 				if (pass == 0 && !cu_is_hinted(dt, &dt->cus[i]))
 					continue;
 				scan_cu(dt, &dt->cus[i]);
+				touched(dt);
 				e = tab_find(dt, sname);
 			}
 		}
+		trim(dt);
 	}
 	return e && dwarf_offdie(dt->dw, e->die, out);
 }
