@@ -10,7 +10,8 @@ import sys
 SCHEMA = "iommu-inflight-lab-truth/1"
 # Fixed PCI slots the lab gives to its devices (make-dumps.sh PCI_ADDR_*).
 ROLE_BDF = {"e1000": "0000:00:03.0", "virtio-blk": "0000:00:04.0",
-            "nvme": "0000:00:05.0", "out-disk": "0000:00:06.0"}
+            "nvme": "0000:00:05.0", "out-disk": "0000:00:06.0",
+            "spare": "0000:00:07.0"}   # QEMU edu, no driver: the big scenario's module domain
 FORMATS = {"kdump": "kdump-compressed", "flattened": "kdump-flattened",
            "elf": "elf-filtered", "raw": "qemu-elf"}
 
@@ -58,6 +59,18 @@ def counters(text):
             if len(r) >= 10 and r[0].isdigit():
                 net[name.strip()] = {"rx_packets": int(r[1]), "tx_packets": int(r[9])}
     return {"disk": disk, "net": net}
+
+
+def mapped_promise(text):
+    """PROMISE_MAPPED="ROLE:PAGES_4K:PAGES_2M ..." (big scenario) -> {bdf: {...}}: the
+    device's domain maps exactly that many 4 KiB and 2 MiB leaf pages (and so
+    exactly that many bytes) at the panic."""
+    out = {}
+    for w in words(text):
+        role, p4k, p2m = w.split(":")
+        out[ROLE_BDF[role]] = {"leaves_4k": int(p4k), "leaves_2m": int(p2m),
+                               "bytes": int(p4k) * 4096 + int(p2m) * 2097152}
+    return out
 
 
 def main():
@@ -108,12 +121,15 @@ def main():
         "identity_devices": [ROLE_BDF[r] for r in words(v.get("PROMISE_IDENTITY"))],
         "live_mappings": v.get("PROMISE_LIVE_MAPPINGS", "1") == "1",
         "dma_load_at_panic": v.get("LOAD") == "dma",
-        "dma_devices": [ROLE_BDF[r] for r in devices],
+        "dma_devices": [ROLE_BDF[r] for r in devices if r != "spare"],   # spare does no DMA
         "flush": v.get("PROMISE_FLUSH") or "none",
         "capture_kernel": fmt != "raw",
         "kdump_markers": markers,
         "panic_message": "Kernel panic - not syncing: sysrq triggered crash",
     }
+    mapped = mapped_promise(v.get("PROMISE_MAPPED"))
+    if mapped:
+        promises["mapped"] = mapped
     truth = {
         "schema": SCHEMA,
         "scenario": a.scenario,
@@ -140,6 +156,7 @@ def main():
             "module_args": v.get("MODULE_ARGS") or "",
             "net": v.get("NET") or "user",
             "cmdline_extra": v.get("CMDLINE_EXTRA") or "",
+            "memory_mib": int(v.get("GUEST_MEM") or 768),
         },
         "capture": {"status": parse_status(os.path.join(a.dir, "capture.status")),
                     "cmdline": rd(os.path.join(a.dir, "capture.cmdline"))},

@@ -41,6 +41,7 @@ scen_get() {
         KERNELS="6.1 6.12"; CMDLINE_EXTRA=; CAPTURE_APPEND=; DEVICES="e1000 virtio-blk"
         LOAD=dma; FORMAT=kdump; BASE=; MODULE=; MODULE_SRC=; MODULE_ARGS=; NET=user; LOAD_SECS=3
         NET_FLOOD_RATE=2000
+        GUEST_MEM=768; PROMISE_MAPPED=   # big scenario (tests/lab/modules/iommu_map_many)
         PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
         # shellcheck disable=SC1090
@@ -100,6 +101,7 @@ flock -u 8; exec 8>&-
 
 # ------------------------------------------------------------------ one scenario
 PCI_ADDR_e1000=03; PCI_ADDR_virtio_blk=04; PCI_ADDR_nvme=05; PCI_ADDR_out=06
+PCI_ADDR_spare=07   # DEVICES=spare: QEMU's "edu", no driver in the guest (big scenario)
 
 scen_stamp() {    # inputs of a scenario build
     local k=$1 s=$2 d
@@ -157,7 +159,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     cmdline="console=ttyS0 crashkernel=256M"
     if [ "$fmt" = raw ]; then cmdline="$cmdline panic=0"; else cmdline="$cmdline panic=-1"; fi
     cmdline="$cmdline $extra"
-    qemu=(qemu-system-x86_64 -M q35 -m 768 -smp 1 -accel tcg -nographic -no-reboot
+    qemu=(qemu-system-x86_64 -M q35 -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot
           -device amd-iommu
           -kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
     local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-180}")
@@ -180,6 +182,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
             nvme) truncate -s 64M "$work/nvme.img"
                   qemu+=(-drive "file=$work/nvme.img,if=none,id=d2,format=raw,cache=unsafe"
                          -device "nvme,drive=d2,serial=labnvme,addr=$PCI_ADDR_nvme") ;;
+            spare) qemu+=(-device "edu,addr=$PCI_ADDR_spare") ;;   # a driverless device for a module's domain
             *) echo "unknown device $d" >&2; return 1 ;;
         esac
     done
@@ -239,7 +242,8 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
                 --release "${KREL[$k]}" --vmlinux "${VMLINUX[$k]}"
                 --package-version "$(apt_field "linux-image-${KREL[$k]}" Version)")
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
-             PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS; do
+             PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
+             GUEST_MEM PROMISE_MAPPED; do
         args+=(--set "$v=$(scen_get "$s" "$v")")
     done
     python3 "$LAB_DIR/facts2json.py" "${args[@]}" > "$dir/truth.json.tmp" && mv "$dir/truth.json.tmp" "$dir/truth.json"
