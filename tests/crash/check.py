@@ -150,6 +150,19 @@ def check_scenario(r, s, truth, j, b):
         r.check(s, "translated devices are in distinct domains", len(set(domains)) == len(domains),
                 f"domains {domains}")
 
+    # the big scenario's promise: exactly what the guest module mapped
+    for x, want in (prom.get("mapped") or {}).items():
+        d = devs.get(x)
+        if not d:
+            r.check(s, f"{x} mapped as promised", False, "not in devices")
+            continue
+        ms = mapped.get((d["segment"], d["domain"]), [])
+        n4k = sum(1 for m in ms if int(m["size"], 16) == 0x1000)
+        n2m = sum(1 for m in ms if int(m["size"], 16) == 0x200000)
+        r.check(s, f"{x}: {want['leaves_4k']} 4 KiB and {want['leaves_2m']} 2 MiB extents, {want['bytes']} bytes",
+                n4k == want["leaves_4k"] and n2m == want["leaves_2m"] and d["mapped_bytes"] == want["bytes"],
+                f"got {n4k} 4 KiB, {n2m} 2 MiB, {d['mapped_bytes']} bytes")
+
     for x in prom["identity_devices"]:
         d = devs.get(x)
         ok = d is not None and d["mode"] == 0 and not (d["translation"] and d["mode"])

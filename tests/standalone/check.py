@@ -58,6 +58,20 @@ def check_truth(truth, a):
             errs.append("%s: no live mappings, promised some" % bdf)
     if len(set(domains)) != len(domains):
         errs.append("translated devices share a domain: %s" % domains)
+    # the big scenario's promise: exactly what the guest module mapped (it
+    # never maps neighbouring pages contiguously, so leaves = extents)
+    doms = {(x["segment"], x["domain"]): x for x in a.get("domains", [])}
+    for bdf, want in (p.get("mapped") or {}).items():
+        d = devs.get(bdf)
+        if not d:
+            errs.append("mapped device %s: no valid DTE in the analysis" % bdf)
+            continue
+        if d["mapped_bytes"] != want["bytes"]:
+            errs.append("%s: %d bytes mapped, promised %d" % (bdf, d["mapped_bytes"], want["bytes"]))
+        dom = doms.get((d["segment"], d["domain"]))
+        if not dom or dom["extents"] != want["leaves_4k"] + want["leaves_2m"]:
+            errs.append("%s: %s extents, promised %d" % (bdf, dom and dom["extents"],
+                                                          want["leaves_4k"] + want["leaves_2m"]))
     for bdf in p.get("identity_devices", []):
         d = devs.get(bdf)
         if not d:
