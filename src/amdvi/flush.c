@@ -1,9 +1,8 @@
 /*
  * The reference flush sequence (see include/amdvi/flush.h).
  *
- * This file is also compiled into the kernel module: a byte-identical copy
- * lives in module/iommu_ref_flush/lib/ (module/iommu_ref_flush/sync-lib.sh
- * refreshes it; a unit test fails when the copies differ).  So: only the
+ * This file is also compiled into the kernel module: module/iommu_ref_flush/
+ * prepare.sh copies it into the module's build folder.  So: only the
  * headers below, no libc calls, no floating point, no allocation.  The
  * commands are encoded here from command.h's field definitions; the unit
  * tests check that they equal what amdvi_cmd_build_*() produce.

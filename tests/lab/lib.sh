@@ -209,15 +209,32 @@ kernel_headers() {
 
 # build_module KREL SRC_DIR NAME -> path of NAME.ko built from SRC_DIR (Kbuild) for KREL, cached
 # by the hash of the sources. BTF for modules is switched off (pahole is not a lab dependency).
+# A module's build folder: a copy of its source folder, then, if the folder
+# has a prepare.sh (module/iommu_ref_flush copies the library's flush code
+# in), that script run on the copy.  Prints the folder.
+module_tree() {   # module_tree SRC
+    local src=$1 work
+    mkdir -p "$LAB_CACHE/modules"
+    work=$(mktemp -d "$LAB_CACHE/modules/build.XXXXXX") || lab_die "cannot make a module build folder"
+    cp -r "$src"/. "$work/"
+    if [ -f "$src/prepare.sh" ]; then
+        sh "$src/prepare.sh" "$work" || lab_die "$src/prepare.sh failed"
+    fi
+    echo "$work"
+}
+
+tree_hash() {     # tree_hash DIR: hash of every file in it, names included
+    (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+
 build_module() {
     local krel=$1 src=$2 name=$3 kdir hash out work
     [ -d "$src" ] || lab_die "module source $src does not exist"
-    hash=$( (cd "$src" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16)
+    work=$(module_tree "$src")
+    hash=$(tree_hash "$work")
     out=$LAB_CACHE/modules/$krel/$name-$hash.ko
-    if [ -s "$out" ]; then echo "$out"; return; fi
+    if [ -s "$out" ]; then rm -rf "$work"; echo "$out"; return; fi
     kdir=$(kernel_headers "$krel") || exit 1
-    work=$(mktemp -d "$LAB_CACHE/modules/build.XXXXXX" 2>/dev/null || { mkdir -p "$LAB_CACHE/modules"; mktemp -d "$LAB_CACHE/modules/build.XXXXXX"; })
-    cp -r "$src"/. "$work/"
     make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$work/build.log" 2>&1 ||
         { tail -n 20 "$work/build.log" >&2; lab_die "building module $name for $krel failed (log: $work/build.log)"; }
     [ -s "$work/$name.ko" ] || lab_die "module build for $krel produced no $name.ko"

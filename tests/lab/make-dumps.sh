@@ -104,13 +104,15 @@ PCI_ADDR_e1000=03; PCI_ADDR_virtio_blk=04; PCI_ADDR_nvme=05; PCI_ADDR_out=06
 PCI_ADDR_spare=07   # DEVICES=spare: QEMU's "edu", no driver in the guest (big scenario)
 
 scen_stamp() {    # inputs of a scenario build
-    local k=$1 s=$2 d
+    local k=$1 s=$2 d m t
     {
         echo "kernel ${KREL[$k]}"; echo "scripts $(lab_scripts_hash)"
         cat "$SCEN_DIR/$s.conf"
         for d in $(derived_of "$s"); do cat "$SCEN_DIR/$d.conf"; done
         m=$(scen_get "$s" MODULE)
-        [ -z "$m" ] || (cd "$(module_src "$s")" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+        if [ -n "$m" ]; then   # the module as it is built, prepare.sh's files included
+            t=$(module_tree "$(module_src "$s")"); tree_hash "$t"; rm -rf "$t"
+        fi
     } | sha256sum | cut -c1-32
 }
 
