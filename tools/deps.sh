@@ -9,7 +9,9 @@ set -euo pipefail
 build_pkgs=(build-essential pkg-config check libdw-dev libkdumpfile-dev
             crash makedumpfile python3)
 lab_pkgs=(qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils
-          zstd python3-drgn e2fsprogs binutils util-linux)
+          zstd python3-drgn e2fsprogs binutils util-linux
+          # the fault-reporting QEMU of the flush-disable scenario (tests/lab/qemu)
+          dpkg-dev meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev)
 
 want=("${build_pkgs[@]}")
 for set in "$@"; do

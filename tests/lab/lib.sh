@@ -9,6 +9,8 @@
 #   IOMMU_LAB_OUT           output root (default tests/dumps/out)
 #   IOMMU_LAB_SCENARIOS     scenario folder (default tests/dumps/scenarios)
 #   IOMMU_LAB_TIMEOUT       seconds one QEMU run may take (default 180)
+#   IOMMU_LAB_QEMU_FAULTS   use this qemu-system-x86_64 for QEMU=lab-faults scenarios
+#                           instead of building tests/lab/qemu (for work on the splice)
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)

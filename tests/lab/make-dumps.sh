@@ -40,10 +40,11 @@ scen_get() {
     (
         KERNELS="6.1 6.12"; CMDLINE_EXTRA=; CAPTURE_APPEND=; DEVICES="e1000 virtio-blk"
         LOAD=dma; FORMAT=kdump; BASE=; MODULE=; MODULE_SRC=; MODULE_ARGS=; NET=user; LOAD_SECS=3
-        NET_FLOOD_RATE=2000
+        NET_FLOOD_RATE=2000; QEMU=debian
         GUEST_MEM=768; PROMISE_MAPPED=   # big scenario (tests/lab/modules/iommu_map_many)
         PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
+        PROMISE_CAPTURE_FAULTS=
         # shellcheck disable=SC1090
         . "$SCEN_DIR/$1.conf"
         eval "printf '%s\n' \"\${$2}\""
@@ -109,6 +110,8 @@ scen_stamp() {    # inputs of a scenario build
         echo "kernel ${KREL[$k]}"; echo "scripts $(lab_scripts_hash)"
         cat "$SCEN_DIR/$s.conf"
         for d in $(derived_of "$s"); do cat "$SCEN_DIR/$d.conf"; done
+        # the fault-reporting QEMU's splice and build script (tests/lab/qemu)
+        if [ "$(scen_get "$s" QEMU)" = lab-faults ]; then echo "qemu $(tree_hash "$LAB_DIR/qemu")"; fi
         m=$(scen_get "$s" MODULE)
         if [ -n "$m" ]; then   # the module as it is built, prepare.sh's files included
             t=$(module_tree "$(module_src "$s")"); tree_hash "$t"; rm -rf "$t"
@@ -161,7 +164,13 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     cmdline="console=ttyS0 crashkernel=256M"
     if [ "$fmt" = raw ]; then cmdline="$cmdline panic=0"; else cmdline="$cmdline panic=-1"; fi
     cmdline="$cmdline $extra"
-    qemu=(qemu-system-x86_64 -M q35 -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot
+    local qemu_bin=qemu-system-x86_64
+    case "$(scen_get "$s" QEMU)" in
+        debian) ;;
+        lab-faults) qemu_bin=$LAB_QEMU_FAULTS ;;   # built before the runs start
+        *) echo "unknown QEMU '$(scen_get "$s" QEMU)' (known: debian lab-faults)" >&2; return 1 ;;
+    esac
+    qemu=("$qemu_bin" -M q35 -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot
           -device amd-iommu
           -kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
     local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-180}")
@@ -245,7 +254,7 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
                 --package-version "$(apt_field "linux-image-${KREL[$k]}" Version)")
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
-             GUEST_MEM PROMISE_MAPPED; do
+             PROMISE_CAPTURE_FAULTS GUEST_MEM PROMISE_MAPPED; do
         args+=(--set "$v=$(scen_get "$s" "$v")")
     done
     python3 "$LAB_DIR/facts2json.py" "${args[@]}" > "$dir/truth.json.tmp" && mv "$dir/truth.json.tmp" "$dir/truth.json"
@@ -309,6 +318,18 @@ for ks in "${derived[@]}"; do
     if ! is_up_to_date "$k" "$s"; then
         # force the base run when its products for this variant are gone
         [ -s "$LAB_OUT/$k/.work/$b/derived-$s" ] || rm -f "$LAB_OUT/$k/$b/.stamp"
+    fi
+done
+
+# The fault-reporting QEMU (tests/lab/qemu/build.sh), built once before any run needs it.
+# IOMMU_LAB_QEMU_FAULTS names a binary to use instead (while working on the splice).
+LAB_QEMU_FAULTS=${IOMMU_LAB_QEMU_FAULTS:-}
+for ks in "${runs[@]}"; do
+    [ -z "$LAB_QEMU_FAULTS" ] || break
+    k=${ks%%/*}; s=${ks#*/}
+    if [ "$(scen_get "$s" QEMU)" = lab-faults ] && ! is_up_to_date "$k" "$s"; then
+        LAB_QEMU_FAULTS=$("$LAB_DIR/qemu/build.sh") || lab_die "the lab's fault-reporting QEMU did not build"
+        break
     fi
 done
 
