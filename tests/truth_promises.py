@@ -18,3 +18,41 @@ def expected_flush_verdict(promise):
     if promise not in FLUSH_VERDICT:
         raise ValueError("unknown flush promise %r (tests/truth_promises.py)" % (promise,))
     return FLUSH_VERDICT[promise]
+
+
+def capture_fault_errors(promised_bdfs, analysis):
+    """Failures of a "capture_faults" promise (PROMISE_CAPTURE_FAULTS): for each
+    promised device the capture kernel's log (-k) has IO_PAGE_FAULT lines, at
+    least one is classed old-mapping with the extent that holds its address
+    under the device's domain in the dump, and none is classed as if the dump
+    did not know the device.  Returns a list of messages; empty means kept."""
+    corr = analysis.get("correlation") or {}
+    faults = [f for f in corr.get("faults") or []
+              if f.get("source") == "capture" and f.get("type") == "IO_PAGE_FAULT"]
+    old_domain = {d["bdf"]: d["domain"] for d in analysis.get("devices") or []}
+    errs = []
+    for full in promised_bdfs:
+        bdf = full[5:] if full.startswith("0000:") else full
+        mine = [f for f in faults if f.get("bdf") == bdf]
+        if not mine:
+            errs.append("%s: no IO_PAGE_FAULT from the capture kernel's log in the correlation" % bdf)
+            continue
+        wrong = [f for f in mine if f["class"] in ("device-unknown", "no-translation", "unresolved")]
+        if wrong:
+            errs.append("%s: %d capture fault(s) classed %s" % (bdf, len(wrong), sorted({f["class"] for f in wrong})))
+        tied = []
+        for f in mine:
+            e = f.get("extent")
+            if f["class"] != "old-mapping" or not e or f.get("address") is None:
+                continue
+            addr, lo, size = int(f["address"], 16), int(e["iova"], 16), int(e["size"], 16)
+            if not lo <= addr < lo + size:
+                errs.append("%s: fault at %s outside its extent %s+%s" % (bdf, f["address"], e["iova"], e["size"]))
+            elif f.get("old_domain") != old_domain.get(bdf):
+                errs.append("%s: old_domain %s, the dump's DTE says %s" % (bdf, f.get("old_domain"), old_domain.get(bdf)))
+            else:
+                tied.append(f)
+        if not tied:
+            errs.append("%s: none of %d capture fault(s) tied to an old mapping (classes %s)" %
+                        (bdf, len(mine), sorted({f["class"] for f in mine})))
+    return errs

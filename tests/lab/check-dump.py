@@ -11,6 +11,7 @@ PCI devices the guest listed in sysfs before the panic.
 """
 import json
 import os
+import re
 import sys
 
 import drgn
@@ -60,6 +61,47 @@ def count_mappings(prog, root, mode, limit=200000):
             else:
                 stack.append((addr, nxt))
     return count
+
+
+def translate(prog, root, mode, iova):
+    """The physical address an AMD v1 I/O page table (level `mode` at `root`)
+    gives `iova`, or None when a level on the way is not present."""
+    table, level = root, mode
+    for _ in range(6):
+        shift = 12 + 9 * (level - 1)
+        pte = int.from_bytes(prog.read(table + ((iova >> shift) & 0x1FF) * 8, 8, True), "little")
+        if not pte & 1:
+            return None
+        nxt, addr = (pte >> 9) & 7, pte & 0x000FFFFFFFFFF000
+        if level == 1 or nxt == 0:
+            return addr | (iova & ((1 << shift) - 1))
+        if nxt == 7:  # a larger page, its size encoded in the address bits
+            size = 1 << 12
+            while (addr >> (size.bit_length() - 1)) & 1:
+                size <<= 1
+            size <<= 1
+            return (addr & ~(size - 1)) | (iova & (size - 1))
+        table, level = addr, nxt
+    return None
+
+
+# IO_PAGE_FAULT as the capture kernel prints it: "pci 0000:00:03.0: AMD-Vi: Event
+# logged [IO_PAGE_FAULT domain=... address=...]" or "[IO_PAGE_FAULT device=00:03.0 ...]".
+IOPF = re.compile(r"(?:(\w{4}:\w{2}:\w{2}\.\w): )?(?:AMD-Vi: )?Event logged \[IO_PAGE_FAULT"
+                  r"(?: device=(?:(\w{4}):)?(\w{2}:\w{2}\.\w))? domain=0x(\w+) address=0x(\w+)")
+
+
+def capture_faults(path):
+    """{bdf "0000:BB:DD.F": [address, ...]} from a capture kernel's log."""
+    out = {}
+    try:
+        text = open(path, errors="replace").read()
+    except OSError:
+        return out
+    for m in IOPF.finditer(text):
+        bdf = m.group(1) or "%s:%s" % (m.group(2) or "0000", m.group(3))
+        out.setdefault(bdf, []).append(int(m.group(5), 16))
+    return out
 
 
 def main():
@@ -175,6 +217,24 @@ def main():
         if want and p.get("group_type"):
             check("%s sysfs group type is identity" % p["bdf"], p["group_type"] == "identity",
                   p["group_type"])
+    # Faults the capture kernel logged for devices still DMAing with the crashed
+    # kernel's IOVAs: each such address must be mapped in the device's old table.
+    dtes = {}
+    for p in truth["guest"].get("pci", []):
+        if p["bdf"] in prom.get("capture_faults", []):
+            devid = int(p["bdf"][5:7], 16) << 8 | int(p["bdf"][8:10], 16) << 3 | int(p["bdf"][11])
+            dtes[p["bdf"]] = dte_fields(prog.read(dev_table + devid * dte_size, 32))
+    logged = capture_faults(os.path.join(d, "kexec-dmesg.log")) if prom.get("capture_faults") else {}
+    for bdf in prom.get("capture_faults", []):
+        addrs = logged.get(bdf, [])
+        check("capture kernel logged IO_PAGE_FAULT for %s" % bdf, len(addrs) > 0,
+              "%d line(s) in kexec-dmesg.log" % len(addrs))
+        f = dtes.get(bdf)
+        if not addrs or not f or not 1 <= f["mode"] <= 6:
+            continue
+        hits = [a for a in addrs if translate(prog, f["root"], f["mode"], a) is not None]
+        check("%s: faulting IOVAs mapped in its old domain %d" % (bdf, f["domain"]), len(hits) > 0,
+              "%d of %d addresses (first %#x)" % (len(hits), len(addrs), addrs[0]))
     if len(prom.get("translated_devices", [])) > 1:
         ids = [domains.get(b) for b in prom.get("translated_devices", [])]
         check("translated devices each in their own domain", None not in ids and len(set(ids)) == len(ids),

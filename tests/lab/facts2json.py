@@ -123,6 +123,8 @@ def main():
         "dma_load_at_panic": v.get("LOAD") == "dma",
         "dma_devices": [ROLE_BDF[r] for r in devices if r != "spare"],   # spare does no DMA
         "flush": v.get("PROMISE_FLUSH") or "none",
+        # devices whose DMA the capture kernel logs as IO_PAGE_FAULT, each tied to an old mapping
+        "capture_faults": [ROLE_BDF[r] for r in words(v.get("PROMISE_CAPTURE_FAULTS"))],
         "capture_kernel": fmt != "raw",
         "kdump_markers": markers,
         "panic_message": "Kernel panic - not syncing: sysrq triggered crash",
