@@ -140,6 +140,11 @@ def main():
         check("guest was idle in its last second", disk == 0 and net < 5,
               "%d sectors read, %d packets received" % (disk, net))
 
+    if prom.get("module_refusal"):
+        said = truth["guest"].get("module_refusal") or ""
+        check("%s refused to load, saying %r" % (truth["guest"].get("module"), prom["module_refusal"]),
+              prom["module_refusal"] in said and "insmod:" in said, said.replace("\n", " | ")[:300])
+
     iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
     if prom.get("active_amd_iommu", True):
         check("amd_iommu_list is non-empty", len(iommus) > 0, "%d IOMMU(s)" % len(iommus))

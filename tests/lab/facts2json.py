@@ -125,6 +125,8 @@ def main():
         "flush": v.get("PROMISE_FLUSH") or "none",
         # devices whose DMA the capture kernel logs as IO_PAGE_FAULT, each tied to an old mapping
         "capture_faults": [ROLE_BDF[r] for r in words(v.get("PROMISE_CAPTURE_FAULTS"))],
+        # the module must refuse to load, printing this (PROMISE_MODULE_REFUSAL)
+        "module_refusal": v.get("PROMISE_MODULE_REFUSAL") or None,
         "capture_kernel": fmt != "raw",
         "kdump_markers": markers,
         "panic_message": "Kernel panic - not syncing: sysrq triggered crash",
@@ -156,6 +158,8 @@ def main():
                                        "net_tx_packets": delta("net", "tx_packets")},
             "module": v.get("MODULE") or None,
             "module_args": v.get("MODULE_ARGS") or "",
+            # what insmod and the module printed when it refused to load (MODULE_EXPECT=fail)
+            "module_refusal": rd(os.path.join(facts, "module_refusal")),
             "net": v.get("NET") or "user",
             "cmdline_extra": v.get("CMDLINE_EXTRA") or "",
             "memory_mib": int(v.get("GUEST_MEM") or 768),

@@ -12,6 +12,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 LOAD=dma; LOAD_SECS=3; KDUMP=1; FORMATS=kdump; SCENARIO=unknown; CAPTURE_APPEND=; MODULE=; MODULE_ARGS=; NET=user
+MODULE_EXPECT=load
 [ -f /etc/lab.conf ] && . /etc/lab.conf
 
 say() { echo "LAB: $*"; }
@@ -119,7 +120,17 @@ IFACE=$(ls /sys/class/net | grep -v '^lo$' | head -n1)
 DMA=$(find_disk labdma) || say "no DMA disk"
 NVME=; [ -b /dev/nvme0n1 ] && NVME=/dev/nvme0n1
 
-if [ -n "$MODULE" ]; then
+MODULE_REFUSAL=
+if [ -n "$MODULE" ] && [ "$MODULE_EXPECT" = fail ]; then
+    # the module must refuse this machine: keep what insmod and the module said
+    # shellcheck disable=SC2086 # MODULE_ARGS is a list of name=value words
+    if out=$(insmod "/lib/modules/extra/$MODULE.ko" $MODULE_ARGS 2>&1); then
+        die "insmod $MODULE $MODULE_ARGS succeeded; this scenario expects it to refuse"
+    fi
+    MODULE_REFUSAL="insmod: $out
+$(dmesg | grep "$MODULE: ")"
+    say "$MODULE refused to load, as expected: $out"
+elif [ -n "$MODULE" ]; then
     # shellcheck disable=SC2086 # MODULE_ARGS is a list of name=value words
     insmod "/lib/modules/extra/$MODULE.ko" $MODULE_ARGS || die "insmod $MODULE $MODULE_ARGS"
     say "inserted $MODULE $MODULE_ARGS"
@@ -127,6 +138,7 @@ fi
 
 mount_out
 copy_facts
+[ -n "$MODULE_REFUSAL" ] && printf '%s\n' "$MODULE_REFUSAL" > /mnt/facts/module_refusal
 umount /mnt
 
 if [ "$KDUMP" = 1 ]; then

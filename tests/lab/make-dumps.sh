@@ -40,11 +40,11 @@ scen_get() {
     (
         KERNELS="6.1 6.12"; CMDLINE_EXTRA=; CAPTURE_APPEND=; DEVICES="e1000 virtio-blk"
         LOAD=dma; FORMAT=kdump; BASE=; MODULE=; MODULE_SRC=; MODULE_ARGS=; NET=user; LOAD_SECS=3
-        NET_FLOOD_RATE=2000; QEMU=debian
+        NET_FLOOD_RATE=2000; QEMU=debian; IOMMU=amd; MODULE_EXPECT=load
         GUEST_MEM=768; PROMISE_MAPPED=   # big scenario (tests/lab/modules/iommu_map_many)
         PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
-        PROMISE_CAPTURE_FAULTS=
+        PROMISE_CAPTURE_FAULTS=; PROMISE_MODULE_REFUSAL=
         # shellcheck disable=SC1090
         . "$SCEN_DIR/$1.conf"
         eval "printf '%s\n' \"\${$2}\""
@@ -146,6 +146,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         if [ "$fmt" = raw ]; then echo KDUMP=0; else echo KDUMP=1; fi
         echo "CAPTURE_APPEND=\"$extra $(scen_get "$s" CAPTURE_APPEND)\""
         echo "MODULE_ARGS=\"$(scen_get "$s" MODULE_ARGS)\""; echo "NET=$(scen_get "$s" NET)"
+        echo "MODULE_EXPECT=$(scen_get "$s" MODULE_EXPECT)"
     } > "$work/conf/etc/lab.conf"
     local module ko
     module=$(scen_get "$s" MODULE)
@@ -170,9 +171,13 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         lab-faults) qemu_bin=$LAB_QEMU_FAULTS ;;   # built before the runs start
         *) echo "unknown QEMU '$(scen_get "$s" QEMU)' (known: debian lab-faults)" >&2; return 1 ;;
     esac
-    qemu=("$qemu_bin" -M q35 -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot
-          -device amd-iommu
-          -kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
+    qemu=("$qemu_bin" -M q35 -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot)
+    case "$(scen_get "$s" IOMMU)" in
+        amd) qemu+=(-device amd-iommu) ;;
+        none) ;;   # a machine without an IOMMU: no IVRS table either
+        *) echo "unknown IOMMU '$(scen_get "$s" IOMMU)' (known: amd none)" >&2; return 1 ;;
+    esac
+    qemu+=(-kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
     local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-180}")
     local net ports
     net=$(scen_get "$s" NET)
@@ -254,7 +259,7 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
                 --package-version "$(apt_field "linux-image-${KREL[$k]}" Version)")
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
-             PROMISE_CAPTURE_FAULTS GUEST_MEM PROMISE_MAPPED; do
+             PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL GUEST_MEM PROMISE_MAPPED; do
         args+=(--set "$v=$(scen_get "$s" "$v")")
     done
     python3 "$LAB_DIR/facts2json.py" "${args[@]}" > "$dir/truth.json.tmp" && mv "$dir/truth.json.tmp" "$dir/truth.json"
