@@ -152,8 +152,10 @@ build_core_initrd() {
     local tree=$1 krel=$2 hash dir out root m base
     hash=$(lab_scripts_hash)
     dir=$LAB_CACHE/initrd/$krel; out=$dir/core-$hash.cpio.gz
-    if [ -s "$out" ]; then echo "$out"; return; fi
-    mkdir -p "$dir"; rm -f "$dir"/core-*.cpio.gz
+    if [ -s "$out" ]; then touch "$out"; echo "$out"; return; fi
+    # Other versions may belong to another checkout sharing this cache (4 MB
+    # each): only those unused for a week go.
+    mkdir -p "$dir"; find "$dir" -name 'core-*.cpio.gz' -mtime +7 -delete
     root=$(mktemp -d "$dir/root.XXXXXX")
     mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,mnt,etc,lib/modules,run}
     install -m 0755 /bin/busybox "$root/bin/busybox"
