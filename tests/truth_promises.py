@@ -56,3 +56,25 @@ def capture_fault_errors(promised_bdfs, analysis):
             errs.append("%s: none of %d capture fault(s) tied to an old mapping (classes %s)" %
                         (bdf, len(mine), sorted({f["class"] for f in mine})))
     return errs
+
+
+def unprocessed_event_errors(promised, analysis):
+    """Failures of an "unprocessed_events" promise (PROMISE_EVENTS): each
+    promised {bdf, type, address} is among the analysis's event-log entries,
+    from the event log (not PPR), under the domain the dump's DTE gives that
+    device.  Returns a list of messages; empty means kept."""
+    events = [e for e in analysis.get("events") or [] if e.get("log", "event") == "event"]
+    domain = {d["bdf"]: d["domain"] for d in analysis.get("devices") or []}
+    errs = []
+    for want in promised:
+        bdf = want["bdf"][5:] if want["bdf"].startswith("0000:") else want["bdf"]
+        hits = [e for e in events if e.get("bdf") == bdf and e.get("type") == want["type"]
+                and int(e.get("address") or "0", 16) == want["address"]]
+        if not hits:
+            errs.append("no unprocessed %s of %s at %#x among %d event(s): %s" % (
+                want["type"], bdf, want["address"], len(events),
+                [(e.get("type"), e.get("bdf"), e.get("address")) for e in events[:4]]))
+        elif not any(e.get("domain") == domain.get(bdf) for e in hits):
+            errs.append("%s event of %s: domain %s, the dump's DTE says %s" % (
+                want["type"], bdf, [e.get("domain") for e in hits], domain.get(bdf)))
+    return errs

@@ -13,7 +13,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth_promises import expected_flush_verdict, capture_fault_errors  # noqa: E402
+from truth_promises import expected_flush_verdict, capture_fault_errors, unprocessed_event_errors  # noqa: E402
 from excluded_fields import without_excluded  # noqa: E402
 
 # The JSON keys fixed by the issue (include/report/report.h, docs/json-analysis.md).
@@ -171,6 +171,12 @@ def check_scenario(r, s, truth, j, b):
     if prom["identity_devices"]:
         dma = [x for x in prom["dma_devices"] if x in devs and devs[x]["mode"] != 0]
         r.check(s, "no DMA device is translated", not dma, f"translated: {dma}")
+
+    if prom.get("unprocessed_events"):
+        errs = unprocessed_event_errors(prom["unprocessed_events"], j)
+        r.check(s, "unprocessed event-log entries: %s" % ", ".join(
+                    "%s %s %#x" % (e["type"], e["bdf"], e["address"]) for e in prom["unprocessed_events"]),
+                not errs, "; ".join(errs[:4]))
 
     if prom.get("capture_faults"):
         errs = capture_fault_errors(prom["capture_faults"], j)

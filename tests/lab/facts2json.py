@@ -125,6 +125,11 @@ def main():
         "flush": v.get("PROMISE_FLUSH") or "none",
         # devices whose DMA the capture kernel logs as IO_PAGE_FAULT, each tied to an old mapping
         "capture_faults": [ROLE_BDF[r] for r in words(v.get("PROMISE_CAPTURE_FAULTS"))],
+        # entries the crashed kernel left unprocessed in its event log (PROMISE_EVENTS,
+        # "ROLE:TYPE:ADDRESS ...")
+        "unprocessed_events": [{"bdf": ROLE_BDF[w.split(":")[0]], "type": w.split(":")[1],
+                                "address": int(w.split(":")[2], 16)}
+                               for w in words(v.get("PROMISE_EVENTS"))],
         # the module must refuse to load, printing this (PROMISE_MODULE_REFUSAL)
         "module_refusal": v.get("PROMISE_MODULE_REFUSAL") or None,
         "capture_kernel": fmt != "raw",

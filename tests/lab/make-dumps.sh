@@ -44,7 +44,7 @@ scen_get() {
         GUEST_MEM=768; PROMISE_MAPPED=   # big scenario (tests/lab/modules/iommu_map_many)
         PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
-        PROMISE_CAPTURE_FAULTS=; PROMISE_MODULE_REFUSAL=
+        PROMISE_CAPTURE_FAULTS=; PROMISE_MODULE_REFUSAL=; PROMISE_EVENTS=
         # shellcheck disable=SC1090
         . "$SCEN_DIR/$1.conf"
         eval "printf '%s\n' \"\${$2}\""
@@ -259,7 +259,7 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
                 --package-version "$(apt_field "linux-image-${KREL[$k]}" Version)")
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
-             PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL GUEST_MEM PROMISE_MAPPED; do
+             PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL PROMISE_EVENTS GUEST_MEM PROMISE_MAPPED; do
         args+=(--set "$v=$(scen_get "$s" "$v")")
     done
     python3 "$LAB_DIR/facts2json.py" "${args[@]}" > "$dir/truth.json.tmp" && mv "$dir/truth.json.tmp" "$dir/truth.json"

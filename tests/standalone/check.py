@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth_promises import expected_flush_verdict, capture_fault_errors  # noqa: E402
+from truth_promises import expected_flush_verdict, capture_fault_errors, unprocessed_event_errors  # noqa: E402
 from excluded_fields import without_excluded  # noqa: E402
 
 TIMING = {"target", "time", "timing", "timings", "elapsed", "seconds"}
@@ -98,6 +98,8 @@ def check_truth(truth, a):
             errs.append("capture kernel dev_table_copied %s, markers say %s" % (ck.get("dev_table_copied"), copied))
     if p.get("capture_faults"):
         errs += capture_fault_errors(p["capture_faults"], a)
+    if p.get("unprocessed_events"):
+        errs += unprocessed_event_errors(p["unprocessed_events"], a)
     hard = [x for x in a.get("problems", []) if x.get("kind") in ("type", "corrupt")]
     if hard:
         errs.append("problems: %s" % hard[:3])
