@@ -227,6 +227,13 @@ module_tree() {   # module_tree SRC
     echo "$work"
 }
 
+# qemu_source_version -> the Debian source version of the installed
+# qemu-system-x86 (e.g. 1:7.2+dfsg-7+deb12u18): the lab's fault-reporting QEMU
+# is built from that source (tests/lab/qemu/build.sh).
+qemu_source_version() {
+    dpkg-query -W -f='${source:Version}' qemu-system-x86 2>/dev/null || echo unknown
+}
+
 tree_hash() {     # tree_hash DIR: hash of every file in it, names included
     (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
 }

@@ -111,7 +111,13 @@ scen_stamp() {    # inputs of a scenario build
         cat "$SCEN_DIR/$s.conf"
         for d in $(derived_of "$s"); do cat "$SCEN_DIR/$d.conf"; done
         # the fault-reporting QEMU's splice and build script (tests/lab/qemu)
-        if [ "$(scen_get "$s" QEMU)" = lab-faults ]; then echo "qemu $(tree_hash "$LAB_DIR/qemu")"; fi
+        if [ "$(scen_get "$s" QEMU)" = lab-faults ]; then
+            if [ -n "${IOMMU_LAB_QEMU_FAULTS:-}" ]; then   # a given binary: its own bytes
+                echo "qemu binary $(sha256sum < "$IOMMU_LAB_QEMU_FAULTS" | cut -c1-32)"
+            else
+                echo "qemu $(tree_hash "$LAB_DIR/qemu") $(qemu_source_version)"
+            fi
+        fi
         m=$(scen_get "$s" MODULE)
         if [ -n "$m" ]; then   # the module as it is built, prepare.sh's files included
             t=$(module_tree "$(module_src "$s")"); tree_hash "$t"; rm -rf "$t"

@@ -7,15 +7,16 @@
 #
 #   tests/lab/qemu/build.sh            build once, then print the cached path
 #
-# Cached in $IOMMU_LAB_CACHE/qemu/<inputs hash>/ (the hash covers this folder),
-# so a change to the splice rebuilds it.  Needs deb-src access to the Debian
+# Cached in $IOMMU_LAB_CACHE/qemu/<hash of this folder>-<hash of the source
+# version>/, so a change to the splice or an upgraded qemu-system-x86 rebuilds it.  Needs deb-src access to the Debian
 # mirror (a private sources list; the system's apt configuration is untouched)
 # and the build packages of `tools/deps.sh lab`.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 here=$LAB_DIR/qemu
-key=$(tree_hash "$here")
+want=$(qemu_source_version)   # the source of the installed qemu-system-x86
+key=$(tree_hash "$here")-$(printf '%s' "$want" | sha256sum | cut -c1-8)
 dest=$LAB_CACHE/qemu/$key
 bin=$dest/qemu-system-x86_64
 if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
@@ -28,20 +29,27 @@ if [ -x "$bin" ]; then echo "$bin"; exit 0; fi
 t0=$(date +%s)
 apt_dir=$LAB_CACHE/qemu/apt
 mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives"
-# The suites and components of the system's own sources, as deb-src.
+# Debian 12's suites, as deb-src (the lab runs on Debian 12).
 {
     for s in bookworm bookworm-updates; do echo "deb-src http://deb.debian.org/debian $s main"; done
     echo "deb-src http://deb.debian.org/debian-security bookworm-security main"
 } > "$apt_dir/sources.list"
+mkdir -p "$apt_dir/cache"
 apt_opts=("${APT_NET_OPTS[@]}" -o Dir::Etc::SourceList="$apt_dir/sources.list"
-          -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$apt_dir/lists")
+          -o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$apt_dir/lists"
+          -o Dir::Cache="$apt_dir/cache")
 lab_log "qemu: fetching Debian's qemu source package"
 apt-get "${apt_opts[@]}" -qq update >&2 || lab_die "apt-get update of the deb-src list failed: is deb.debian.org reachable?"
 
 work=$(mktemp -d "$LAB_CACHE/qemu/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get "${apt_opts[@]}" -qq source --download-only qemu >&2) ||
-    lab_die "apt-get source qemu failed"
+# The installed binary's own source version; the newest one if the mirror has
+# moved on (then said so).
+if ! (cd "$work" && apt-get "${apt_opts[@]}" -qq source --download-only "qemu=$want" >&2); then
+    lab_log "qemu: source $want is not on the mirror; building the newest bookworm qemu instead"
+    (cd "$work" && apt-get "${apt_opts[@]}" -qq source --download-only qemu >&2) ||
+        lab_die "apt-get source qemu failed"
+fi
 dsc=$(ls "$work"/qemu_*.dsc)
 version=$(sed -n 's/^Version: //p' "$dsc")
 # (apt checked the files against the archive's signed index; dpkg-source's own
@@ -78,8 +86,8 @@ mkdir -p "$work/build"
     ninja -j "$(nproc)" qemu-system-x86_64 > build.log 2>&1 || { tail -n 30 build.log; exit 1; }
 ) >&2 || lab_die "building qemu $version failed (missing packages? run tools/deps.sh lab)"
 
-"$work/build/qemu-system-x86_64" -device help 2>/dev/null | grep -q '"amd-iommu"' ||
-    lab_die "the built qemu has no amd-iommu device"
+devices=$("$work/build/qemu-system-x86_64" -device help 2>/dev/null) || true
+grep -q '"amd-iommu"' <<< "$devices" || lab_die "the built qemu has no amd-iommu device"
 mkdir -p "$dest.tmp"
 cp "$work/build/qemu-system-x86_64" "$dest.tmp/"
 echo "$version" > "$dest.tmp/source-version"
