@@ -141,9 +141,13 @@ def main():
               "%d sectors read, %d packets received" % (disk, net))
 
     if prom.get("module_refusal"):
-        said = truth["guest"].get("module_refusal") or ""
-        check("%s refused to load, saying %r" % (truth["guest"].get("module"), prom["module_refusal"]),
-              prom["module_refusal"] in said and "insmod:" in said, said.replace("\n", " | ")[:300])
+        mod = truth["guest"].get("module") or "?"
+        said = (truth["guest"].get("module_refusal") or "").splitlines()
+        insmod = [l for l in said if l.startswith("insmod: ")]          # guest-init's prefix
+        kernel = [l for l in said if (mod + ": ") in l and not l.startswith("insmod: ")]
+        check("insmod of %s failed" % mod, any("can't insert" in l for l in insmod), " | ".join(insmod))
+        check("%s said %r in the kernel log" % (mod, prom["module_refusal"]),
+              any(prom["module_refusal"] in l for l in kernel), " | ".join(kernel)[:300])
 
     iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
     if prom.get("active_amd_iommu", True):
@@ -251,11 +255,14 @@ def main():
         check("capture kernel logged IO_PAGE_FAULT for %s" % bdf, len(addrs) > 0,
               "%d line(s) in kexec-dmesg.log" % len(addrs))
         f = dtes.get(bdf)
-        if not addrs or not f or not 1 <= f["mode"] <= 6:
+        if not check("%s translated in the dump (its old domain)" % bdf,
+                     f is not None and 1 <= f["mode"] <= 6, "DTE %s" % f):
+            continue
+        if not addrs:
             continue
         hits = [a for a in addrs if translate(prog, f["root"], f["mode"], a) is not None]
-        check("%s: faulting IOVAs mapped in its old domain %d" % (bdf, f["domain"]), len(hits) > 0,
-              "%d of %d addresses (first %#x)" % (len(hits), len(addrs), addrs[0]))
+        check("%s: every faulting IOVA mapped in its old domain %d" % (bdf, f["domain"]),
+              len(hits) == len(addrs), "%d of %d addresses (first %#x)" % (len(hits), len(addrs), addrs[0]))
     if len(prom.get("translated_devices", [])) > 1:
         ids = [domains.get(b) for b in prom.get("translated_devices", [])]
         check("translated devices each in their own domain", None not in ids and len(set(ids)) == len(ids),
