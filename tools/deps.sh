@@ -11,7 +11,7 @@ build_pkgs=(build-essential pkg-config check libdw-dev libkdumpfile-dev
 lab_pkgs=(qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils
           zstd python3-drgn e2fsprogs binutils util-linux
           # the fault-reporting QEMU of the flush-disable scenario (tests/lab/qemu)
-          dpkg-dev meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev)
+          dpkg-dev meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev)
 
 want=("${build_pkgs[@]}")
 for set in "$@"; do
