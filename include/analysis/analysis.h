@@ -81,7 +81,7 @@ enum corr_class {
 					   domain, or the device's old domain when the logged one is new) */
 	CORR_IOVA_NOT_MAPPED,		/* the old domain has no mapping at that IOVA */
 	CORR_NO_TRANSLATION,		/* the device had no translation in the old kernel */
-	CORR_NEW_DOMAIN,		/* a domain the old kernel did not use (the capture kernel's own) */
+	CORR_NEW_DOMAIN,		/* not the device's old domain (the capture kernel's own), IOVA not mapped in that either */
 	CORR_DEVICE_UNKNOWN,		/* no valid DTE for that device in the dump */
 	CORR_UNRESOLVED,		/* the domain's page table was not walked (-n): IOVA not looked up */
 	CORR_NOT_A_FAULT,		/* markers and other records: not classified */
@@ -96,7 +96,7 @@ struct corr_info {
 	uint64_t phys;			/* physical page the faulting IOVA reached */
 	uint16_t old_domain;		/* the device's domain in the dump */
 	bool has_old_domain;
-	bool new_domain;		/* the logged domain is not one the crashed kernel used */
+	bool new_domain;		/* the logged domain is not the device's domain in the dump */
 	bool pending;			/* IOVA to look up in (segment, lookup_domain) during the walk */
 	uint16_t segment, lookup_domain;
 };

@@ -63,15 +63,16 @@ static void classify(struct analysis *a, struct corr_info *c)
 		c->cls = CORR_NO_TRANSLATION;
 		return;
 	}
-	/* The logged domain, when it is one the crashed kernel used (a 4.13+
-	 * capture kernel keeps the copied DTEs and reserves the old IDs);
-	 * otherwise the device's own old domain: a capture kernel that built
-	 * fresh tables (translation was off, or <= 4.12) logs its own domain
-	 * ID while the device still DMAs to the crashed kernel's IOVAs. */
+	/* The IOVA is looked up in the device's own old domain, the one its
+	 * DTE names in the dump: the DMA still in flight was set up by the
+	 * crashed kernel for that device.  A logged domain other than that one
+	 * is the capture kernel's own: after a 4.13+ capture kernel copied the
+	 * DTEs, the ID it gave the device on attach (it reserves the old IDs);
+	 * after one that built fresh tables (translation was off, or <= 4.12),
+	 * any ID, which may even equal another device's old one by chance (the
+	 * lab's flush-disable run gives the e1000 domain 3 in both kernels). */
 	dom = d.domid;
-	if ((r->has & KLOG_HAS_DOMAIN) && analysis_find_domain(a, seg, (uint16_t)r->domain))
-		dom = (uint16_t)r->domain;
-	else if (r->has & KLOG_HAS_DOMAIN)
+	if ((r->has & KLOG_HAS_DOMAIN) && (uint16_t)r->domain != d.domid)
 		c->new_domain = true;
 	/* The IOVA is looked up while the walk streams that domain's extents
 	 * (correlate_extent); until then the class is what a miss means. */

@@ -84,6 +84,9 @@ static char *write_log(void)
 	      "[    2.300000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0009 address=0x7000000 flags=0x0020]\n"
 	      /* the capture kernel's own domain, but the device still uses an old IOVA */
 	      "[    2.350000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0009 address=0xffe59008 flags=0x0020]\n"
+	      /* a fresh capture kernel's domain whose number the crashed kernel
+	       * used for another device (00:04.0): still 00:03.0's old IOVA */
+	      "[    2.370000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0004 address=0xffe5a010 flags=0x0020]\n"
 	      /* identity device in the old kernel */
 	      "[    2.400000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:05.0 domain=0x0000 address=0x1000 flags=0x0020]\n"
 	      /* no valid DTE (beyond last_bdf) */
@@ -127,7 +130,7 @@ START_TEST(test_run_end_to_end)
 	ck_assert_uint_eq(a->events[1].ev.flags, 0x1);
 	ck_assert_uint_eq(a->events[1].ev.address, 0x7f0000001000ull);
 	ck_assert(a->kdump_pre_enabled && a->kdump_dt_copied && !a->kdump_reuse);
-	ck_assert_uint_eq(a->n_corr, 6);
+	ck_assert_uint_eq(a->n_corr, 7);
 	ck_assert_int_eq(a->corr[0].cls, CORR_OLD_MAPPING);
 	ck_assert_uint_eq(a->corr[0].phys, 0x2b38010ull);
 	ck_assert(!a->corr[0].new_domain);
@@ -136,9 +139,15 @@ START_TEST(test_run_end_to_end)
 	ck_assert_int_eq(a->corr[3].cls, CORR_OLD_MAPPING);
 	ck_assert(a->corr[3].new_domain);
 	ck_assert_uint_eq(a->corr[3].phys, 0x2b37008ull);
-	ck_assert_int_eq(a->corr[4].cls, CORR_NO_TRANSLATION);
-	ck_assert_int_eq(a->corr[5].cls, CORR_DEVICE_UNKNOWN);
-	ck_assert_uint_eq(a->capture_faults, 6);
+	/* domain 4 was 00:04.0's in the dump: looked up in 00:03.0's own (3) */
+	ck_assert_int_eq(a->corr[4].cls, CORR_OLD_MAPPING);
+	ck_assert(a->corr[4].new_domain);
+	ck_assert_uint_eq(a->corr[4].old_domain, 3);
+	ck_assert_uint_eq(a->corr[4].extent.domain, 3);
+	ck_assert_uint_eq(a->corr[4].phys, 0x2b38010ull);
+	ck_assert_int_eq(a->corr[5].cls, CORR_NO_TRANSLATION);
+	ck_assert_int_eq(a->corr[6].cls, CORR_DEVICE_UNKNOWN);
+	ck_assert_uint_eq(a->capture_faults, 7);
 	analysis_free(a);
 	unlink(log);
 	fixture_free(fx);
@@ -180,7 +189,8 @@ START_TEST(test_run_streaming)
 	ck_assert_int_eq(a->corr[0].cls, CORR_OLD_MAPPING);
 	ck_assert_uint_eq(a->corr[0].phys, 0x2b38010ull);
 	ck_assert_int_eq(a->corr[3].cls, CORR_OLD_MAPPING);
-	ck_assert_uint_eq(a->corr_counts[CORR_OLD_MAPPING], 2);
+	ck_assert_int_eq(a->corr[4].cls, CORR_OLD_MAPPING);
+	ck_assert_uint_eq(a->corr_counts[CORR_OLD_MAPPING], 3);
 	analysis_free(a);
 
 	/* -n: nothing walked, IOVAs unresolved rather than "not mapped" */
@@ -189,7 +199,7 @@ START_TEST(test_run_streaming)
 	opt.no_walk = true;
 	a = analysis_run(&t, &opt);
 	ck_assert_int_eq(a->corr[0].cls, CORR_UNRESOLVED);
-	ck_assert_int_eq(a->corr[4].cls, CORR_NO_TRANSLATION);
+	ck_assert_int_eq(a->corr[5].cls, CORR_NO_TRANSLATION);
 	analysis_free(a);
 	unlink(log);
 	fixture_free(fx);
