@@ -77,8 +77,8 @@ struct event_info {
 };
 
 enum corr_class {
-	CORR_OLD_MAPPING,		/* DMA through an old mapping still present (under the logged
-					   domain, or the device's old domain when the logged one is new) */
+	CORR_OLD_MAPPING,		/* DMA through an old mapping still present, in the
+					   device's own old domain (whatever domain was logged) */
 	CORR_IOVA_NOT_MAPPED,		/* the old domain has no mapping at that IOVA */
 	CORR_NO_TRANSLATION,		/* the device had no translation in the old kernel */
 	CORR_NEW_DOMAIN,		/* not the device's old domain (the capture kernel's own), IOVA not mapped in that either */
