@@ -16,7 +16,8 @@
  *    engine still learns which structure was filtered out;
  *  - makedumpfile -E (ELF) writes each PT_LOAD with p_filesz < p_memsz
  *    when its tail was excluded, and crash reads the tail as zeros; the
- *    program headers are read once from the dump file and a read that
+ *    program headers are read once from the dump file (through crash's
+ *    read_flattened_format() when it is flattened, -F -E) and a read that
  *    touches such a tail is reported as excluded.
  *
  * Longjmps.  crash's own helpers may still leave by longjmp: kvtop() reads
@@ -72,6 +73,16 @@ static struct {
 	size_t n;
 } ct_elf;
 
+/* Reads [off, off + len) of the ELF image in the dump file: in place, or,
+ * in a flattened dump (makedumpfile -F -E, e.g. saved over ssh), through
+ * crash's own table of the flattened stream's data blocks. */
+static bool elf_image_read(int fd, off_t off, void *buf, size_t len)
+{
+	if (FLAT_FORMAT())
+		return read_flattened_format(fd, off, buf, len) == TRUE;
+	return pread(fd, buf, len, off) == (ssize_t)len;
+}
+
 /* Reads the dump file's PT_LOAD headers and keeps every [filesz, memsz)
  * tail.  A QEMU or unfiltered ELF dump has none. */
 static void elf_tails_load(void)
@@ -80,12 +91,12 @@ static void elf_tails_load(void)
 	int fd;
 
 	ct_elf.loaded = true;
-	if (!KDUMP_DUMPFILE() || FLAT_FORMAT() || !pc->dumpfile)
+	if (!KDUMP_DUMPFILE() || !pc->dumpfile)
 		return;
 	fd = open(pc->dumpfile, O_RDONLY);
 	if (fd < 0)
 		return;
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	if (!elf_image_read(fd, 0, &eh, sizeof(eh)) ||
 	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM) {
 		/* PN_XNUM: >65534 headers (QEMU paging dumps), never filtered */
@@ -95,7 +106,7 @@ static void elf_tails_load(void)
 	size_t n = eh.e_phnum;
 	Elf64_Phdr *ph = calloc(n, sizeof(*ph));
 
-	if (ph && pread(fd, ph, n * sizeof(*ph), eh.e_phoff) == (ssize_t)(n * sizeof(*ph))) {
+	if (ph && elf_image_read(fd, (off_t)eh.e_phoff, ph, n * sizeof(*ph))) {
 		size_t k = 0;
 
 		for (size_t i = 0; i < n; i++)
@@ -433,7 +444,7 @@ void crash_target_get_info(struct crash_target_info *info)
 	} else if (KDUMP_DUMPFILE()) {
 		info->format = FLAT_FORMAT() ? "ELF (flattened)" : "ELF";
 		info->exclusion_method = ct_elf.n ? "ELF PT_LOAD tails (p_filesz < p_memsz)" :
-			FLAT_FORMAT() ? "none (flattened ELF)" : "none (no filtered PT_LOAD)";
+			"none (no filtered PT_LOAD)";
 	} else if (ACTIVE()) {
 		info->format = "live";
 		info->exclusion_method = "none";

@@ -283,6 +283,8 @@ def main():
         timings.append((s, float(status.split()[3]), m.groups() if m else None))
 
         check_probe(r, s, truth, b)
+        if s == "elf":
+            check_flattened_elf(r, s, a.work, j, b)
         if s == "stock":
             check_record(r, s, a.work, b)
             check_minimal(r, s, a.work, j)
@@ -377,6 +379,30 @@ def check_probe(r, s, truth, b):
             "guard: fatal caught, fault caught, IN_FOREACH restored" in body, repr(body[-300:]))
     r.check(s, "probe: kernel virtual address 0 is 'invalid address'",
             re.search(r"read kv (0x)?0 8: invalid address", body) is not None, repr(body[-200:]))
+
+
+def check_flattened_elf(r, s, work, j, b):
+    """The ELF dump flattened with makedumpfile -F -E (tests/crash/run.sh):
+    the target reads its program headers through crash's flattened table."""
+    path = os.path.join(work, s + ".flat.out")
+    out = open(path, errors="replace").read() if os.path.exists(path) else ""
+    bf = blocks(out)
+    r.check(s, "flattened ELF: crash opened it and ran every command", "IIF_DONE" in out, out[-300:])
+    r.check(s, "flattened ELF: excluded pages detected by the PT_LOAD tails",
+            "dump: ELF (flattened)" in bf.get("verbose", "") and
+            "detected by ELF PT_LOAD tails" in bf.get("verbose", ""),
+            repr([l for l in bf.get("verbose", "").splitlines() if "dump:" in l]))
+    m0, mf = SCAN_RE.search(b.get("probe", "")), SCAN_RE.search(bf.get("probe", ""))
+    r.check(s, "flattened ELF: the target finds the same excluded pages as in the plain ELF",
+            m0 is not None and mf is not None and m0.groups() == mf.groups() and int(mf.group(3)) > 0,
+            f"{m0 and m0.groups()} vs {mf and mf.groups()}")
+    try:
+        jf = parse_json_block(bf["json"])
+    except (KeyError, ValueError) as e:
+        r.check(s, "flattened ELF: iommu_inflight -j printed one JSON object", False, str(e))
+        return
+    d = first_difference(strip_volatile(jf), strip_volatile(j))
+    r.check(s, "flattened ELF gives the same JSON as the plain ELF", d is None, d)
 
 
 def check_zero_excluded(r, s, work, j, b):

@@ -131,6 +131,20 @@ run_scenario() {
 		timeout "$TIMEOUT" crash --zero_excluded -s "$dir/vmlinux" "$dir/vmcore" \
 			-i "$WORK/$s.zero.cmds" > "$WORK/$s.zero.out" 2> "$WORK/$s.zero.err" < /dev/null
 	fi
+	if [ "$s" = elf ]; then
+		# the same ELF dump flattened (makedumpfile -F -E, as saved over
+		# ssh): crash reads it through its flattened table, and the target
+		# must still find the PT_LOAD tails that mark excluded pages
+		makedumpfile -F -E -d 31 "$dir/vmcore" > "$WORK/$s.flat.vmcore" 2> "$WORK/$s.flat.mdf" ||
+			echo "makedumpfile -F -E failed: $(tail -n 3 "$WORK/$s.flat.mdf")" > "$WORK/$s.flat.out"
+		printf '%s\n' "extend $EXT" "extend $PROBE" "!echo IIF_BEGIN verbose" "iommu_inflight -v $k" \
+			"!echo IIF_END verbose" "!echo IIF_BEGIN json" "iommu_inflight -j $k" "!echo IIF_END json" \
+			"!echo IIF_BEGIN probe" "iif_probe scan" "!echo IIF_END probe" "!echo IIF_DONE" "exit" \
+			> "$WORK/$s.flat.cmds"
+		[ -s "$WORK/$s.flat.vmcore" ] && timeout "$TIMEOUT" crash -s "$dir/vmlinux" "$WORK/$s.flat.vmcore" \
+			-i "$WORK/$s.flat.cmds" > "$WORK/$s.flat.out" 2> "$WORK/$s.flat.err" < /dev/null
+		rm -f "$WORK/$s.flat.vmcore"
+	fi
 	if [ "$s" = stock ] && [ -f "$WORK/$s.fixture" ] && [ -x "$CLI" ]; then
 		"$CLI" replay -j $k -l "$dir/vmcore-dmesg.txt" "$WORK/$s.fixture" \
 			> "$WORK/$s.replay.json" 2> "$WORK/$s.replay.err"
