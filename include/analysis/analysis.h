@@ -97,8 +97,8 @@ struct corr_info {
 	uint16_t old_domain;		/* the device's domain in the dump */
 	bool has_old_domain;
 	bool new_domain;		/* the logged domain is not the device's domain in the dump */
-	bool pending;			/* IOVA to look up in (segment, lookup_domain) during the walk */
-	uint16_t segment, lookup_domain;
+	bool pending;			/* IOVA to look up in (segment, old_domain) during the walk */
+	uint16_t segment;
 };
 
 struct analysis {

@@ -51,7 +51,6 @@ static void classify(struct analysis *a, struct corr_info *c)
 	uint16_t seg = (r->has & KLOG_HAS_SEGMENT) ? r->segment : 0;
 	uint16_t devid = (uint16_t)(r->bus << 8 | r->dev << 3 | r->fn);
 	struct amdvi_dte d;
-	uint16_t dom;
 
 	if (!old_dte(a, seg, devid, &d)) {
 		c->cls = CORR_DEVICE_UNKNOWN;
@@ -71,16 +70,14 @@ static void classify(struct analysis *a, struct corr_info *c)
 	 * after one that built fresh tables (translation was off, or <= 4.12),
 	 * any ID, which may even equal another device's old one by chance (the
 	 * lab's flush-disable run gives the e1000 domain 3 in both kernels). */
-	dom = d.domid;
 	if ((r->has & KLOG_HAS_DOMAIN) && (uint16_t)r->domain != d.domid)
 		c->new_domain = true;
 	/* The IOVA is looked up while the walk streams that domain's extents
 	 * (correlate_extent); until then the class is what a miss means. */
 	c->cls = c->new_domain ? CORR_NEW_DOMAIN : CORR_IOVA_NOT_MAPPED;
-	if ((r->has & KLOG_HAS_ADDRESS) && analysis_find_domain(a, seg, dom)) {
+	if ((r->has & KLOG_HAS_ADDRESS) && analysis_find_domain(a, seg, d.domid)) {
 		c->pending = true;
 		c->segment = seg;
-		c->lookup_domain = dom;
 	}
 }
 
@@ -164,8 +161,8 @@ static int lookup_cmp(const void *x, const void *y)
 
 	if (p->segment != q->segment)
 		return p->segment < q->segment ? -1 : 1;
-	if (p->lookup_domain != q->lookup_domain)
-		return p->lookup_domain < q->lookup_domain ? -1 : 1;
+	if (p->old_domain != q->old_domain)
+		return p->old_domain < q->old_domain ? -1 : 1;
 	if (p->rec.address != q->rec.address)
 		return p->rec.address < q->rec.address ? -1 : 1;
 	return 0;
@@ -200,7 +197,7 @@ void correlate_domain_start(struct analysis *a, uint16_t segment, uint16_t domid
 		size_t mid = lo + (hi - lo) / 2;
 		const struct corr_info *c = &a->corr[a->lookups[mid]];
 
-		if (c->segment < segment || (c->segment == segment && c->lookup_domain < domid))
+		if (c->segment < segment || (c->segment == segment && c->old_domain < domid))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -216,7 +213,7 @@ void correlate_extent(struct analysis *a, uint16_t segment, const struct iopt_ex
 	while (a->lookup_cursor < a->n_lookups) {
 		struct corr_info *c = &a->corr[a->lookups[a->lookup_cursor]];
 
-		if (c->segment != segment || c->lookup_domain != e->domain || c->rec.address >= e->iova + e->size)
+		if (c->segment != segment || c->old_domain != e->domain || c->rec.address >= e->iova + e->size)
 			return;
 		a->lookup_cursor++;
 		if (c->rec.address < e->iova)
