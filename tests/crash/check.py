@@ -381,53 +381,55 @@ def check_probe(r, s, truth, b):
             re.search(r"read kv (0x)?0 8: invalid address", body) is not None, repr(body[-200:]))
 
 
+def variant_output(work, s, suffix):
+    """A second crash session on scenario s (tests/crash/run.sh writes
+    $WORK/<s>.<suffix>.out): its text and its blocks."""
+    path = os.path.join(work, s + "." + suffix + ".out")
+    out = open(path, errors="replace").read() if os.path.exists(path) else ""
+    return out, blocks(out)
+
+
+def check_same_scan_and_json(r, s, label, scan_check, json_check, j, b, bv, need_excluded=False):
+    """The variant session's probe scan and JSON (bv) are the plain session's (b, j)."""
+    m0, mv = SCAN_RE.search(b.get("probe", "")), SCAN_RE.search(bv.get("probe", ""))
+    r.check(s, scan_check,
+            m0 is not None and mv is not None and m0.groups() == mv.groups() and
+            (not need_excluded or int(mv.group(3)) > 0),
+            f"{m0 and m0.groups()} vs {mv and mv.groups()}")
+    try:
+        jv = parse_json_block(bv["json"])
+    except (KeyError, ValueError) as e:
+        r.check(s, label + ": iommu_inflight -j printed one JSON object", False, str(e))
+        return
+    d = first_difference(strip_volatile(jv), strip_volatile(j))
+    r.check(s, json_check, d is None, d)
+
+
 def check_flattened_elf(r, s, work, j, b):
     """The ELF dump flattened with makedumpfile -F -E (tests/crash/run.sh):
     the target reads its program headers through crash's flattened table."""
-    path = os.path.join(work, s + ".flat.out")
-    out = open(path, errors="replace").read() if os.path.exists(path) else ""
-    bf = blocks(out)
+    out, bf = variant_output(work, s, "flat")
     r.check(s, "flattened ELF: crash opened it and ran every command", "IIF_DONE" in out, out[-300:])
     r.check(s, "flattened ELF: excluded pages detected by the PT_LOAD tails",
             "dump: ELF (flattened)" in bf.get("verbose", "") and
             "detected by ELF PT_LOAD tails" in bf.get("verbose", ""),
             repr([l for l in bf.get("verbose", "").splitlines() if "dump:" in l]))
-    m0, mf = SCAN_RE.search(b.get("probe", "")), SCAN_RE.search(bf.get("probe", ""))
-    r.check(s, "flattened ELF: the target finds the same excluded pages as in the plain ELF",
-            m0 is not None and mf is not None and m0.groups() == mf.groups() and int(mf.group(3)) > 0,
-            f"{m0 and m0.groups()} vs {mf and mf.groups()}")
-    try:
-        jf = parse_json_block(bf["json"])
-    except (KeyError, ValueError) as e:
-        r.check(s, "flattened ELF: iommu_inflight -j printed one JSON object", False, str(e))
-        return
-    d = first_difference(strip_volatile(jf), strip_volatile(j))
-    r.check(s, "flattened ELF gives the same JSON as the plain ELF", d is None, d)
+    check_same_scan_and_json(r, s, "flattened ELF",
+                             "flattened ELF: the target finds the same excluded pages as in the plain ELF",
+                             "flattened ELF gives the same JSON as the plain ELF", j, b, bf, need_excluded=True)
 
 
 def check_zero_excluded(r, s, work, j, b):
-    path = os.path.join(work, s + ".zero.out")
-    out = open(path, errors="replace").read() if os.path.exists(path) else ""
-    bz = blocks(out)
-    m0, mz = SCAN_RE.search(b.get("probe", "")), SCAN_RE.search(bz.get("probe", ""))
-    r.check(s, "crash --zero_excluded: the target still finds the same excluded pages",
-            m0 is not None and mz is not None and m0.groups() == mz.groups(),
-            f"{m0 and m0.groups()} vs {mz and mz.groups()}")
-    try:
-        jz = parse_json_block(bz["json"])
-    except (KeyError, ValueError) as e:
-        r.check(s, "crash --zero_excluded: iommu_inflight -j printed one JSON object", False, str(e))
-        return
-    d = first_difference(strip_volatile(jz), strip_volatile(j))
-    r.check(s, "crash --zero_excluded gives the same JSON", d is None, d)
+    _, bz = variant_output(work, s, "zero")
+    check_same_scan_and_json(r, s, "crash --zero_excluded",
+                             "crash --zero_excluded: the target still finds the same excluded pages",
+                             "crash --zero_excluded gives the same JSON", j, b, bz)
 
 
 def check_minimal(r, s, work, j):
     """Under crash --minimal the answer is the same but for driver names
     (module memory is not readable there)."""
-    path = os.path.join(work, s + ".minimal.out")
-    out = open(path, errors="replace").read() if os.path.exists(path) else ""
-    b = blocks(out)
+    out, b = variant_output(work, s, "minimal")
     try:
         jm = parse_json_block(b["json"])
     except (KeyError, ValueError) as e:
