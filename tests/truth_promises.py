@@ -11,6 +11,11 @@ FLUSH_VERDICT = {
 }
 
 
+def short_bdf(bdf):
+    """truth.json's "0000:BB:DD.F" in the analysis's segment-0 form "BB:DD.F"."""
+    return bdf[5:] if bdf.startswith("0000:") else bdf
+
+
 def expected_flush_verdict(promise):
     """The verdict a promise requires; ValueError for a promise not known here."""
     if promise in FLUSH_VERDICT.values():
@@ -32,7 +37,7 @@ def capture_fault_errors(promised_bdfs, analysis):
     old_domain = {d["bdf"]: d["domain"] for d in analysis.get("devices") or []}
     errs = []
     for full in promised_bdfs:
-        bdf = full[5:] if full.startswith("0000:") else full
+        bdf = short_bdf(full)
         mine = [f for f in faults if f.get("bdf") == bdf]
         if not mine:
             errs.append("%s: no IO_PAGE_FAULT from the capture kernel's log in the correlation" % bdf)
@@ -64,7 +69,7 @@ def unprocessed_event_errors(promised, analysis):
     domain = {d["bdf"]: d["domain"] for d in analysis.get("devices") or []}
     errs = []
     for want in promised:
-        bdf = want["bdf"][5:] if want["bdf"].startswith("0000:") else want["bdf"]
+        bdf = short_bdf(want["bdf"])
         hits = [e for e in events if e.get("bdf") == bdf and e.get("type") == want["type"]
                 and int(e.get("address") or "0", 16) == want["address"]]
         if not hits:

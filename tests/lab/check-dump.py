@@ -27,6 +27,11 @@ def check(name, ok, detail=""):
     return ok
 
 
+def bdf_devid(bdf):
+    """"0000:BB:DD.F" -> the 16-bit DeviceID (bus << 8 | dev << 3 | fn)."""
+    return int(bdf[5:7], 16) << 8 | int(bdf[8:10], 16) << 3 | int(bdf[11])
+
+
 def dte_fields(raw):
     q0 = int.from_bytes(raw[0:8], "little")
     q1 = int.from_bytes(raw[8:16], "little")
@@ -186,7 +191,7 @@ def main():
     # Entries left in the event buffer (struct amd_iommu.evt_buf, 512 x 16 bytes
     # in 6.1 and 6.12; the driver zeroes each entry it has processed).
     for want in prom.get("unprocessed_events", []):
-        wdev = int(want["bdf"][5:7], 16) << 8 | int(want["bdf"][8:10], 16) << 3 | int(want["bdf"][11])
+        wdev = bdf_devid(want["bdf"])
         code = {"IO_PAGE_FAULT": 2}[want["type"]]
         found = []
         for it in iommus:
@@ -212,7 +217,7 @@ def main():
     for p in truth["guest"].get("pci", []):
         if not p.get("iommu"):
             continue  # the IOMMU itself and devices outside its scope
-        devid = p["devid"] if "devid" in p else int(p["bdf"][5:7], 16) << 8 | int(p["bdf"][8:10], 16) << 3 | int(p["bdf"][11])
+        devid = p["devid"] if "devid" in p else bdf_devid(p["bdf"])
         if not check("devid %#06x (%s) within last_bdf %#x" % (devid, p["bdf"], last_bdf),
                      devid <= last_bdf):
             continue
@@ -247,8 +252,7 @@ def main():
     dtes = {}
     for p in truth["guest"].get("pci", []):
         if p["bdf"] in prom.get("capture_faults", []):
-            devid = int(p["bdf"][5:7], 16) << 8 | int(p["bdf"][8:10], 16) << 3 | int(p["bdf"][11])
-            dtes[p["bdf"]] = dte_fields(prog.read(dev_table + devid * dte_size, 32))
+            dtes[p["bdf"]] = dte_fields(prog.read(dev_table + bdf_devid(p["bdf"]) * dte_size, 32))
     logged = capture_faults(os.path.join(d, "kexec-dmesg.log")) if prom.get("capture_faults") else {}
     for bdf in prom.get("capture_faults", []):
         addrs = logged.get(bdf, [])
