@@ -51,6 +51,10 @@ static void pa_set_prefetch(const struct pa_set *s, uint64_t pa)
 		__builtin_prefetch(&s->slot[((pa | 1) >> 12) * 0x9e3779b97f4a7c15ull & (s->cap - 1)], 1);
 }
 
+/* The params' 0 for pa_limit and max_tables means these (iopt_walk.h). */
+#define WALK_PA_LIMIT_DEFAULT	(1ull << 52)
+#define WALK_MAX_TABLES_DEFAULT	(1ull << 24)
+
 struct walk {
 	const struct target *t;
 	iopt_extent_fn fn;
@@ -259,13 +263,25 @@ static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_
 	return stop;
 }
 
+/* After the tables: flush the extent being built, unless the callback or
+ * a bound stopped the walk; 1 when it stopped early. */
+static int walk_end(struct walk *w, int stop)
+{
+	if (!stop)
+		stop = emit(w);
+	else
+		w->st->stopped = true;
+	free(w->seen.slot);
+	return stop ? 1 : 0;
+}
+
 int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
 		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb)
 {
 	struct walk w = {
 		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
-		.pa_limit = p->pa_limit ? p->pa_limit : 1ull << 52,
-		.max_tables = p->max_tables ? p->max_tables : 1ull << 24,
+		.pa_limit = p->pa_limit ? p->pa_limit : WALK_PA_LIMIT_DEFAULT,
+		.max_tables = p->max_tables ? p->max_tables : WALK_MAX_TABLES_DEFAULT,
 		.segment = p->segment, .domain = p->domain, .me_mask = p->me_mask,
 	};
 	int stop;
@@ -279,12 +295,7 @@ int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
 		return -1;
 	}
 	stop = walk_table(&w, p->root_pa, p->mode - 1, 0);
-	if (!stop)
-		stop = emit(&w);
-	else
-		st->stopped = true;
-	free(w.seen.slot);
-	return stop ? 1 : 0;
+	return walk_end(&w, stop);
 }
 
 /* Walks one GCR3 table level; leaf slots name PASIDs' page tables. */
@@ -339,8 +350,8 @@ int iopt_walk_v2(const struct target *t, const struct iopt_walk_v2_params *p,
 {
 	struct walk w = {
 		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
-		.pa_limit = p->pa_limit ? p->pa_limit : 1ull << 52,
-		.max_tables = p->max_tables ? p->max_tables : 1ull << 24,
+		.pa_limit = p->pa_limit ? p->pa_limit : WALK_PA_LIMIT_DEFAULT,
+		.max_tables = p->max_tables ? p->max_tables : WALK_MAX_TABLES_DEFAULT,
 		.segment = p->segment, .domain = p->domain, .me_mask = p->me_mask, .v2 = true,
 	};
 	unsigned pasids = 0;
@@ -356,10 +367,5 @@ int iopt_walk_v2(const struct target *t, const struct iopt_walk_v2_params *p,
 		return -1;
 	}
 	stop = walk_gcr3(&w, p, p->gcr3_root, p->glx, 0, &pasids);
-	if (!stop)
-		stop = emit(&w);
-	else
-		st->stopped = true;
-	free(w.seen.slot);
-	return stop ? 1 : 0;
+	return walk_end(&w, stop);
 }
