@@ -9,27 +9,14 @@
 
 #include "analysis/analysis.h"
 #include "target/fixture.h"
-
-static const char *srcpath(const char *rel)
-{
-	static char buf[4][512];
-	static int k;
-	const char *root = getenv("IIF_SRCDIR");
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", root ? root : ".", rel);
-	return buf[k];
-}
+#include "unit_support.h"
 
 static struct fixture *load(const char *name)
 {
-	char err[512], rel[128];
-	struct fixture *fx;
+	char rel[128];
 
 	snprintf(rel, sizeof(rel), "tests/dumps/fixtures/6.1-%s.fixture", name);
-	fx = fixture_load(srcpath(rel), err, sizeof(err));
-	ck_assert_msg(fx != NULL, "fixture: %s", err);
-	return fx;
+	return load_src_fixture(rel);
 }
 
 static struct analysis *run(struct fixture *fx, const char *name)
@@ -50,19 +37,11 @@ static struct analysis *run(struct fixture *fx, const char *name)
 	return a;
 }
 
-static const struct dev_info *dev(const struct analysis *a, uint16_t devid)
-{
-	for (size_t i = 0; i < a->n_devs; i++)
-		if (a->devs[i].devid == devid)
-			return &a->devs[i];
-	return NULL;
-}
-
 START_TEST(test_61_stock)
 {
 	struct fixture *fx = load("stock");
 	struct analysis *a = run(fx, "stock");
-	const struct dev_info *nic = dev(a, 0x18), *blk = dev(a, 0x20);
+	const struct dev_info *nic = find_dev(a, 0, 0x18), *blk = find_dev(a, 0, 0x20);
 
 	ck_assert_str_eq(fixture_meta(fx, "source"), "crash");
 	ck_assert_msg(a->pb.n == 0, "%zu problems: %s", a->pb.n, a->pb.n ? a->pb.list[0].why : "");
@@ -97,8 +76,8 @@ START_TEST(test_61_passthrough)
 
 	ck_assert_int_eq(a->flush, FLUSH_NONE);
 	ck_assert_ptr_nonnull(strstr(a->rings[0].flush.evidence, "initialisation"));
-	ck_assert_int_eq(dev(a, 0x18)->cls, AMDVI_DTE_PASSTHROUGH);
-	ck_assert_int_eq(dev(a, 0x20)->cls, AMDVI_DTE_PASSTHROUGH);
+	ck_assert_int_eq(find_dev(a, 0, 0x18)->cls, AMDVI_DTE_PASSTHROUGH);
+	ck_assert_int_eq(find_dev(a, 0, 0x20)->cls, AMDVI_DTE_PASSTHROUGH);
 	ck_assert_uint_eq(a->n_doms, 0);
 	ck_assert_uint_eq(a->n_extents, 0);
 	analysis_free(a);
@@ -115,7 +94,7 @@ START_TEST(test_61_damaged)
 	const struct domain_info *d3 = NULL;
 
 	for (size_t i = 0; i < a->n_doms; i++)
-		if (a->doms[i].domid == dev(a, 0x18)->dte.domid)
+		if (a->doms[i].domid == find_dev(a, 0, 0x18)->dte.domid)
 			d3 = &a->doms[i];
 	ck_assert_ptr_nonnull(d3);
 	uint64_t root = d3->root;

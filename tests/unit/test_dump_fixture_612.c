@@ -11,38 +11,16 @@
 #include "analysis/analysis.h"
 #include "report/report.h"
 #include "target/fixture.h"
+#include "unit_support.h"
 
 /* What the recorded run had (re-record and update these together, see
  * tests/dumps/fixtures/README): cross-checked against the drgn walker. */
 #define NIC_MAPPED_BYTES	1421312
 #define N_EXTENTS		243
 
-static char *srcpath(const char *rel)
-{
-	static char buf[4][1024];
-	static int n;
-	const char *root = getenv("IIF_SRCDIR");
-	char *b = buf[n++ % 4];
-
-	snprintf(b, sizeof(buf[0]), "%s/%s", root && *root ? root : ".", rel);
-	return b;
-}
-
 static struct fixture *load_612(void)
 {
-	char err[512];
-	struct fixture *fx = fixture_load(srcpath("tests/dumps/fixtures/6.12-stock.fixture"), err, sizeof(err));
-
-	ck_assert_msg(fx != NULL, "fixture: %s", err);
-	return fx;
-}
-
-static const struct dev_info *find_dev(const struct analysis *a, uint16_t devid)
-{
-	for (size_t i = 0; i < a->n_devs; i++)
-		if (a->devs[i].segment == 0 && a->devs[i].devid == devid)
-			return &a->devs[i];
-	return NULL;
+	return load_src_fixture("tests/dumps/fixtures/6.12-stock.fixture");
 }
 
 static struct analysis *run_612(struct fixture *fx, bool logs)
@@ -85,7 +63,7 @@ START_TEST(test_612_verdicts)
 	ck_assert_int_eq(a->flush, FLUSH_NONE);
 	ck_assert_int_eq(a->rings[0].flush.verdict, FLUSH_NONE);
 
-	const struct dev_info *nic = find_dev(a, 0x18), *blk = find_dev(a, 0x20);
+	const struct dev_info *nic = find_dev(a, 0, 0x18), *blk = find_dev(a, 0, 0x20);
 
 	ck_assert_ptr_nonnull(nic);
 	ck_assert_ptr_nonnull(blk);
