@@ -7,20 +7,10 @@
 
 #include "amdvi/command.h"
 #include "analysis/cmd_ring.h"
-#include "synth_kernel.h"
+#include "ring_rig.h"
 
 #define KERNEL_SEM_PA	0x11be000ull
 #define FLUSH_REC_PA	0x5000000ull
-
-struct ring_rig {
-	struct synth_iommu io;
-	struct fixture *fx;
-	struct target t;
-	struct layout lay;
-	struct inventory inv;
-	struct problems pb;
-	struct cmd_ring_report *rep;
-};
 
 /* Fills slots [0, tail) with strict-mode pairs whose sequence numbers end at
  * last_seq, and the slots from the tail on with an older lap. */
@@ -67,21 +57,12 @@ static struct ring_rig *rig_new(void)
 static void rig_go(struct ring_rig *r, enum synth_era era)
 {
 	synth_kernel(r->fx, era, &r->io);
-	replay_target_init(&r->t, r->fx);
-	problems_init(&r->pb);
-	ck_assert(layout_probe(&r->t, &r->lay, &r->pb));
-	inventory_read(&r->t, &r->lay, &r->inv, &r->pb);
-	ck_assert_uint_eq(r->inv.n_iommus, 1);
-	cmd_ring_analyse(&r->t, &r->inv, &r->inv.iommus[0], r->rep, &r->pb);
+	ring_rig_analyse(r);
 }
 
 static void rig_del(struct ring_rig *r)
 {
-	inventory_free(&r->inv);
-	problems_free(&r->pb);
-	fixture_free(r->fx);
-	free(r->io.dte);
-	free(r->rep);
+	ring_rig_release(r);
 	free(r);
 }
 

@@ -12,7 +12,7 @@
 #include "amdvi/flush.h"
 #include "analysis/cmd_ring.h"
 #include "analysis/flush_record.h"
-#include "synth_kernel.h"
+#include "ring_rig.h"
 
 #define REC_PA		0x3a5e000ull
 #define KERNEL_SEM_PA	0x11be000ull
@@ -156,14 +156,8 @@ END_TEST
 /* ---- the whole chain on a synthetic 6.x kernel ---- */
 
 struct chain {
-	struct synth_iommu io;
+	struct ring_rig rig;
 	struct amdvi_flush_record rec;
-	struct fixture *fx;
-	struct target t;
-	struct layout lay;
-	struct inventory inv;
-	struct problems pb;
-	struct cmd_ring_report *rep;
 };
 
 static int store_rec(void *ctx, uint64_t pa, uint64_t value)
@@ -187,43 +181,43 @@ static struct chain *chain_run(uint64_t efr, bool ring_doorbell)
 	uint32_t cmd[4], tail = 0x15f0, slot;
 	uint64_t seq = 0x134;
 
-	c->io.last_bdf = 255;
-	c->io.mmio_phys = 0xfeb80000;
-	c->io.efr = efr;
-	c->io.tail = c->io.head = tail;
-	c->io.sem_value = c->io.sem_issued = seq;
-	c->io.dte = calloc(256, sizeof(*c->io.dte));
+	c->rig.io.last_bdf = 255;
+	c->rig.io.mmio_phys = 0xfeb80000;
+	c->rig.io.efr = efr;
+	c->rig.io.tail = c->rig.io.head = tail;
+	c->rig.io.sem_value = c->rig.io.sem_issued = seq;
+	c->rig.io.dte = calloc(256, sizeof(*c->rig.io.dte));
 	for (int i = 0; i < 256; i++)
-		c->io.dte[i][0] = 0x3;
-	c->io.dte[0x18][0] = 0x6000000001ec4603ull; c->io.dte[0x18][1] = 3;
-	c->io.dte[0x20][0] = 0x6000000001ed4603ull; c->io.dte[0x20][1] = 4;
+		c->rig.io.dte[i][0] = 0x3;
+	c->rig.io.dte[0x18][0] = 0x6000000001ec4603ull; c->rig.io.dte[0x18][1] = 3;
+	c->rig.io.dte[0x20][0] = 0x6000000001ed4603ull; c->rig.io.dte[0x20][1] = 4;
 	for (int i = (int)(tail / 16) - 1; i >= 0; i -= 2) {
-		amdvi_cmd_build_completion_wait(c->io.ring[i], KERNEL_SEM_PA, seq--, true, false, false);
+		amdvi_cmd_build_completion_wait(c->rig.io.ring[i], KERNEL_SEM_PA, seq--, true, false, false);
 		if (i > 0)
-			amdvi_cmd_build_inv_iommu_pages(c->io.ring[i - 1], 3, 0, 0xffe58000ull, false, true, false);
+			amdvi_cmd_build_inv_iommu_pages(c->rig.io.ring[i - 1], 3, 0, 0xffe58000ull, false, true, false);
 	}
 	for (uint32_t i = tail / 16; i < 512; i += 2) {
-		amdvi_cmd_build_inv_iommu_pages(c->io.ring[i], 3, 0, 0xffe00000ull, false, true, false);
+		amdvi_cmd_build_inv_iommu_pages(c->rig.io.ring[i], 3, 0, 0xffe00000ull, false, true, false);
 		if (i + 1 < 512)
-			amdvi_cmd_build_completion_wait(c->io.ring[i + 1], KERNEL_SEM_PA, 0x10 + i, true, false, false);
+			amdvi_cmd_build_completion_wait(c->rig.io.ring[i + 1], KERNEL_SEM_PA, 0x10 + i, true, false, false);
 	}
 
 	/* the module's part */
 	slot_init(&c->rec, 0, 1);
 	c->rec.tail_before = tail;
-	in.dte = (const uint64_t (*)[4])c->io.dte;
+	in.dte = (const uint64_t (*)[4])c->rig.io.dte;
 	in.n_dte = 256;
 	in.efr = efr;
 	in.store_pa = REC_PA;
 	in.store_value = c->rec.value;
-	ck_assert_int_eq(amdvi_cmd_model_init(m, c->io.ring, 8192, CMDBUF_PA, efr, store_rec, c, NULL, 0),
+	ck_assert_int_eq(amdvi_cmd_model_init(m, c->rig.io.ring, 8192, CMDBUF_PA, efr, store_rec, c, NULL, 0),
 			 AMDVI_OK);
 	amdvi_cmd_model_set_head(m, tail);
 	amdvi_cmd_model_set_tail(m, tail);
 	amdvi_flush_iter_init(&it, &in);
 	slot = tail / 16;
 	while (amdvi_flush_iter_next(&it, cmd)) {
-		memcpy(c->io.ring[slot], cmd, 16);
+		memcpy(c->rig.io.ring[slot], cmd, 16);
 		slot = (slot + 1) % 512;
 		c->rec.n_cmds++;
 	}
@@ -236,26 +230,16 @@ static struct chain *chain_run(uint64_t efr, bool ring_doorbell)
 	free(m);
 
 	/* the dump */
-	c->fx = fixture_new();
-	synth_kernel(c->fx, SYNTH_6X, &c->io);
-	fixture_add_memory(c->fx, TARGET_PHYSADDR, REC_PA, sizeof(c->rec), &c->rec, TARGET_OK);
-	replay_target_init(&c->t, c->fx);
-	problems_init(&c->pb);
-	ck_assert(layout_probe(&c->t, &c->lay, &c->pb));
-	inventory_read(&c->t, &c->lay, &c->inv, &c->pb);
-	ck_assert_uint_eq(c->inv.n_iommus, 1);
-	c->rep = calloc(1, sizeof(*c->rep));
-	cmd_ring_analyse(&c->t, &c->inv, &c->inv.iommus[0], c->rep, &c->pb);
+	c->rig.fx = fixture_new();
+	synth_kernel(c->rig.fx, SYNTH_6X, &c->rig.io);
+	fixture_add_memory(c->rig.fx, TARGET_PHYSADDR, REC_PA, sizeof(c->rec), &c->rec, TARGET_OK);
+	ring_rig_analyse(&c->rig);
 	return c;
 }
 
 static void chain_free(struct chain *c)
 {
-	inventory_free(&c->inv);
-	problems_free(&c->pb);
-	fixture_free(c->fx);
-	free(c->io.dte);
-	free(c->rep);
+	ring_rig_release(&c->rig);
 	free(c);
 }
 
@@ -264,20 +248,20 @@ static void chain_check(uint64_t efr, bool doorbell, enum flush_verdict want)
 	struct chain *c = chain_run(efr, doorbell);
 	struct flush_record_info info;
 
-	ck_assert_msg(c->rep->flush.verdict == want, "verdict %s: %s",
-		      flush_verdict_name(c->rep->flush.verdict), c->rep->flush.evidence);
-	ck_assert(c->rep->flush.appended);
-	ck_assert_uint_eq(c->rep->flush.first_offset, 0x15f0);
-	ck_assert_uint_eq(c->rep->flush.store_addr, REC_PA);
-	ck_assert_uint_eq(c->rep->flush.inv_dte, 2);
-	ck_assert_uint_eq(c->rep->flush.inv_all, (efr & 0x40) ? 1 : 0);
-	ck_assert_uint_eq(c->rep->flush.inv_domain, (efr & 0x40) ? 0 : 2);
-	ck_assert_int_eq(flush_record_read(&c->t, c->rep->flush.store_addr, &info), FLUSH_RECORD_OK);
+	ck_assert_msg(c->rig.rep->flush.verdict == want, "verdict %s: %s",
+		      flush_verdict_name(c->rig.rep->flush.verdict), c->rig.rep->flush.evidence);
+	ck_assert(c->rig.rep->flush.appended);
+	ck_assert_uint_eq(c->rig.rep->flush.first_offset, 0x15f0);
+	ck_assert_uint_eq(c->rig.rep->flush.store_addr, REC_PA);
+	ck_assert_uint_eq(c->rig.rep->flush.inv_dte, 2);
+	ck_assert_uint_eq(c->rig.rep->flush.inv_all, (efr & 0x40) ? 1 : 0);
+	ck_assert_uint_eq(c->rig.rep->flush.inv_domain, (efr & 0x40) ? 0 : 2);
+	ck_assert_int_eq(flush_record_read(&c->rig.t, c->rig.rep->flush.store_addr, &info), FLUSH_RECORD_OK);
 	ck_assert_int_eq(flush_record_completed(flush_record_self(&info)), want == FLUSH_COMPLETED);
-	ck_assert_uint_eq(flush_record_self(&info)->tail_before, c->rep->flush.first_offset);
+	ck_assert_uint_eq(flush_record_self(&info)->tail_before, c->rig.rep->flush.first_offset);
 	/* the engine found the record itself and reports it next to the ring */
-	ck_assert(c->rep->flush.has_record);
-	ck_assert_ptr_nonnull(strstr(c->rep->flush.record, "steps armed"));
+	ck_assert(c->rig.rep->flush.has_record);
+	ck_assert_ptr_nonnull(strstr(c->rig.rep->flush.record, "steps armed"));
 	chain_free(c);
 }
 
