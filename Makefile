@@ -40,7 +40,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: all synth deps check unit-tests cli-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
+.PHONY: all synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 
 deps:
@@ -105,6 +105,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit-tests
 	$(MAKE) cli-tests
+	$(MAKE) cache-tests
 	$(MAKE) lab-tests
 	$(MAKE) crash-tests
 	$(MAKE) standalone-tests
@@ -134,6 +135,12 @@ SCENARIO ?=
 dumps:
 	@bash tools/deps.sh lab
 	@bash tests/lab/make-dumps.sh $(if $(KERNEL),--kernel $(KERNEL)) $(if $(SCENARIO),--scenario $(SCENARIO))
+
+# The lab's artefact cache: concurrent producers, producers killed half-way,
+# damaged artefacts (synthetic ones, then a real .deb and headers tree).
+cache-tests:
+	@echo "== lab cache: locks, atomic publication, repair of damaged artefacts"
+	@bash tests/lab/test-cache.sh
 
 lab-tests:
 	@echo "== lab: build missing dumps, then their self-tests"

@@ -21,7 +21,7 @@ ptes=${SCALE_PTES:-1e8}
 tmp=$(mktemp -d "${SCALE_DIR:-${TMPDIR:-/tmp}}/iommu-scale.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
 vml=
 for c in "${SCALE_VMLINUX:-}" "${IOMMU_LAB_OUT:-$root/tests/dumps/out}/6.1/stock/vmlinux" \
-         "${IOMMU_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab}"/vmlinux/vmlinux-6.1*; do
+         "${IOMMU_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab}"/vmlinux/6.1*/vmlinux-6.1*; do
     [ -n "$c" ] && [ -f "$c" ] && { vml=$(readlink -f "$c"); break; }
 done
 [ -n "$vml" ] || { echo "bench scale: no Debian 6.1 vmlinux (make dumps KERNEL=6.1 SCENARIO=stock)" >&2; exit 1; }

@@ -13,6 +13,8 @@
 #                           instead of building tests/lab/qemu (for work on the splice)
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/lab/cache.sh
+. "$LAB_DIR/cache.sh"
 REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)
 LAB_CACHE=${IOMMU_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab}
 LAB_OUT=${IOMMU_LAB_OUT:-$REPO_DIR/tests/dumps/out}
@@ -24,6 +26,41 @@ APT_NET_OPTS=(-o Acquire::http::Timeout=20 -o Acquire::https::Timeout=20 -o Acqu
 
 lab_log()  { printf '%s lab: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 lab_die()  { printf 'lab: error: %s\n' "$*" >&2; exit 1; }
+
+# host_mirror SUITE -> the archive URI that the host's own apt sources use for
+# SUITE (one-line .list and deb822 .sources files alike), for the lab's private
+# source lists; the host's sources are only read.
+host_mirror() {
+    local uri
+    uri=$(python3 - "$1" /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null <<'PY'
+import sys, re
+suite, files = sys.argv[1], sys.argv[2:]
+for f in files:
+    try:
+        text = open(f).read()
+    except OSError:
+        continue
+    if f.endswith(".sources"):
+        for stanza in re.split(r"\n\s*\n", text):
+            fields = {}
+            for line in stanza.splitlines():
+                if line.startswith("#") or ":" not in line:
+                    continue
+                k, v = line.split(":", 1)
+                fields[k.strip().lower()] = v.split()
+            if suite in fields.get("suites", []) and fields.get("uris"):
+                print(fields["uris"][0]); sys.exit(0)
+    else:
+        for line in text.splitlines():
+            w = re.sub(r"\[[^]]*\]", "", line.split("#", 1)[0]).split()
+            if len(w) >= 3 and w[0] in ("deb", "deb-src") and w[2] == suite:
+                print(w[1]); sys.exit(0)
+sys.exit(1)
+PY
+)
+    [ -n "$uri" ] || lab_die "no apt source of this host serves the suite '$1' (/etc/apt/sources.list*): cannot pick a mirror"
+    echo "${uri%/}"
+}
 
 # The metapackage that names the current kernel of a series.
 kernel_meta() {
@@ -50,73 +87,99 @@ apt_field() {
     apt-cache show "$1" 2>/dev/null | awk -v f="$2:" '$1==f {print $2; exit}'
 }
 
-# fetch_deb PKG -> path of a verified .deb in the cache (downloaded if missing or damaged).
-fetch_deb() {
-    local pkg=$1 dir=$LAB_CACHE/debs file size sha deb
-    mkdir -p "$dir"
-    file=$(apt_field "$pkg" Filename); size=$(apt_field "$pkg" Size); sha=$(apt_field "$pkg" SHA256)
-    [ -n "$file" ] && [ -n "$size" ] ||
-        lab_die "package $pkg is not known to apt (gone from the mirror? run 'apt-get update' or pin another release)"
-    deb=$dir/$(basename "$file")
-    if [ -f "$deb" ] && [ "$(stat -c %s "$deb")" = "$size" ] && [ -f "$deb.ok" ] &&
-       [ "$(cat "$deb.ok")" = "$sha" ]; then
-        echo "$deb"; return
-    fi
-    if [ -f "$deb" ] && [ "$(stat -c %s "$deb")" = "$size" ] &&
-       [ "$(sha256sum "$deb" | cut -d' ' -f1)" = "$sha" ]; then
-        echo "$sha" > "$deb.ok"; echo "$deb"; return
-    fi
-    rm -f "$deb" "$deb.ok"
-    lab_log "downloading $pkg ($((size / 1048576)) MB)"
-    # apt-get download writes into the current directory.
-    if ! (cd "$dir" && timeout 900 apt-get download -q "${APT_NET_OPTS[@]}" "$pkg" \
-            >"$dir/$pkg.download.log" 2>&1); then
-        tail -n 5 "$dir/$pkg.download.log" >&2
-        lab_die "download of $pkg failed (is the Debian mirror reachable? see $dir/$pkg.download.log)"
-    fi
-    [ -f "$deb" ] || lab_die "apt-get download $pkg did not produce $(basename "$deb")"
-    [ "$(sha256sum "$deb" | cut -d' ' -f1)" = "$sha" ] || { rm -f "$deb"; lab_die "checksum mismatch on $pkg"; }
-    echo "$sha" > "$deb.ok"
-    echo "$deb"
+# deb_info PKG -> "VERSION FILE SIZE SHA256" of the version apt would install,
+# all four from one stanza of the archive's index.
+deb_info() {
+    local ver info file size sha
+    ver=$(apt-cache policy "$1" 2>/dev/null | awk '$1=="Candidate:" {print $2; exit}')
+    [ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+        lab_die "package $1 is not known to apt (gone from the mirror? run 'apt-get update' or pin another release)"
+    info=$(apt-cache show "$1=$ver" 2>/dev/null | awk '
+        $1=="Filename:" {f=$2} $1=="Size:" {z=$2} $1=="SHA256:" {h=$2}
+        /^$/ && f {exit} END {print f, z, h}')
+    read -r file size sha <<< "$info"
+    [ -n "${sha:-}" ] || lab_die "apt-cache show $1=$ver gives no Filename/Size/SHA256"
+    echo "$ver $(basename "$file") $size $sha"
 }
+
+# fetch_deb PKG -> path of the package's .deb in the cache, downloaded if it is
+# missing or fails its check (size and SHA-256 as the archive's index gives them).
+fetch_deb() {
+    local pkg=$1 ver base size sha dir
+    read -r ver base size sha <<< "$(deb_info "$pkg")" || exit 1
+    [ -n "$sha" ] || exit 1
+    dir=$(cache_get debs "${base%.deb}" deb_verify deb_produce "$pkg" "$ver" "$base" "$size" "$sha") || exit 1
+    echo "$dir/$base"
+}
+
+deb_verify() {    # deb_verify DIR PKG VER BASE SIZE SHA
+    local dir=$1 base=$4 size=$5 sha=$6
+    [ -f "$dir/$base" ] || { echo "no $base in $dir"; return 1; }
+    [ "$(stat -c %s "$dir/$base")" = "$size" ] ||
+        { echo "$base has $(stat -c %s "$dir/$base") bytes where the archive says $size"; return 1; }
+    grep -qx "$sha  ./$base" "$dir/.sha256" ||
+        { echo "the SHA-256 of $base is not the archive's $sha"; return 1; }
+}
+
+deb_produce() {   # deb_produce TMP PKG VER BASE SIZE SHA
+    local tmp=$1 pkg=$2 ver=$3 base=$4 size=$5
+    lab_say "downloading $pkg $ver ($((size / 1048576)) MB)"
+    # apt-get download writes into the current folder.
+    (cd "$tmp" && with_progress "download of $pkg" "$tmp" \
+        timeout 900 apt-get download -q "${APT_NET_OPTS[@]}" "$pkg=$ver") ||
+        { echo "apt-get download $pkg=$ver failed: is the Debian mirror reachable?"; return 1; }
+    # apt names the file after the version with ':' escaped; the archive's name is the one to keep.
+    [ -f "$tmp/$base" ] || mv "$tmp"/*.deb "$tmp/$base" 2>/dev/null ||
+        { echo "apt-get download $pkg did not produce $base"; ls -la "$tmp"; return 1; }
+}
+
+# deb_tag PKG -> the first 12 hex digits of the package's SHA-256 in the
+# archive's index: artefacts made from a package are keyed by it, so a
+# rebuilt package (same name, new bytes) makes them anew.
+deb_tag() { local i; i=$(deb_info "$1") || exit 1; set -- $i; echo "${4:0:12}"; }
 
 # kernel_tree KREL -> dir with boot/vmlinuz-KREL and lib/modules/KREL (depmod done).
 kernel_tree() {
-    local krel=$1 dir deb
-    dir=$LAB_CACHE/kernels/$krel
-    if [ -f "$dir/.ok" ] && [ -f "$dir/boot/vmlinuz-$krel" ] &&
-       [ "$(stat -c %s "$dir/boot/vmlinuz-$krel")" = "$(cat "$dir/.ok")" ]; then
-        echo "$dir"; return
-    fi
-    deb=$(fetch_deb "linux-image-$krel") || exit 1
-    rm -rf "$dir"; mkdir -p "$dir"
-    lab_log "extracting linux-image-$krel"
-    dpkg-deb -x "$deb" "$dir" || lab_die "cannot extract $deb"
-    [ -f "$dir/boot/vmlinuz-$krel" ] || lab_die "no boot/vmlinuz-$krel in $deb"
-    depmod -b "$dir" "$krel" || lab_die "depmod failed for $krel"
-    stat -c %s "$dir/boot/vmlinuz-$krel" > "$dir/.ok"
-    echo "$dir"
+    local krel=$1 tag
+    tag=$(deb_tag "linux-image-$krel") || exit 1
+    cache_get kernels "$krel-$tag" kernel_tree_verify kernel_tree_produce "$krel"
 }
 
-# kernel_vmlinux KREL -> path of the debug vmlinux (extracted from the -dbg package, verified).
+kernel_tree_produce() {   # kernel_tree_produce TMP KREL
+    local tmp=$1 krel=$2 deb
+    deb=$(fetch_deb "linux-image-$krel") || return 1
+    lab_say "extracting linux-image-$krel"
+    dpkg-deb -x "$deb" "$tmp" || { echo "cannot extract $deb"; return 1; }
+    depmod -b "$tmp" "$krel" || { echo "depmod failed for $krel"; return 1; }
+}
+
+kernel_tree_verify() {    # kernel_tree_verify DIR KREL
+    [ -s "$1/boot/vmlinuz-$2" ] || { echo "no boot/vmlinuz-$2"; return 1; }
+    [ -s "$1/lib/modules/$2/modules.dep" ] || { echo "no lib/modules/$2/modules.dep (depmod)"; return 1; }
+}
+
+# kernel_vmlinux KREL -> path of the debug vmlinux (from the -dbg package).
 kernel_vmlinux() {
-    local krel=$1 dir=$LAB_CACHE/vmlinux deb out tmp
-    out=$dir/vmlinux-$krel
-    mkdir -p "$dir"
-    if [ -f "$out" ] && [ -f "$out.ok" ] && [ "$(stat -c %s "$out")" = "$(cat "$out.ok")" ]; then
-        echo "$out"; return
-    fi
-    deb=$(fetch_deb "linux-image-$krel-dbg") || exit 1
-    lab_log "extracting vmlinux-$krel from $(basename "$deb")"
-    tmp=$(mktemp -d "$dir/x.XXXXXX")
+    local krel=$1 tag dir
+    tag=$(deb_tag "linux-image-$krel-dbg") || exit 1
+    dir=$(cache_get vmlinux "$krel-$tag" vmlinux_verify vmlinux_produce "$krel") || exit 1
+    echo "$dir/vmlinux-$krel"
+}
+
+vmlinux_produce() {       # vmlinux_produce TMP KREL
+    local tmp=$1 krel=$2 deb
+    deb=$(fetch_deb "linux-image-$krel-dbg") || return 1
+    lab_say "extracting vmlinux-$krel from $(basename "$deb")"
     dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./usr/lib/debug/boot/vmlinux-$krel" ||
-        { rm -rf "$tmp"; lab_die "cannot extract vmlinux-$krel from $deb"; }
-    mv "$tmp/usr/lib/debug/boot/vmlinux-$krel" "$out"; rm -rf "$tmp"
-    # An ELF file that is not truncated: its section headers lie inside it.
-    readelf -h "$out" >/dev/null 2>&1 && readelf -S "$out" >/dev/null 2>&1 ||
-        { rm -f "$out"; lab_die "extracted vmlinux-$krel is not a valid ELF file"; }
-    stat -c %s "$out" > "$out.ok"
-    echo "$out"
+        { echo "cannot extract vmlinux-$krel from $deb"; return 1; }
+    mv "$tmp/usr/lib/debug/boot/vmlinux-$krel" "$tmp/vmlinux-$krel" && rm -rf "$tmp/usr"
+}
+
+vmlinux_verify() {        # vmlinux_verify DIR KREL: an ELF file whose section headers lie inside it, with DWARF
+    local f=$1/vmlinux-$2
+    [ -s "$f" ] || { echo "no vmlinux-$2"; return 1; }
+    readelf -h "$f" >/dev/null 2>&1 && readelf -S -W "$f" 2>/dev/null | grep -q ' \.debug_info ' ||
+        { echo "vmlinux-$2 is not an ELF file with .debug_info"; return 1; }
 }
 
 # Modules the guests load, in order (dependencies first), as paths relative to the tree.
@@ -149,14 +212,30 @@ lab_scripts_hash() {
 # build_core_initrd TREE KREL -> path of core.cpio.gz: busybox, kexec, makedumpfile,
 # modules and /init; shared by the primary guest and the capture kernel.
 build_core_initrd() {
-    local tree=$1 krel=$2 hash dir out root m base
-    hash=$(lab_scripts_hash)
-    dir=$LAB_CACHE/initrd/$krel; out=$dir/core-$hash.cpio.gz
-    if [ -s "$out" ]; then touch "$out"; echo "$out"; return; fi
-    # Other versions may belong to another checkout sharing this cache (4 MB
-    # each): only those unused for a week go.
-    mkdir -p "$dir"; find "$dir" -name 'core-*.cpio.gz' -mtime +7 -delete
-    root=$(mktemp -d "$dir/root.XXXXXX")
+    local tree=$1 krel=$2 key dir
+    key=$(basename "$tree")-$(lab_scripts_hash)
+    dir=$(cache_get initrd "$key" initrd_verify initrd_produce "$tree" "$krel") || exit 1
+    touch "$dir/.complete"   # in use: kept by initrd_sweep
+    initrd_sweep "$key"
+    echo "$dir/core.cpio.gz"
+}
+
+# Images of other lab scripts may belong to another checkout sharing this
+# cache (4 MB each): only those unused for a week go.
+initrd_sweep() {
+    local keep=$1 d old
+    for d in "$LAB_CACHE"/initrd/*/; do
+        d=${d%/}
+        [ "$(basename "$d")" != "$keep" ] && [ -f "$d/.complete" ] &&
+            [ -n "$(find "$d/.complete" -mtime +7)" ] || continue
+        old=$(mktemp -u "$LAB_CACHE/initrd/.old.sweep.XXXXXX")
+        mv -T "$d" "$old" 2>/dev/null && rm -rf "$old"
+    done
+}
+
+initrd_produce() {        # initrd_produce TMP TREE KREL
+    local tmp=$1 tree=$2 krel=$3 root m base
+    root=$tmp/root
     mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,mnt,etc,lib/modules,run}
     install -m 0755 /bin/busybox "$root/bin/busybox"
     copy_binary "$root" /usr/sbin/kexec
@@ -169,17 +248,22 @@ build_core_initrd() {
             *.xz) xz -dc "$tree/$m" > "$root/lib/modules/$base" ;;
             *.zst) base=${base%.zst}; zstd -qdc "$tree/$m" > "$root/lib/modules/$base" ;;
             *) cp "$tree/$m" "$root/lib/modules/$base" ;;
-        esac
+        esac || return 1
         echo "$base" >> "$root/lib/modules/primary.list"
     done
     for m in $(module_order "$tree" "$krel" "${CAPTURE_MODULES[@]}"); do
         base=$(basename "$m"); base=${base%.xz}; base=${base%.zst}
         echo "$base" >> "$root/lib/modules/capture.list"
     done
-    (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.tmp" ||
-        lab_die "cannot build the initramfs"
-    mv "$out.tmp" "$out"; rm -rf "$root"
-    echo "$out"
+    [ -s "$root/lib/modules/primary.list" ] || { echo "no guest modules found in $tree for $krel"; return 1; }
+    cpio_of "$root" > "$tmp/core.cpio.gz" || { echo "cannot build the initramfs"; return 1; }
+    rm -rf "$root"
+}
+
+initrd_verify() {         # initrd_verify DIR: a whole gzip stream holding /init
+    gzip -t "$1/core.cpio.gz" 2>/dev/null || { echo "core.cpio.gz is not a whole gzip file"; return 1; }
+    gzip -dc "$1/core.cpio.gz" | cpio -it --quiet 2>/dev/null | grep -qx init ||
+        { echo "core.cpio.gz has no /init"; return 1; }
 }
 
 # cpio_of DIR -> gzip'ed newc archive of DIR on stdout.
@@ -187,28 +271,49 @@ cpio_of() { (cd "$1" && find . | cpio -o -H newc --quiet | gzip -1); }
 
 # kernel_headers KREL -> a kbuild directory for out-of-tree modules: Debian's
 # linux-headers-KREL plus the -common and linux-kbuild packages it depends on,
-# extracted side by side into the cache (no system-wide install).
+# extracted side by side into the cache (no system-wide install).  Checked
+# by building tests/lab/modules/labnop against it before it is published.
 kernel_headers() {
-    local krel=$1 dir pkgs p deb
-    dir=$LAB_CACHE/headers/$krel
-    if [ -f "$dir/.ok" ] && [ -f "$dir/usr/src/linux-headers-$krel/Makefile" ]; then
-        echo "$dir/usr/src/linux-headers-$krel"; return
-    fi
+    local krel=$1 tag dir
+    tag=$(deb_tag "linux-headers-$krel") || exit 1
+    dir=$(cache_get headers "$krel-$tag" headers_verify headers_produce "$krel") || exit 1
+    echo "$dir/usr/src/linux-headers-$krel"
+}
+
+headers_produce() {       # headers_produce TMP KREL
+    local tmp=$1 krel=$2 pkgs p deb kdir work
     pkgs=("linux-headers-$krel")
     for p in $(apt-cache depends "linux-headers-$krel" 2>/dev/null |
                sed -n 's/^ *|\{0,1\}Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p'); do
         pkgs+=("$p")
     done
-    rm -rf "$dir"; mkdir -p "$dir"
     for p in "${pkgs[@]}"; do
-        deb=$(fetch_deb "$p") || exit 1
-        dpkg-deb -x "$deb" "$dir" || lab_die "cannot extract $deb"
+        deb=$(fetch_deb "$p") || return 1
+        dpkg-deb -x "$deb" "$tmp" || { echo "cannot extract $deb"; return 1; }
     done
-    # The top Makefile includes the -common tree by absolute path: point it into the cache.
-    sed -i "s|/usr/src/|$dir/usr/src/|" "$dir/usr/src/linux-headers-$krel/Makefile"
-    [ -d "$dir/usr/src/linux-headers-$krel/scripts/" ] || lab_die "headers of $krel lack scripts (linux-kbuild missing?)"
-    touch "$dir/.ok"
-    echo "$dir/usr/src/linux-headers-$krel"
+    kdir=$tmp/usr/src/linux-headers-$krel
+    [ -f "$kdir/Makefile" ] || { echo "linux-headers-$krel has no Makefile"; return 1; }
+    # The top Makefile includes the -common tree by absolute path; include it
+    # relative to this Makefile instead, so that the tree works where it is
+    # published (and here, before the rename).
+    sed -i 's|^include /usr/src/|include $(dir $(lastword $(MAKEFILE_LIST)))../|' "$kdir/Makefile"
+    [ -d "$kdir/scripts/" ] || { echo "headers of $krel lack scripts (linux-kbuild missing?)"; return 1; }
+    work=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-labnop.XXXXXX")
+    cp -r "$LAB_DIR/modules/labnop/." "$work/"
+    if ! make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$work/build.log" 2>&1 ||
+       [ "$(modinfo -F vermagic "$work/labnop.ko" 2>/dev/null | cut -d' ' -f1)" != "$krel" ]; then
+        cat "$work/build.log"; rm -rf "$work"
+        echo "a test build of tests/lab/modules/labnop against these headers failed"; return 1
+    fi
+    rm -rf "$work"
+}
+
+headers_verify() {        # headers_verify DIR KREL: the Makefile includes its -common tree relatively
+    local mk=$1/usr/src/linux-headers-$2/Makefile
+    [ -f "$mk" ] || { echo "no usr/src/linux-headers-$2/Makefile"; return 1; }
+    grep -q '^include \$(dir \$(lastword \$(MAKEFILE_LIST)))\.\./linux-headers-[^/ ]*/Makefile$' "$mk" ||
+        { echo "its Makefile does not include the -common tree relatively: $(head -c 200 "$mk")"; return 1; }
+    [ -d "$1/usr/src/linux-headers-$2/scripts/" ] || { echo "no scripts/ (linux-kbuild)"; return 1; }
 }
 
 # build_module KREL SRC_DIR NAME -> path of NAME.ko built from SRC_DIR (Kbuild) for KREL, cached
@@ -218,8 +323,7 @@ kernel_headers() {
 # in), that script run on the copy.  Prints the folder.
 module_tree() {   # module_tree SRC
     local src=$1 work
-    mkdir -p "$LAB_CACHE/modules"
-    work=$(mktemp -d "$LAB_CACHE/modules/build.XXXXXX") || lab_die "cannot make a module build folder"
+    work=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-module.XXXXXX") || lab_die "cannot make a module build folder"
     cp -r "$src"/. "$work/"
     if [ -f "$src/prepare.sh" ]; then
         sh "$src/prepare.sh" "$work" || lab_die "$src/prepare.sh failed"
@@ -239,16 +343,29 @@ tree_hash() {     # tree_hash DIR: hash of every file in it, names included
 }
 
 build_module() {
-    local krel=$1 src=$2 name=$3 kdir hash out work
+    local krel=$1 src=$2 name=$3 work hash dir
     [ -d "$src" ] || lab_die "module source $src does not exist"
-    work=$(module_tree "$src")
+    work=$(module_tree "$src") || exit 1
     hash=$(tree_hash "$work")
-    out=$LAB_CACHE/modules/$krel/$name-$hash.ko
-    if [ -s "$out" ]; then rm -rf "$work"; echo "$out"; return; fi
-    kdir=$(kernel_headers "$krel") || exit 1
-    make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$work/build.log" 2>&1 ||
-        { tail -n 20 "$work/build.log" >&2; lab_die "building module $name for $krel failed (log: $work/build.log)"; }
-    [ -s "$work/$name.ko" ] || lab_die "module build for $krel produced no $name.ko"
-    mkdir -p "$(dirname "$out")"; mv "$work/$name.ko" "$out"; rm -rf "$work"
-    echo "$out"
+    dir=$(cache_get "modules/$krel" "$name-$hash" module_verify module_produce "$krel" "$work" "$name")
+    local rc=$?
+    rm -rf "$work"
+    [ "$rc" = 0 ] || exit 1
+    echo "$dir/$name.ko"
+}
+
+module_produce() {        # module_produce TMP KREL WORK NAME
+    local tmp=$1 krel=$2 work=$3 name=$4 kdir
+    kdir=$(kernel_headers "$krel") || return 1
+    lab_say "building module $name for $krel"
+    make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules ||
+        { echo "building module $name for $krel failed"; return 1; }
+    [ -s "$work/$name.ko" ] || { echo "module build for $krel produced no $name.ko"; return 1; }
+    cp "$work/$name.ko" "$tmp/$name.ko"
+}
+
+module_verify() {         # module_verify DIR KREL WORK NAME: a module for this kernel
+    local v
+    v=$(modinfo -F vermagic "$1/$4.ko" 2>/dev/null | cut -d' ' -f1)
+    [ "$v" = "$2" ] || { echo "$4.ko is not a module for $2 (vermagic '${v:-none}')"; return 1; }
 }

@@ -61,6 +61,10 @@ if [ "$LIST" = 1 ]; then
     exit 0
 fi
 
+module_src() {    # source folder of a scenario's MODULE (MODULE_SRC, else tests/lab/modules/MODULE)
+    local src
+    src=$(scen_get "$1" MODULE_SRC); src=${src:-tests/lab/modules/$(scen_get "$1" MODULE)}
+
 # Build list: requested scenarios plus the bases of requested derived ones.
 declare -A need=()
 for s in "${want_scen[@]}"; do
@@ -70,35 +74,44 @@ done
 
 # ------------------------------------------------------------------ kernels
 declare -A KREL=() TREE=() VMLINUX=() CORE=()
-prep_kernel() {   # runs in the background per kernel; writes $LAB_CACHE/prep-<series>.env
-    local series=$1 krel tree vml core
+prep_kernel() {   # runs in the background per kernel; writes $prep_dir/<series>.env
+    local series=$1 krel tree vml core s
+    LAB_RETRY="make dumps KERNEL=$series"
     krel=$(kernel_release "$series") || exit 1
     tree=$(kernel_tree "$krel") || exit 1
     vml=$(kernel_vmlinux "$krel") || exit 1
     core=$(build_core_initrd "$tree" "$krel") || exit 1
-    printf 'krel=%q\ntree=%q\nvml=%q\ncore=%q\n' "$krel" "$tree" "$vml" "$core" > "$LAB_CACHE/prep-$series.env"
+    # The modules of the scenarios asked for, built (or found) now, one at a
+    # time, rather than by parallel scenario jobs whose output goes to their logs.
+    for s in "${!need[@]}"; do
+        [ -n "$(scen_get "$s" MODULE)" ] && scen_has_kernel "$s" "$series" || continue
+        LAB_RETRY="make dumps KERNEL=$series SCENARIO=$s"
+        build_module "$krel" "$(module_src "$s")" "$(scen_get "$s" MODULE)" > /dev/null || exit 1
+    done
+    printf 'krel=%q\ntree=%q\nvml=%q\ncore=%q\n' "$krel" "$tree" "$vml" "$core" > "$prep_dir/$series.env"
 }
 mkdir -p "$LAB_CACHE" "$LAB_OUT"
 t_start=$(date +%s)
-# One make-dumps.sh at a time per output folder, and per cache while preparing kernels
-# (several engineers or `make -j` may start it concurrently).
-exec 9>"$LAB_OUT/.lock" 8>"$LAB_CACHE/.lock"
-flock -n 9 || { lab_log "waiting for another make-dumps.sh on $LAB_OUT"; flock -w 1800 9 || lab_die "$LAB_OUT stays locked"; }
-flock -n 8 || { lab_log "waiting for another make-dumps.sh on $LAB_CACHE"; flock -w 1800 8 || lab_die "$LAB_CACHE stays locked"; }
+# One make-dumps.sh at a time per output folder (several engineers or `make -j`
+# may start it concurrently).  The cache needs no lock of its own: each of its
+# artefacts has one (tests/lab/cache.sh).
+exec 9>"$LAB_OUT/.lock"
+flock -n 9 || { lab_say "waiting for another make-dumps.sh on $LAB_OUT"; flock -w 3600 9 || lab_die "$LAB_OUT stays locked"; }
+prep_dir=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-prep.XXXXXX")
+ticker_pid=
+trap 'rm -rf "$prep_dir"; [ -z "$ticker_pid" ] || kill "$ticker_pid" 2>/dev/null' EXIT
 pids=()
 for k in "${want_kernels[@]}"; do
-    rm -f "$LAB_CACHE/prep-$k.env"
     prep_kernel "$k" & pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p" || lab_die "preparing the kernels failed (see above)"; done
 for k in "${want_kernels[@]}"; do
     # shellcheck disable=SC1090
-    . "$LAB_CACHE/prep-$k.env"
+    . "$prep_dir/$k.env"
     KREL[$k]=$krel; TREE[$k]=$tree; VMLINUX[$k]=$vml; CORE[$k]=$core
     lab_log "kernel $k: $krel (vmlinux $vml)"
 done
 t_prep=$(( $(date +%s) - t_start ))
-flock -u 8; exec 8>&-
 
 # ------------------------------------------------------------------ one scenario
 PCI_ADDR_e1000=03; PCI_ADDR_virtio_blk=04; PCI_ADDR_nvme=05; PCI_ADDR_out=06
@@ -108,6 +121,7 @@ scen_stamp() {    # inputs of a scenario build
     local k=$1 s=$2 d m t
     {
         echo "kernel ${KREL[$k]}"; echo "scripts $(lab_scripts_hash)"
+        echo "vmlinux ${VMLINUX[$k]}"   # the dump folder links to it
         cat "$SCEN_DIR/$s.conf"
         for d in $(derived_of "$s"); do cat "$SCEN_DIR/$d.conf"; done
         # the fault-reporting QEMU's splice and build script (tests/lab/qemu)
@@ -125,9 +139,6 @@ scen_stamp() {    # inputs of a scenario build
     } | sha256sum | cut -c1-32
 }
 
-module_src() {    # source folder of a scenario's MODULE (MODULE_SRC, else tests/lab/modules/MODULE)
-    local src
-    src=$(scen_get "$1" MODULE_SRC); src=${src:-tests/lab/modules/$(scen_get "$1" MODULE)}
     case "$src" in /*) echo "$src" ;; *) echo "$REPO_DIR/$src" ;; esac
 }
 
@@ -262,7 +273,7 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
     local k=$1 s=$2 dir=$3 run=$4 v
     local args=(--dir "$dir" --scenario "$s" --run-scenario "$run" --kernel "$k"
                 --release "${KREL[$k]}" --vmlinux "${VMLINUX[$k]}"
-                --package-version "$(apt_field "linux-image-${KREL[$k]}" Version)")
+                --package-version "$(deb_info "linux-image-${KREL[$k]}" | cut -d' ' -f1)")
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
              PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL PROMISE_EVENTS GUEST_MEM PROMISE_MAPPED; do
@@ -348,6 +359,7 @@ total=$(( ${#runs[@]} + ${#derived[@]} )); n=0; failed=(); built=0
 declare -A start=() pid2ks=()
 report() {  # report KS RC
     local ks=$1 rc=$2 dt=$(( $(date +%s) - start[$1] ))
+    rm -f "$prep_dir/running/${ks%%/*}%${ks#*/}"
     n=$((n + 1))
     if [ "$rc" = 0 ]; then
         printf '[%2d/%d] %-22s ok   %4d s  %s\n' "$n" "$total" "$ks" "$dt" \
@@ -355,9 +367,25 @@ report() {  # report KS RC
     else
         printf '[%2d/%d] %-22s FAIL %4d s  (log: %s)\n' "$n" "$total" "$ks" "$dt" "$LAB_OUT/${ks%%/*}/.work/${ks#*/}.log" >&2
         tail -n 15 "$LAB_OUT/${ks%%/*}/.work/${ks#*/}.log" | sed 's/^/    /' >&2
+        printf '       retry: make dumps KERNEL=%s SCENARIO=%s\n' "${ks%%/*}" "${ks#*/}" >&2
         failed+=("$ks")
     fi
 }
+# Progress while QEMU runs: every IOMMU_LAB_PROGRESS*3 seconds (default 60)
+# the runs under way and how long each has taken (their start times are files
+# in $prep_dir/running).
+mkdir -p "$prep_dir/running"
+(
+    while sleep $(( ${IOMMU_LAB_PROGRESS:-20} * 3 )); do
+        now=$(date +%s); line=
+        for f in "$prep_dir"/running/*; do
+            [ -f "$f" ] || continue
+            line="$line $(basename "$f" | tr '%' '/') ($(( now - $(cat "$f") )) s)"
+        done
+        [ -z "$line" ] || lab_say "running:$line"
+    done
+) &
+ticker_pid=$!
 running=0
 for ks in "${runs[@]}"; do
     k=${ks%%/*}; s=${ks#*/}
@@ -370,7 +398,7 @@ for ks in "${runs[@]}"; do
     done
     mkdir -p "$LAB_OUT/$k/.work"
     printf '       %-22s starting (%s)\n' "$ks" "${KREL[$k]}" >&2
-    start[$ks]=$(date +%s)
+    start[$ks]=$(date +%s); echo "${start[$ks]}" > "$prep_dir/running/$k%$s"
     build_one "$k" "$s" > "$LAB_OUT/$k/.work/$s.log" 2>&1 &
     pid2ks[$!]=$ks; running=$((running + 1)); built=$((built + 1))
 done
@@ -378,6 +406,7 @@ while [ "$running" -gt 0 ]; do
     rc=0; wait -n -p done_pid || rc=$?
     report "${pid2ks[$done_pid]}" "$rc"; running=$((running - 1))
 done
+kill "$ticker_pid" 2>/dev/null; ticker_pid=
 for ks in "${derived[@]}"; do
     k=${ks%%/*}; s=${ks#*/}
     if is_up_to_date "$k" "$s"; then

@@ -23,7 +23,7 @@ finish() { echo "scale: $pass passed, $fail failed"; [ "$fail" = 0 ]; exit $?; }
 find_vmlinux() {
     local c
     for c in "${SCALE_VMLINUX:-}" "${IOMMU_LAB_OUT:-$root/tests/dumps/out}/6.1/stock/vmlinux" \
-             "${IOMMU_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab}"/vmlinux/vmlinux-6.1*; do
+             "${IOMMU_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab}"/vmlinux/6.1*/vmlinux-6.1*; do
         [ -n "$c" ] && [ -f "$c" ] && { readlink -f "$c"; return 0; }
     done
     return 1
