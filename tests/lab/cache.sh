@@ -123,28 +123,42 @@ cache_get() {
     )
 }
 
+# lab_every SECONDS CMD...: run CMD every SECONDS until CMD fails or the loop
+# gets SIGTERM; meant to run in the background (lab_every 20 f & ... kill $!).
+# Its sleep is killed with it: a sleep left behind would hold the terminal's
+# pipe open, and a `make-dumps.sh | tail` would wait for it.
+lab_every() {
+    local n=$1 sp=; shift
+    trap '[ -z "$sp" ] || kill "$sp" 2>/dev/null; exit 0' TERM
+    while :; do
+        sleep "$n" & sp=$!
+        wait "$sp"
+        "$@" || break
+    done
+}
+
 # with_progress LABEL WATCH CMD...: run CMD; every $IOMMU_LAB_PROGRESS seconds
 # (default 20) tell the terminal it still runs, with WATCH's state: the bytes
 # in a folder (a download) or the last line of a log file (a build).
 with_progress() {
-    local label=$1 watch=$2 t0 pid rc=0; shift 2
+    local label=$1 watch=$2 t0 pid rc=0 ticker; shift 2
     t0=$(date +%s)
     "$@" &
     pid=$!
-    (
-        trap 'exit 0' TERM
-        while sleep "${IOMMU_LAB_PROGRESS:-20}" && kill -0 "$pid" 2>/dev/null; do
-            local what=
-            if [ -d "$watch" ]; then
-                what="$(( $(du -sb "$watch" 2>/dev/null | cut -f1) / 1048576 )) MB so far"
-            elif [ -f "$watch" ]; then
-                what=$(tail -n 1 "$watch" 2>/dev/null | cut -c1-90)
-            fi
-            lab_say "$label: still running after $(( $(date +%s) - t0 )) s${what:+ ($what)}"
-        done
-    ) &
-    local ticker=$!
+    lab_every "${IOMMU_LAB_PROGRESS:-20}" progress_tick "$pid" "$label" "$watch" "$t0" &
+    ticker=$!
     wait "$pid" || rc=$?
     kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null
     return "$rc"
+}
+
+progress_tick() {   # progress_tick PID LABEL WATCH T0: fails once PID is gone
+    local what=
+    kill -0 "$1" 2>/dev/null || return 1
+    if [ -d "$3" ]; then
+        what="$(( $(du -sb "$3" 2>/dev/null | cut -f1) / 1048576 )) MB so far"
+    elif [ -f "$3" ]; then
+        what=$(tail -n 1 "$3" 2>/dev/null | cut -c1-90)
+    fi
+    lab_say "$2: still running after $(( $(date +%s) - $4 )) s${what:+ ($what)}"
 }

@@ -64,6 +64,8 @@ fi
 module_src() {    # source folder of a scenario's MODULE (MODULE_SRC, else tests/lab/modules/MODULE)
     local src
     src=$(scen_get "$1" MODULE_SRC); src=${src:-tests/lab/modules/$(scen_get "$1" MODULE)}
+    case "$src" in /*) echo "$src" ;; *) echo "$REPO_DIR/$src" ;; esac
+}
 
 # Build list: requested scenarios plus the bases of requested derived ones.
 declare -A need=()
@@ -137,9 +139,6 @@ scen_stamp() {    # inputs of a scenario build
             t=$(module_tree "$(module_src "$s")"); tree_hash "$t"; rm -rf "$t"
         fi
     } | sha256sum | cut -c1-32
-}
-
-    case "$src" in /*) echo "$src" ;; *) echo "$REPO_DIR/$src" ;; esac
 }
 
 free_udp_ports() {  # two free UDP ports on 127.0.0.1
@@ -375,16 +374,16 @@ report() {  # report KS RC
 # the runs under way and how long each has taken (their start times are files
 # in $prep_dir/running).
 mkdir -p "$prep_dir/running"
-(
-    while sleep $(( ${IOMMU_LAB_PROGRESS:-20} * 3 )); do
-        now=$(date +%s); line=
-        for f in "$prep_dir"/running/*; do
-            [ -f "$f" ] || continue
-            line="$line $(basename "$f" | tr '%' '/') ($(( now - $(cat "$f") )) s)"
-        done
-        [ -z "$line" ] || lab_say "running:$line"
+runs_under_way() {
+    local now f line=
+    now=$(date +%s)
+    for f in "$prep_dir"/running/*; do
+        [ -f "$f" ] || continue
+        line="$line $(basename "$f" | tr '%' '/') ($(( now - $(cat "$f") )) s)"
     done
-) &
+    [ -z "$line" ] || lab_say "running:$line"
+}
+lab_every $(( ${IOMMU_LAB_PROGRESS:-20} * 3 )) runs_under_way &
 ticker_pid=$!
 running=0
 for ks in "${runs[@]}"; do
