@@ -67,9 +67,12 @@ int flattened_reassemble(int in_fd, const void *head, size_t already, int out_fd
 
 /*
  * Writes the printk ring buffer (the lockless `prb` of 5.10+) of the dump to
- * out, one "[seconds.micros] text" line per record line, oldest first, as
- * `makedumpfile --dump-dmesg` does.  Uses the target's types and memory.
- * Returns the number of records, or -1 with the reason in err.
+ * out, oldest first, byte for byte as `makedumpfile --dump-dmesg` (1.7.2)
+ * does: "[seconds.micros] text", the further lines of a multi-line record
+ * indented without a timestamp, data-less records left out, unprintable
+ * bytes escaped (src/dump/dmesg.c, src/dump/dmesg_text.c).  Uses the
+ * target's types and memory.  Returns the number of records written, or -1
+ * with the reason in err.
  */
 long dump_dmesg(const struct target *t, FILE *out, char *err, size_t errlen);
 

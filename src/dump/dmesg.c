@@ -1,7 +1,8 @@
 /*
  * The crashed kernel's log from the dump itself: the lockless printk ring
- * buffer of 5.10 and later (kernel/printk/printk_ringbuffer.h), read
- * through the target's types so that no offset is assumed.
+ * buffer of 5.10 and later (kernel/printk/printk_ringbuffer.h, commit
+ * 896fbe20b4e2 "printk: use the lockless ringbuffer"), read through the
+ * target's types so that no offset is assumed.
  *
  *   prb -> struct printk_ringbuffer {
  *            struct prb_desc_ring desc_ring { count_bits, descs, infos, head_id, tail_id, ... };
@@ -12,14 +13,25 @@
  *
  * A descriptor's state_var holds its id (low 62 bits) and state (top 2:
  * reserved, committed, finalized, reusable).  Records run from tail_id to
- * head_id; a committed or finalized descriptor whose id matches is printed.
- * Its text block lies at begin in the data ring, or at 0 when the block
- * wrapped; the block starts with the descriptor id (one unsigned long).
+ * head_id; a committed or finalized descriptor whose id matches is printed,
+ * by the rules makedumpfile's dump_record() follows (its output,
+ * vmcore-dmesg.txt, is what ours is compared with byte for byte):
+ *
+ *   - begin and next are taken modulo the data ring's size; when they are
+ *     equal the record is data-less (the kernel's FAILED_LPOS/NO_LPOS for
+ *     an empty or failed text, 5.10's "printk: ringbuffer: support
+ *     dataless records") and nothing at all is written;
+ *   - begin > next means the block wrapped: its data is at offset 0;
+ *   - the block starts with the descriptor id (one unsigned long), skipped;
+ *   - text_len is cut to what the block holds (a truncated record).
+ *
+ * The text itself is written by dmesg_text.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dump/dmesg_text.h"
 #include "dump/dump.h"
 
 #define SV_STATE_SHIFT 62
@@ -97,26 +109,29 @@ static void *read_block(const struct target *t, uint64_t addr, size_t len, const
 	return b;
 }
 
-/* One record, its lines each with the timestamp, as makedumpfile prints them. */
-static void print_record(FILE *out, uint64_t ts, const unsigned char *text, size_t len)
+/* Where a record's text lies in the data ring, by makedumpfile's rules
+ * (above).  Returns false for a data-less record. */
+static bool text_span(uint64_t begin_lpos, uint64_t next_lpos, size_t data_size,
+		      uint16_t text_len, size_t *start, size_t *len)
 {
-	char prefix[48];
-	int plen = snprintf(prefix, sizeof(prefix), "[%5llu.%06llu] ",
-			    (unsigned long long)(ts / 1000000000ull),
-			    (unsigned long long)(ts % 1000000000ull / 1000));
+	uint64_t begin = begin_lpos & (data_size - 1), next = next_lpos & (data_size - 1);
 
-	fwrite(prefix, 1, (size_t)plen, out);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = text[i];
-
-		if (c == '\n')
-			fputc('\n', out), fwrite(prefix, 1, (size_t)plen, out);
-		else if (c == '\t' || (c >= 0x20 && c != 0x7f))
-			fputc(c, out);
-		else
-			fprintf(out, "\\x%02x", c);
-	}
-	fputc('\n', out);
+	if (begin == next)
+		return false;
+	if (begin > next)
+		begin = 0;
+	begin += sizeof(uint64_t);	/* the block's descriptor id */
+	*start = (size_t)begin;
+	*len = text_len;
+	if (next >= begin && next - begin < text_len)
+		*len = (size_t)(next - begin);
+	/* A corrupt descriptor (next inside the id word): makedumpfile would
+	 * read past its copy of the ring; we stop at the ring's end. */
+	if (*start > data_size)
+		*start = data_size;
+	if (*len > data_size - *start)
+		*len = data_size - *start;
+	return true;
 }
 
 long dump_dmesg(const struct target *t, FILE *out, char *err, size_t errlen)
@@ -181,29 +196,14 @@ long dump_dmesg(const struct target *t, FILE *out, char *err, size_t errlen)
 		if ((sv & SV_ID_MASK) == id && (state == DESC_COMMITTED || state == DESC_FINALIZED)) {
 			uint64_t begin = get64(dp + o.desc_text_lpos + o.lpos_begin);
 			uint64_t next = get64(dp + o.desc_text_lpos + o.lpos_next);
-			uint64_t ts = get64(ip + o.info_ts);
 			uint16_t text_len;
-			size_t start, blk;
+			size_t start, len;
 
 			memcpy(&text_len, ip + o.info_text_len, sizeof(text_len));
-			if (begin & 1) {		/* data-less record */
-				blk = 0;
-				start = 0;
-			} else if (begin >> size_bits == next >> size_bits) {
-				start = (size_t)(begin & (data_size - 1));
-				blk = (size_t)(next - begin);
-			} else {			/* wrapped: the data is at the start */
-				start = 0;
-				blk = (size_t)(next & (data_size - 1));
+			if (text_span(begin, next, data_size, text_len, &start, &len)) {
+				dmesg_write_record(out, get64(ip + o.info_ts), tb + start, len);
+				records++;
 			}
-			if (blk > data_size || start + blk > data_size)
-				blk = 0;
-			size_t len = blk > 8 ? blk - 8 : 0;
-
-			if (len > text_len)
-				len = text_len;
-			print_record(out, ts, tb + start + 8, blk > 8 ? len : 0);
-			records++;
 		}
 		if (id == head_id)
 			break;
