@@ -9,7 +9,13 @@
  *  - 5.19+ "Event logged [Device not attached to domain properly]" followed
  *    by "  device=SSSS:BB:DD.F domain=0x....";
  *  - DTE[n] / CMD[n] dump lines after ILLEGAL_DEV_TABLE_ENTRY and
- *    ILLEGAL_COMMAND_ERROR.
+ *    ILLEGAL_COMMAND_ERROR;
+ *  - the further lines of one printk record of several lines (a '\n' in
+ *    the text): makedumpfile --dump-dmesg (vmcore-dmesg.txt), crash's log,
+ *    dmesg(1) and journalctl write them indented by the first line's prefix
+ *    width and without a prefix of their own.  Such a line belongs to the
+ *    record above it: it takes that line's time, level and caller id, and
+ *    its message starts after the indent.
  *
  * Records wait in a small ring (no allocation per line) until nothing before
  * them is pending, so they come out in line order.  A half that finds no
@@ -38,6 +44,9 @@ struct qent {
 };
 
 #define QCAP 1024
+/* Enough of a line to hold its prefix ("[123456.123456] [ T12345] ",
+ * "Nov 24 02:50:01 host kernel: ") for the continuation lines below it. */
+#define KLOG_HEAD_KEEP 128
 
 struct klog_parser {
 	struct klog_parser_ops ops;
@@ -48,6 +57,8 @@ struct klog_parser {
 	struct qent *q;
 	size_t qhead, qlen;
 	char *buf;
+	char head[KLOG_HEAD_KEEP];	/* start of the last line that did not begin with a space */
+	size_t head_len;
 	char *rdbuf;
 	size_t rdcap;
 };
@@ -250,6 +261,33 @@ static void on_dump(struct klog_parser *p, const struct klog_line *L, const char
 			s, n);
 }
 
+static bool has_time(const struct klog_prefix *pf)
+{
+	return pf->time.has_mono || pf->time.has_wall || pf->time.has_delta;
+}
+
+/* A line without a prefix of its own, indented at least as far as the
+ * message of the last unindented line, which has a time: a continuation
+ * line of that line's record.  Fills pf with that line's prefix. */
+static bool continuation_of_head(const struct klog_parser *p, const char *s, size_t n,
+				 struct klog_prefix *pf)
+{
+	struct klog_prefix hp;
+	size_t indent = 0;
+
+	if (!p->head_len || has_time(pf) || pf->level >= 0 || pf->caller[0] || pf->journal)
+		return false;
+	while (indent < n && s[indent] == ' ')
+		indent++;
+	if (!indent)
+		return false;
+	klog_prefix_parse(p->head, p->head_len, &hp);
+	if (!has_time(&hp) || hp.msg_off == 0 || indent < hp.msg_off)
+		return false;
+	*pf = hp;
+	return true;
+}
+
 void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 {
 	const char *s = line;
@@ -266,6 +304,10 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		n = klog_clean_line(s, n, p->buf, KLOG_LINE_MAX + 1);
 		s = p->buf;
 	}
+	if (n && s[0] != ' ') {
+		p->head_len = n < sizeof(p->head) ? n : sizeof(p->head);
+		memcpy(p->head, s, p->head_len);
+	}
 	if (!klog_amdvi_candidate(s, n))
 		goto out;
 	p->st.candidates++;
@@ -273,6 +315,8 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	struct klog_prefix pf;
 	struct klog_line L;
 	klog_prefix_parse(s, n, &pf);
+	if (n && s[0] == ' ')
+		continuation_of_head(p, s, n, &pf);
 	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
 	if (L.kind == KLOG_LINE_NONE)
 		goto out;
@@ -381,6 +425,7 @@ void klog_parser_set_file(struct klog_parser *p, const char *file)
 	klog_parser_flush(p);
 	p->file = file ? file : "-";
 	p->line = 0;
+	p->head_len = 0;
 }
 
 int klog_parser_feed_file(struct klog_parser *p, FILE *f)

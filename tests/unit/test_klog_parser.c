@@ -159,6 +159,62 @@ START_TEST(test_era_b_continuation)
 }
 END_TEST
 
+/* One printk record of several lines, as makedumpfile --dump-dmesg
+ * (vmcore-dmesg.txt), crash's log and dmesg(1) write it: the further lines
+ * indented as wide as the first line's prefix, without a timestamp.  They
+ * belong to that record: its time, level and caller id. */
+START_TEST(test_multi_line_record)
+{
+	const char *const lines[] = {
+		"[    5.000000] Unstable clock detected, switching default tracing clock to \"global\"",
+		"               If you want to keep using the local clock, then add:",
+		"                 \"trace_clock=local\"",
+		"               on the kernel command line",
+		"[    6.000001] test: two lines",
+		"               AMD-Vi: Event logged [IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x1000 flags=0x0070]",
+		"[100000.250000] [    C1] test: wider prefix",
+		"                         AMD-Vi: Event logged [IO_PAGE_FAULT device=00:14.2 domain=0x000e address=0x2000 flags=0x0070]",
+		"[    7.000000] test: an indent narrower than the prefix is not a continuation",
+		"    AMD-Vi: Event logged [IO_PAGE_FAULT device=00:14.3 domain=0x000f address=0x3000 flags=0x0070]",
+		NULL,
+	};
+	run_free(lines);
+	ck_assert_int_eq(nunparsed, 0);
+	ck_assert_int_eq(nrec, 3);
+	ck_assert_int_eq(recs[0].type, KLOG_IO_PAGE_FAULT);
+	ck_assert_uint_eq(recs[0].line, 6);
+	ck_assert_str_eq(recs[0].time.mono_text, "6.000001");
+	ck_assert_uint_eq(recs[0].fn, 1);
+	ck_assert_uint_eq(recs[1].line, 8);
+	ck_assert_str_eq(recs[1].time.mono_text, "100000.250000");
+	ck_assert_str_eq(recs[1].caller, "C1");
+	ck_assert_uint_eq(recs[1].fn, 2);
+	ck_assert_uint_eq(recs[2].line, 10);
+	ck_assert(!recs[2].time.has_mono);
+	ck_assert_uint_eq(recs[2].fn, 3);
+}
+END_TEST
+
+/* A continuation line does not reach back over a file boundary. */
+START_TEST(test_continuation_not_across_files)
+{
+	static const struct klog_parser_ops ops = { on_rec, on_bad };
+	struct klog_parser *p = klog_parser_new(&ops, NULL);
+	const char *head = "[    6.000001] test: two lines";
+	const char *cont = "               AMD-Vi: Event logged [IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x1000 flags=0x0070]";
+
+	nrec = nunparsed = 0;
+	klog_parser_set_file(p, "a.log");
+	klog_parser_feed_line(p, head, strlen(head));
+	klog_parser_set_file(p, "b.log");
+	klog_parser_feed_line(p, cont, strlen(cont));
+	klog_parser_flush(p);
+	ck_assert_int_eq(nrec, 1);
+	ck_assert(!recs[0].time.has_mono);
+	klog_parser_free(p);
+}
+END_TEST
+
 START_TEST(test_orphans)
 {
 	const char *const lines[] = {
@@ -535,6 +591,8 @@ Suite *klog_parser_suite(void)
 	tcase_add_test(tc, test_era_c_split_with_dte);
 	tcase_add_test(tc, test_interleaved_iommus_and_tail_first);
 	tcase_add_test(tc, test_era_b_continuation);
+	tcase_add_test(tc, test_multi_line_record);
+	tcase_add_test(tc, test_continuation_not_across_files);
 	tcase_add_test(tc, test_orphans);
 	tcase_add_test(tc, test_pair_window);
 	tcase_add_test(tc, test_cmd_and_8x32_dte);
