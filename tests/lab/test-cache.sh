@@ -19,7 +19,7 @@ ok()  { pass=$((pass + 1)); printf '  ok   %s\n' "$*"; }
 bad() { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-cache-test.XXXXXX"); trap 'rm -rf "$tmp"' EXIT
 export IOMMU_LAB_CACHE=$tmp/cache IOMMU_LAB_PROGRESS=1
 exec 19>&2; export LAB_TTY_FD=19   # the lab's terminal messages: captured below with 19>&2
 # shellcheck source=tests/lab/lib.sh
