@@ -70,6 +70,9 @@ enum klog_type {
 	KLOG_NO_EVENT_WRITTEN,		/* "No event written to event log" (erratum loop) */
 	KLOG_COMMAND_BUFFER_RESET,	/* 2.6.33-2.6.38 "Resetting IOMMU command buffer" */
 	KLOG_OTHER_LOG_OVERFLOW,	/* GA / PPR log overflow or restart */
+	/* 7.x iommu.c */
+	KLOG_CONTROL_REGISTER,		/* "Control Reg : 0x%llx" after ILLEGAL_DEV_TABLE_ENTRY */
+	KLOG_COMMAND_BUFFER_DUMP,	/* "CMD Buffer head=%llu tail=%llu" + 512 entry lines */
 	KLOG_NTYPES
 };
 
@@ -94,6 +97,9 @@ enum {
 	KLOG_HAS_DETAIL		= 1u << 16,	/* free text: buffer name, error reason */
 	KLOG_HAS_LEVEL		= 1u << 17,	/* "<3>" log level prefix */
 	KLOG_HAS_CALLER		= 1u << 18,	/* "[    T1]" printk caller id */
+	KLOG_HAS_VALUE		= 1u << 19,	/* CONTROL_REGISTER value */
+	KLOG_HAS_HEAD_TAIL	= 1u << 20,	/* COMMAND_BUFFER_DUMP head= tail= */
+	KLOG_HAS_EVENT_LINE	= 1u << 21,	/* event_line: the message this one belongs to */
 };
 
 /* Notes (struct klog_record.notes) */
@@ -109,6 +115,9 @@ enum {
 enum klog_dump_kind { KLOG_DUMP_NONE = 0, KLOG_DUMP_DTE, KLOG_DUMP_CMD };
 
 #define KLOG_MAX_DUMP 8
+/* Entries of the command buffer (CMD_BUFFER_ENTRIES) that 7.x's
+ * dump_command_buffer() prints. */
+#define KLOG_CMD_BUFFER_ENTRIES 512
 
 struct klog_time {
 	bool has_mono;		/* seconds since boot: "[    1.234567]" */
@@ -159,6 +168,19 @@ struct klog_record {
 	uint8_t ndump;
 	uint8_t dump_digits;	/* 8 or 16 */
 	uint64_t dump[KLOG_MAX_DUMP];
+
+	/* 7.x: CONTROL_REGISTER and COMMAND_BUFFER_DUMP */
+	uint64_t value;		/* the IOMMU Control Register (MMIO 0x18) */
+	uint64_t event_line;	/* with KLOG_HAS_EVENT_LINE: the line of the event this
+				 * record follows (ILLEGAL_DEV_TABLE_ENTRY,
+				 * COMPLETION_WAIT_TIMEOUT) */
+	uint32_t cmd_head, cmd_tail;	/* entry indexes (MMIO head/tail >> 4) */
+	uint16_t ncmd_buffer;		/* entry lines gathered */
+	/* The gathered entries: cmd_buffer[i] holds the four dwords of slot i
+	 * when cmd_buffer_seen[i] (a slot whose line was lost stays unseen).
+	 * Owned by the parser: valid during the record callback only. */
+	const uint32_t (*cmd_buffer)[4];
+	const uint8_t *cmd_buffer_seen;
 };
 
 const char *klog_type_name(enum klog_type t);

@@ -47,6 +47,7 @@ enum klog_line_kind {
 	KLOG_LINE_DNA_HEAD,	/* "Event logged [Device not attached to domain properly]" */
 	KLOG_LINE_DNA_TAIL,	/* "  device=SSSS:BB:DD.F domain=0x...." */
 	KLOG_LINE_DUMP,		/* "DTE[n]: ..." / "CMD[n]: ..." */
+	KLOG_LINE_CMD_ENTRY,	/* 7.x "%3d: %08x %08x %08x %08x" of a command-buffer dump */
 	KLOG_LINE_BAD,		/* looks like ours, does not parse */
 	KLOG_LINE_OTHER,	/* AMD-Vi tagged but of no interest */
 };
@@ -61,6 +62,8 @@ struct klog_line {
 	int dump_index;
 	int dump_digits;
 	uint64_t dump_value;
+	/* KLOG_LINE_CMD_ENTRY (dump_index is the slot) */
+	uint32_t cmd_entry[4];
 };
 
 /* Cheap pre-filter: false means the line cannot be an AMD IOMMU line. */

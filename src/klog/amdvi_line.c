@@ -618,6 +618,91 @@ static enum klog_line_kind parse_dump(const char *s, size_t n, size_t i, struct 
 	return L->kind = KLOG_LINE_DUMP;
 }
 
+/* Decimal digits at s[i] (at most 19); returns the index after them, or 0. */
+static size_t dec_u64(const char *s, size_t n, size_t i, uint64_t *v)
+{
+	size_t k = i;
+	uint64_t x = 0;
+	while (k < n && is_digit(s[k]) && k - i < 19)
+		x = x * 10 + (uint64_t)(s[k++] - '0');
+	if (k == i || (k < n && is_digit(s[k])))
+		return 0;
+	*v = x;
+	return k;
+}
+
+/*
+ * 7.x iommu_print_event(), after an ILLEGAL_DEV_TABLE_ENTRY:
+ *   dev_err(dev, "Control Reg : 0x%llx\n", ctrl)      (iommu ivhdN: AMD-Vi: ...)
+ * Returns NONE when the text is not this message.
+ */
+static enum klog_line_kind parse_control_reg(const char *s, size_t n, size_t i, struct klog_line *L)
+{
+	uint64_t v;
+	size_t e;
+
+	if (!STARTS("Control Reg"))
+		return KLOG_LINE_NONE;
+	e = skip_sp(s, n, i + 11);
+	if (e >= n || s[e] != ':')
+		return KLOG_LINE_NONE;
+	e = skip_sp(s, n, e + 1);
+	size_t ve = e;
+	while (ve < n && s[ve] != ' ')
+		ve++;
+	if (!hex_value(s, e, ve, &v, NULL) || !rest_blank(s, n, ve))
+		return bad(L, "malformed 'Control Reg : 0x...' line");
+	L->rec.type = KLOG_CONTROL_REGISTER;
+	L->rec.value = v;
+	L->rec.has |= KLOG_HAS_VALUE;
+	return L->kind = KLOG_LINE_RECORD;
+}
+
+/*
+ * 7.x dump_command_buffer() (with amd_iommu_dump, once, after a
+ * Completion-Wait timeout), every line pr_err ("AMD-Vi: "):
+ *   "CMD Buffer head=%llu tail=%llu"      MMIO head/tail >> 4: entry indexes
+ *   "%3d: %08x %08x %08x %08x"            x CMD_BUFFER_ENTRIES, slot i's dwords
+ */
+static enum klog_line_kind parse_cmd_buffer(const char *s, size_t n, size_t i, struct klog_line *L)
+{
+	uint64_t head, tail;
+	size_t e;
+
+	if (STARTS("CMD Buffer head=")) {
+		if (!(e = dec_u64(s, n, i + 16, &head)) || !starts(s, n, e, " tail=", 6) ||
+		    !(e = dec_u64(s, n, e + 6, &tail)) || !rest_blank(s, n, e) || head > 0xffffffffu ||
+		    tail > 0xffffffffu)
+			return bad(L, "malformed 'CMD Buffer head= tail=' line");
+		L->rec.type = KLOG_COMMAND_BUFFER_DUMP;
+		L->rec.cmd_head = (uint32_t)head;
+		L->rec.cmd_tail = (uint32_t)tail;
+		L->rec.has |= KLOG_HAS_HEAD_TAIL;
+		return L->kind = KLOG_LINE_RECORD;
+	}
+	/* "  0: 00835001 10000001 00003c00 00000000" (the tag's space is skipped) */
+	uint64_t idx;
+	if (!(e = dec_u64(s, n, i, &idx)) || e - i > 3 || !starts(s, n, e, ": ", 2))
+		return KLOG_LINE_NONE;
+	e += 2;
+	for (int w = 0; w < 4; w++) {
+		uint64_t v;
+		if (w && (e >= n || s[e++] != ' '))
+			return bad(L, "malformed command-buffer dump line");
+		if (hex_digits(s, n, e, 9, &v) != 8)
+			return bad(L, "malformed command-buffer dump line");
+		L->cmd_entry[w] = (uint32_t)v;
+		e += 8;
+	}
+	if (!rest_blank(s, n, e))
+		return bad(L, "malformed command-buffer dump line");
+	if (idx >= KLOG_CMD_BUFFER_ENTRIES)
+		return bad(L, "command-buffer dump slot out of range");
+	L->dump_index = (int)idx;
+	L->match_off = i;
+	return L->kind = KLOG_LINE_CMD_ENTRY;
+}
+
 /* The message starting at s[i0]. */
 static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 {
@@ -711,6 +796,12 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 			return;
 		}
 	}
+	/* 7.x: dev_err() on the IOMMU (with the tag, or its ivhdN prefix alone) */
+	if ((tagged || dp.is_ivhd) && parse_control_reg(s, n, i, L) != KLOG_LINE_NONE)
+		return;
+	/* 7.x: pr_err(), always tagged */
+	if (tagged && parse_cmd_buffer(s, n, i, L) != KLOG_LINE_NONE)
+		return;
 	if (parse_fixed(s, n, i, r)) {
 		L->kind = KLOG_LINE_RECORD;
 		return;

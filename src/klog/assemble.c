@@ -10,6 +10,10 @@
  *    by "  device=SSSS:BB:DD.F domain=0x....";
  *  - DTE[n] / CMD[n] dump lines after ILLEGAL_DEV_TABLE_ENTRY and
  *    ILLEGAL_COMMAND_ERROR;
+ *  - 7.x: "Control Reg : 0x..." tied to the ILLEGAL_DEV_TABLE_ENTRY before
+ *    it, and the command-buffer dump ("CMD Buffer head=N tail=N" and its
+ *    512 "%3d: %08x %08x %08x %08x" lines) gathered into one record, tied
+ *    to the Completion-Wait timeout before it;
  *  - the further lines of one printk record of several lines (a '\n' in
  *    the text): makedumpfile --dump-dmesg (vmcore-dmesg.txt), crash's log,
  *    dmesg(1) and journalctl write them indented by the first line's prefix
@@ -37,6 +41,7 @@ struct qent {
 	uint8_t state, pair;
 	bool dump_open;
 	uint8_t dump_max;
+	uint16_t cmd_next;	/* COMMAND_BUFFER_DUMP: lowest slot still expected */
 	uint64_t since;
 	uint64_t dump_last;	/* line of the event or of its last dump line */
 	char text[160];		/* a pending head's text, for the unparsed report */
@@ -61,6 +66,14 @@ struct klog_parser {
 	size_t head_len;
 	char *rdbuf;
 	size_t rdcap;
+	/* the one command-buffer dump being gathered or waiting in the queue */
+	uint32_t (*cmd_buffer)[4];
+	uint8_t *cmd_buffer_seen;
+	bool cmd_buffer_busy;
+	/* the last COMPLETION_WAIT_TIMEOUT: a dump_command_buffer() follows it */
+	uint64_t cwt_line;
+	bool cwt_has_iommu;
+	char cwt_iommu[24];
 };
 
 struct klog_parser *klog_parser_new(const struct klog_parser_ops *ops, void *ctx)
@@ -73,7 +86,9 @@ struct klog_parser *klog_parser_new(const struct klog_parser_ops *ops, void *ctx
 	p->file = "-";
 	p->q = calloc(QCAP, sizeof(*p->q));
 	p->buf = malloc(KLOG_LINE_MAX + 1);
-	if (!p->q || !p->buf) {
+	p->cmd_buffer = calloc(KLOG_CMD_BUFFER_ENTRIES, sizeof(*p->cmd_buffer));
+	p->cmd_buffer_seen = calloc(KLOG_CMD_BUFFER_ENTRIES, 1);
+	if (!p->q || !p->buf || !p->cmd_buffer || !p->cmd_buffer_seen) {
 		klog_parser_free(p);
 		return NULL;
 	}
@@ -87,6 +102,8 @@ void klog_parser_free(struct klog_parser *p)
 	free(p->q);
 	free(p->buf);
 	free(p->rdbuf);
+	free(p->cmd_buffer);
+	free(p->cmd_buffer_seen);
 	free(p);
 }
 
@@ -119,10 +136,13 @@ static void release(struct klog_parser *p)
 {
 	while (p->qlen) {
 		struct qent *e = qat(p, 0);
-		if (e->state == Q_READY && !e->dump_open)
+		if (e->state == Q_READY && !e->dump_open) {
 			emit(p, &e->rec);
-		else if (e->state != Q_DEAD)
+			if (e->rec.type == KLOG_COMMAND_BUFFER_DUMP)
+				p->cmd_buffer_busy = false;
+		} else if (e->state != Q_DEAD) {
 			break;
+		}
 		p->qhead = (p->qhead + 1) % QCAP;
 		p->qlen--;
 	}
@@ -176,6 +196,7 @@ static struct qent *push(struct klog_parser *p, const struct klog_record *r, enu
 	e->pair = (uint8_t)pair;
 	e->dump_open = false;
 	e->dump_max = 0;
+	e->cmd_next = 0;
 	e->since = p->line;
 	e->text_len = 0;
 	return e;
@@ -206,7 +227,8 @@ static struct qent *find_partner(struct klog_parser *p, enum qstate state, enum 
 
 static void open_dump(struct qent *e)
 {
-	if (e->rec.type == KLOG_ILLEGAL_DEV_TABLE_ENTRY || e->rec.type == KLOG_ILLEGAL_COMMAND_ERROR) {
+	if (e->rec.type == KLOG_ILLEGAL_DEV_TABLE_ENTRY || e->rec.type == KLOG_ILLEGAL_COMMAND_ERROR ||
+	    e->rec.type == KLOG_COMMAND_BUFFER_DUMP) {
 		e->dump_open = true;
 		e->dump_last = e->rec.line;
 	}
@@ -259,6 +281,81 @@ static void on_dump(struct klog_parser *p, const struct klog_line *L, const char
 	report_unparsed(p, p->line, L->dump_kind == KLOG_DUMP_DTE ? "DTE dump line without its ILLEGAL_DEV_TABLE_ENTRY event"
 								   : "CMD dump line without its ILLEGAL_COMMAND_ERROR event",
 			s, n);
+}
+
+/* Do two records' IOMMU keys allow them to belong together? */
+static bool same_iommu(const struct klog_record *a, const struct klog_record *b)
+{
+	const char *ka = key_of(a), *kb = key_of(b);
+	return !*ka || !*kb || !strcmp(ka, kb);
+}
+
+/* 7.x prints "Control Reg : 0x..." between an ILLEGAL_DEV_TABLE_ENTRY and
+ * its DTE dump: tie it to the newest such event of the same IOMMU that is
+ * still waiting for its dump. */
+static void tie_control_reg(struct klog_parser *p, struct klog_record *r)
+{
+	for (size_t k = p->qlen; k-- > 0;) {
+		struct qent *e = qat(p, k);
+		if (!e->dump_open || e->rec.type != KLOG_ILLEGAL_DEV_TABLE_ENTRY || e->rec.ndump ||
+		    !same_iommu(&e->rec, r))
+			continue;
+		r->event_line = e->rec.line;
+		r->has |= KLOG_HAS_EVENT_LINE;
+		if (!(r->has & KLOG_HAS_IOMMU) && (e->rec.has & KLOG_HAS_IOMMU)) {
+			memcpy(r->iommu, e->rec.iommu, sizeof(r->iommu));
+			r->has |= KLOG_HAS_IOMMU;
+		}
+		e->dump_last = p->line;	/* the DTE lines follow this one */
+		return;
+	}
+}
+
+/* "CMD Buffer head=N tail=N": the record that gathers the entry lines in
+ * the parser's one buffer.  An earlier dump still waiting in the queue (a
+ * second dump before the first was emitted) is emitted first. */
+static void start_cmd_buffer(struct klog_parser *p, struct klog_record *r)
+{
+	while (p->cmd_buffer_busy && p->qlen) {
+		resolve(p, qat(p, 0));
+		release(p);
+	}
+	p->cmd_buffer_busy = true;
+	memset(p->cmd_buffer_seen, 0, KLOG_CMD_BUFFER_ENTRIES);
+	r->cmd_buffer = (const uint32_t (*)[4])p->cmd_buffer;
+	r->cmd_buffer_seen = p->cmd_buffer_seen;
+	r->ncmd_buffer = 0;
+	/* dump_command_buffer() runs right after wait_on_sem()'s timeout message */
+	if (p->cwt_line && p->line - p->cwt_line <= KLOG_DUMP_WINDOW) {
+		r->event_line = p->cwt_line;
+		r->has |= KLOG_HAS_EVENT_LINE;
+		if (!(r->has & KLOG_HAS_IOMMU) && p->cwt_has_iommu) {
+			memcpy(r->iommu, p->cwt_iommu, sizeof(r->iommu));
+			r->has |= KLOG_HAS_IOMMU;
+		}
+	}
+}
+
+static void on_cmd_entry(struct klog_parser *p, const struct klog_line *L, const char *s, size_t n)
+{
+	for (size_t k = p->qlen; k-- > 0;) {
+		struct qent *e = qat(p, k);
+		if (!e->dump_open || e->rec.type != KLOG_COMMAND_BUFFER_DUMP)
+			continue;
+		if (L->dump_index < e->cmd_next) {
+			report_unparsed(p, p->line, "command-buffer dump slot out of order", s, n);
+			return;
+		}
+		memcpy(p->cmd_buffer[L->dump_index], L->cmd_entry, sizeof(L->cmd_entry));
+		p->cmd_buffer_seen[L->dump_index] = 1;
+		e->rec.ncmd_buffer++;
+		e->cmd_next = (uint16_t)(L->dump_index + 1);
+		e->dump_last = p->line;
+		if (e->cmd_next >= KLOG_CMD_BUFFER_ENTRIES)
+			e->dump_open = false;
+		return;
+	}
+	report_unparsed(p, p->line, "command-buffer dump line without its 'CMD Buffer head= tail=' line", s, n);
 }
 
 static bool has_time(const struct klog_prefix *pf)
@@ -355,8 +452,17 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	struct qent *e;
 	switch (L.kind) {
 	case KLOG_LINE_RECORD:
+		if (r->type == KLOG_CONTROL_REGISTER)
+			tie_control_reg(p, r);
+		else if (r->type == KLOG_COMMAND_BUFFER_DUMP)
+			start_cmd_buffer(p, r);
 		e = push(p, r, Q_READY, PAIR_EVENT);
 		open_dump(e);
+		if (r->type == KLOG_COMPLETION_WAIT_TIMEOUT) {
+			p->cwt_line = p->line;
+			p->cwt_has_iommu = (r->has & KLOG_HAS_IOMMU) != 0;
+			memcpy(p->cwt_iommu, r->iommu, sizeof(p->cwt_iommu));
+		}
 		break;
 	case KLOG_LINE_HEAD:
 		e = find_partner(p, Q_WAIT_HEAD, PAIR_EVENT, key_of(r));
@@ -407,6 +513,9 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	case KLOG_LINE_DUMP:
 		on_dump(p, &L, s, n);
 		break;
+	case KLOG_LINE_CMD_ENTRY:
+		on_cmd_entry(p, &L, s, n);
+		break;
 	default:
 		break;
 	}
@@ -426,6 +535,7 @@ void klog_parser_set_file(struct klog_parser *p, const char *file)
 	p->file = file ? file : "-";
 	p->line = 0;
 	p->head_len = 0;
+	p->cwt_line = 0;
 }
 
 int klog_parser_feed_file(struct klog_parser *p, FILE *f)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "amdvi/command.h"
 #include "klog/klog.h"
 
 /* Length of the valid UTF-8 sequence at s (max n bytes), 0 if invalid. */
@@ -86,6 +87,60 @@ static void jint(FILE *out, const char *key, uint64_t v, bool present)
 		fprintf(out, ",\"%s\":%" PRIu64, key, v);
 	else
 		fprintf(out, ",\"%s\":null", key);
+}
+
+/* Is slot i between the logged head and tail (queued, not yet fetched by
+ * the IOMMU)?  Only for the 512-entry ring the kernel prints. */
+static bool cmd_pending(const struct klog_record *r, unsigned i)
+{
+	uint32_t h = r->cmd_head, t = r->cmd_tail;
+	if (h >= KLOG_CMD_BUFFER_ENTRIES || t >= KLOG_CMD_BUFFER_ENTRIES)
+		return false;
+	return h <= t ? (i >= h && i < t) : (i >= h || i < t);
+}
+
+static unsigned cmd_pending_count(const struct klog_record *r)
+{
+	uint32_t h = r->cmd_head, t = r->cmd_tail;
+	if (h >= KLOG_CMD_BUFFER_ENTRIES || t >= KLOG_CMD_BUFFER_ENTRIES)
+		return 0;
+	return (t + KLOG_CMD_BUFFER_ENTRIES - h) % KLOG_CMD_BUFFER_ENTRIES;
+}
+
+static bool cmd_empty(const uint32_t w[4])
+{
+	return !(w[0] | w[1] | w[2] | w[3]);
+}
+
+/* The dumped ring, one object per slot, decoded as the analysis decodes
+ * the ring it reads from a dump (docs/json-analysis.md, cmd_ring.entries). */
+static void write_cmd_buffer_json(const struct klog_record *r, FILE *out)
+{
+	char text[160];
+	bool first = true;
+
+	fputs(",\"cmd_buffer\":[", out);
+	for (unsigned i = 0; r->cmd_buffer && i < KLOG_CMD_BUFFER_ENTRIES; i++) {
+		const uint32_t *w = r->cmd_buffer[i];
+		struct amdvi_cmd c;
+
+		if (!r->cmd_buffer_seen[i])
+			continue;
+		fprintf(out, "%s{\"index\":%u,\"offset\":%u,\"raw\":[\"0x%08x\",\"0x%08x\",\"0x%08x\",\"0x%08x\"]",
+			first ? "" : ",", i, i * 16, w[0], w[1], w[2], w[3]);
+		first = false;
+		if (cmd_empty(w) || amdvi_cmd_decode(w, &c) < 0) {
+			fputs(",\"op\":null", out);
+		} else {
+			fprintf(out, ",\"op\":\"%s\"", amdvi_cmd_name(c.opcode));
+			if (amdvi_cmd_format(&c, text, sizeof(text)) >= 0)
+				jstr(out, "text", text, true);
+		}
+		if (cmd_pending(r, i))
+			fputs(",\"pending\":true", out);
+		putc('}', out);
+	}
+	putc(']', out);
 }
 
 const char *klog_record_device(const struct klog_record *r, char *buf, size_t size)
@@ -178,6 +233,15 @@ void klog_record_write_json(const struct klog_record *r, FILE *out)
 			fprintf(out, "%s\"0x%0*" PRIx64 "\"", k ? "," : "", r->dump_digits, r->dump[k]);
 		putc(']', out);
 	}
+	if (r->has & KLOG_HAS_VALUE)
+		fprintf(out, ",\"value\":\"0x%" PRIx64 "\"", r->value);
+	if (r->has & KLOG_HAS_HEAD_TAIL)
+		fprintf(out, ",\"head\":%u,\"tail\":%u,\"pending\":%u", r->cmd_head, r->cmd_tail,
+			cmd_pending_count(r));
+	if (r->type == KLOG_COMMAND_BUFFER_DUMP)
+		write_cmd_buffer_json(r, out);
+	if (r->has & KLOG_HAS_EVENT_LINE)
+		fprintf(out, ",\"event_line\":%" PRIu64, r->event_line);
 	if (r->has & KLOG_HAS_IOMMU_INDEX)
 		fprintf(out, ",\"iommu_index\":%d", r->iommu_index);
 	if (r->has & KLOG_HAS_FUNCTION)
@@ -261,6 +325,22 @@ void klog_record_write_text(const struct klog_record *r, FILE *out)
 		for (int k = 0; k < r->ndump; k++)
 			NOTE("%s%0*" PRIx64, k ? ":" : "", r->dump_digits, r->dump[k]);
 	}
+	if (r->has & KLOG_HAS_VALUE)
+		NOTE("%s0x%" PRIx64, o ? " " : "", r->value);
+	if (r->has & KLOG_HAS_HEAD_TAIL) {
+		NOTE("%shead=%u tail=%u, %u pending, %u of %u slots", o ? " " : "", r->cmd_head, r->cmd_tail,
+		     cmd_pending_count(r), r->ncmd_buffer, KLOG_CMD_BUFFER_ENTRIES);
+		if (r->cmd_buffer && r->cmd_head < KLOG_CMD_BUFFER_ENTRIES && r->cmd_buffer_seen[r->cmd_head] &&
+		    r->cmd_head != r->cmd_tail) {
+			const uint32_t *w = r->cmd_buffer[r->cmd_head];
+			struct amdvi_cmd c;
+			char text[160];
+			if (!cmd_empty(w) && amdvi_cmd_decode(w, &c) >= 0 && amdvi_cmd_format(&c, text, sizeof(text)) >= 0)
+				NOTE("; at head: %s", text);
+		}
+	}
+	if (r->has & KLOG_HAS_EVENT_LINE)
+		NOTE("%s(after line %" PRIu64 ")", o ? " " : "", r->event_line);
 	if (r->has & KLOG_HAS_DETAIL)
 		NOTE("%s%s", o ? " " : "", r->detail);
 	if (r->notes & KLOG_NOTE_REUSE)

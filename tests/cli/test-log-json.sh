@@ -5,7 +5,7 @@ cli=$1
 S=tests/logs/samples
 out=$("$cli" log --json "$S/dmesg-6.1-era-e.log" "$S/vmcore-dmesg-rhel7-era-b.txt" "$S/dmesg-era-c-split.log" \
       "$S/kexec-dmesg-rhel8.log" "$S/journal-formats.log" "$S/dmesg.202611240250" "$S/kdump-6.18-reuse.log" \
-      "$S/serial-console-2.6.28-era-a.log" "$S/dmesg-delta.log")
+      "$S/serial-console-2.6.28-era-a.log" "$S/dmesg-delta.log" "$S/dmesg-7.3-kdump-timeout.log")
 printf '%s\n' "$out" | python3 -c '
 import json, sys
 REQ = ["file","line","type","segment","bdf","domain","pasid","address","flags","driver","iommu","suppressed","time"]
@@ -14,7 +14,7 @@ ILLEGAL_COMMAND_ERROR COMMAND_HARDWARE_ERROR IOTLB_INV_TIMEOUT INVALID_DEVICE_RE
 RMP_PAGE_FAULT RMP_HW_ERROR UNKNOWN COMPLETION_WAIT_TIMEOUT COMMAND_BUFFER_TIMEOUT EVENT_LOG_OVERFLOW
 DEVICE_NOT_ATTACHED RATELIMIT_SUPPRESSED KDUMP_TRANSLATION_PRE_ENABLED KDUMP_DEV_TABLE_COPIED
 KDUMP_DEV_TABLE_COPY_FAILED TRANSLATION_ENABLED_NOT_KDUMP KDUMP_BUFFER_REUSED KDUMP_DEV_TABLE_COPY_ERROR
-NO_EVENT_WRITTEN COMMAND_BUFFER_RESET OTHER_LOG_OVERFLOW""".split())
+NO_EVENT_WRITTEN COMMAND_BUFFER_RESET OTHER_LOG_OVERFLOW CONTROL_REGISTER COMMAND_BUFFER_DUMP""".split())
 recs = []
 for ln in sys.stdin:
     r = json.loads(ln)
@@ -93,6 +93,26 @@ check("serial-console-2.6.28-era-a.log", 2, type="IO_PAGE_FAULT", level=3, time=
 check("serial-console-2.6.28-era-a.log", 5, type="ILLEGAL_DEV_TABLE_ENTRY", head_line=3, time=10.0001)
 assert len(find("serial-console-2.6.28-era-a.log", 5)["dte"]) == 8
 check("serial-console-2.6.28-era-a.log", 14, type="COMPLETION_WAIT_TIMEOUT", panic=True)
+
+F7 = "dmesg-7.3-kdump-timeout.log"
+check(F7, 2, type="KDUMP_DEV_TABLE_COPIED", reuse=True)
+check(F7, 5, type="KDUMP_BUFFER_REUSED", detail="CWB", reuse=True)
+check(F7, 6, type="ILLEGAL_DEV_TABLE_ENTRY", iommu="ivhd0", segment=0, bdf="02:00.0",
+      dte=["0x6000000100fe4003","0x0000000000000000","0x2000000109d89001","0x0000000000000000"])
+check(F7, 7, type="CONTROL_REGISTER", iommu="ivhd0", value="0xc22000003f48d", event_line=6, address=None)
+check(F7, 12, type="COMPLETION_WAIT_TIMEOUT", iommu="0000:00:02.0", segment=None, bdf=None)
+r = find(F7, 13)
+assert r["type"] == "COMMAND_BUFFER_DUMP" and r["iommu"] == "0000:00:02.0", r
+assert (r["head"], r["tail"], r["pending"], r["event_line"]) == (3, 5, 2, 12), r
+cb = r["cmd_buffer"]
+assert [e["index"] for e in cb] == list(range(512)), len(cb)
+assert cb[3] == {"index": 3, "offset": 48, "raw": ["0x00000000","0x30000003","0xfffff003","0x7fffffff"],
+                 "op": "INVALIDATE_IOMMU_PAGES", "text": "INVALIDATE_IOMMU_PAGES domain=3 addr=all pde",
+                 "pending": True}, cb[3]
+assert [e["index"] for e in cb if e.get("pending")] == [3, 4], cb[:6]
+assert cb[4]["op"] == "COMPLETION_WAIT" and cb[2].get("pending") is None and cb[511]["op"] is None, cb[:6]
+check(F7, 526, type="COMPLETION_WAIT_TIMEOUT")
+assert len([x for x in recs if x["file"].endswith(F7)]) == 10
 
 check("dmesg-delta.log", 2, time=2.000001)
 check("dmesg-delta.log", 3, time="<    0.000123>")

@@ -34,6 +34,13 @@ grep -q '^dmesg-era-c-split.log:2 ' <<<"$out"
 grep -q '^vmcore-dmesg-rhel7-era-b.txt:4 ' <<<"$out"
 grep -q 'AMD-Vi records:      20' <<<"$out"
 
+# 7.x: the Control Register and the command-buffer dump, one row each
+out=$("$cli" log -v "$S/dmesg-7.3-kdump-timeout.log")
+grep -Eq '^dmesg-7.3-kdump-timeout.log:7 +1.000007 +CONTROL_REGISTER +ivhd0 .* 0xc22000003f48d \(after line 6\)$' <<<"$out"
+grep -Eq '^dmesg-7.3-kdump-timeout.log:13 +1.000013 +COMMAND_BUFFER_DUMP +0000:00:02.0 .* head=3 tail=5, 2 pending, 512 of 512 slots; at head: INVALIDATE_IOMMU_PAGES domain=3 addr=all pde \(after line 12\)$' <<<"$out"
+grep -q 'unparsed AMD-Vi-looking lines: 0' <<<"$out"
+grep -q 'old device table reused' <<<"$out"
+
 # a file without AMD-Vi lines
 out=$("$cli" log /dev/null)
 grep -q 'No AMD IOMMU records found.' <<<"$out"

@@ -296,6 +296,128 @@ START_TEST(test_kdump_markers)
 }
 END_TEST
 
+/* ------------------------------------------------------------ 7.x (7.2, 7.3) */
+
+START_TEST(test_7x_control_reg)
+{
+	/* iommu_print_event(): dev_err(dev, "Control Reg : 0x%llx\n", ctrl), dev = the IOMMU */
+	ck_assert_int_eq(parse("iommu ivhd0: AMD-Vi: Control Reg : 0xc22000003f48d"), KLOG_LINE_RECORD);
+	ck_assert_int_eq(L.rec.type, KLOG_CONTROL_REGISTER);
+	ck_assert(HAS(VALUE));
+	ck_assert_uint_eq(L.rec.value, 0xc22000003f48dull);
+	ck_assert(HAS(IOMMU));
+	ck_assert_str_eq(L.rec.iommu, "ivhd0");
+	ck_assert(!HAS(BDF) && !HAS(DRIVER) && !HAS(ADDRESS) && !HAS(EVENT_LINE));
+	ck_assert_int_eq(L.rec.era, 0);
+
+	/* a dev_err without dev_fmt (as 4.19.89's): the ivhdN prefix alone */
+	ck_assert_int_eq(parse("iommu ivhd12: Control Reg : 0xffffffffffffffff"), KLOG_LINE_RECORD);
+	ck_assert_int_eq(L.rec.type, KLOG_CONTROL_REGISTER);
+	ck_assert_uint_eq(L.rec.value, 0xffffffffffffffffull);
+	ck_assert_str_eq(L.rec.iommu, "ivhd12");
+
+	/* the tag alone (the device prefix lost on the way) */
+	ck_assert_int_eq(parse("AMD-Vi: Control Reg : 0x1"), KLOG_LINE_RECORD);
+	ck_assert_int_eq(L.rec.type, KLOG_CONTROL_REGISTER);
+	ck_assert_uint_eq(L.rec.value, 1);
+	ck_assert(!HAS(IOMMU));
+
+	/* noise in front: found again at the ivhd anchor */
+	ck_assert_int_eq(parse("@@ iommu ivhd3: AMD-Vi: Control Reg : 0x18"), KLOG_LINE_RECORD);
+	ck_assert_str_eq(L.rec.iommu, "ivhd3");
+	ck_assert_uint_eq(L.rec.value, 0x18);
+
+	ck_assert_int_eq(parse("iommu ivhd0: AMD-Vi: Control Reg : 18"), KLOG_LINE_BAD);
+	ck_assert_int_eq(parse("iommu ivhd0: AMD-Vi: Control Reg : 0x12345678901234567"), KLOG_LINE_BAD);
+	ck_assert_int_eq(parse("iommu ivhd0: AMD-Vi: Control Reg : 0x18 extra"), KLOG_LINE_BAD);
+	/* neither tag nor IOMMU prefix: someone else's register */
+	ck_assert_int_eq(parse("Control Reg : 0x18"), KLOG_LINE_NONE);
+}
+END_TEST
+
+START_TEST(test_7x_cmd_buffer_dump_lines)
+{
+	/* dump_command_buffer(): pr_err("CMD Buffer head=%llu tail=%llu\n", head >> 4, tail >> 4) */
+	ck_assert_int_eq(parse("AMD-Vi: CMD Buffer head=339 tail=341"), KLOG_LINE_RECORD);
+	ck_assert_int_eq(L.rec.type, KLOG_COMMAND_BUFFER_DUMP);
+	ck_assert(HAS(HEAD_TAIL));
+	ck_assert_uint_eq(L.rec.cmd_head, 339);
+	ck_assert_uint_eq(L.rec.cmd_tail, 341);
+	ck_assert(!HAS(IOMMU) && !HAS(BDF) && !HAS(EVENT_LINE));
+	ck_assert_uint_eq(L.rec.ncmd_buffer, 0);
+	ck_assert_int_eq(parse("AMD-Vi: CMD Buffer head=0 tail=0"), KLOG_LINE_RECORD);
+	ck_assert_uint_eq(L.rec.cmd_head, 0);
+	ck_assert_uint_eq(L.rec.cmd_tail, 0);
+
+	/* pr_err("%3d: %08x %08x %08x %08x\n", i, cmd->data[0..3]) */
+	ck_assert_int_eq(parse("AMD-Vi:   0: 00835001 10000001 00003c00 00000000"), KLOG_LINE_CMD_ENTRY);
+	ck_assert_int_eq(L.dump_index, 0);
+	ck_assert_uint_eq(L.cmd_entry[0], 0x00835001);
+	ck_assert_uint_eq(L.cmd_entry[1], 0x10000001);
+	ck_assert_uint_eq(L.cmd_entry[2], 0x00003c00);
+	ck_assert_uint_eq(L.cmd_entry[3], 0x00000000);
+	ck_assert_int_eq(parse("AMD-Vi:  42: 00000000 30000003 fffff00b 7fffffff"), KLOG_LINE_CMD_ENTRY);
+	ck_assert_int_eq(L.dump_index, 42);
+	ck_assert_uint_eq(L.cmd_entry[3], 0x7fffffff);
+	ck_assert_int_eq(parse("AMD-Vi: 511: 011be001 10000000 00000134 00000000"), KLOG_LINE_CMD_ENTRY);
+	ck_assert_int_eq(L.dump_index, 511);
+	ck_assert_uint_eq(L.cmd_entry[2], 0x134);
+
+	const char *bad[] = {
+		"AMD-Vi: CMD Buffer head=1",
+		"AMD-Vi: CMD Buffer head=x tail=2",
+		"AMD-Vi: CMD Buffer head=1 tail=2 more",
+		"AMD-Vi: CMD Buffer head=99999999999 tail=2",
+		"AMD-Vi: 512: 00000000 00000000 00000000 00000000",
+		"AMD-Vi:   1: 0000000 00000000 00000000 00000000",
+		"AMD-Vi:   1: 00000000 00000000 00000000",
+		"AMD-Vi:   1: 00000000 00000000 00000000 000000000",
+		"AMD-Vi:   1: 00000000 00000000 00000000 00000000 x",
+	};
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		ck_assert_msg(parse(bad[k]) == KLOG_LINE_BAD, "not rejected: %s", bad[k]);
+		ck_assert_ptr_nonnull(L.reason);
+	}
+	/* without the tag (pr_err always has it): not ours */
+	ck_assert_int_eq(parse("CMD Buffer head=1 tail=2"), KLOG_LINE_NONE);
+	ck_assert_int_eq(parse("  0: 00835001 10000001 00003c00 00000000"), KLOG_LINE_NONE);
+	/* an AMD-Vi line with a number that is not a ring slot */
+	ck_assert_int_eq(parse("AMD-Vi: 1234: 00000000 00000000 00000000 00000000"), KLOG_LINE_OTHER);
+}
+END_TEST
+
+START_TEST(test_7x_timeout_and_reuse_markers)
+{
+	/* 7.x wait_on_sem(): pr_alert("IOMMU %04x:%02x:%02x.%01x: Completion-Wait loop timed out\n") */
+	ck_assert_int_eq(parse("AMD-Vi: IOMMU 0001:40:00.2: Completion-Wait loop timed out"), KLOG_LINE_RECORD);
+	ck_assert_int_eq(L.rec.type, KLOG_COMPLETION_WAIT_TIMEOUT);
+	ck_assert(HAS(IOMMU));
+	ck_assert_str_eq(L.rec.iommu, "0001:40:00.2");
+	ck_assert(!HAS(BDF) && !HAS(SEGMENT));
+	ck_assert_int_eq(parse("AMD-Vi: IOMMU 0000:00:02.0 Completion-Wait loop timed out"), KLOG_LINE_OTHER);
+
+	/* 6.18+/7.x init.c, pr_info_once */
+	static const struct {
+		const char *line, *detail;
+	} reused[] = {
+		{ "AMD-Vi: Re-using command buffer from the previous kernel", "command" },
+		{ "AMD-Vi: Re-using event buffer from the previous kernel", "event" },
+		{ "AMD-Vi: Re-using CWB buffers from the previous kernel", "CWB" },
+	};
+	for (size_t k = 0; k < sizeof(reused) / sizeof(reused[0]); k++) {
+		ck_assert_int_eq(parse(reused[k].line), KLOG_LINE_RECORD);
+		ck_assert_int_eq(L.rec.type, KLOG_KDUMP_BUFFER_REUSED);
+		ck_assert(HAS(DETAIL));
+		ck_assert_str_eq(L.rec.detail, reused[k].detail);
+		ck_assert(L.rec.notes & KLOG_NOTE_REUSE);
+	}
+	ck_assert_int_eq(parse("AMD-Vi: Reused DEV table from previous kernel."), KLOG_LINE_RECORD);
+	ck_assert_int_eq(L.rec.type, KLOG_KDUMP_DEV_TABLE_COPIED);
+	ck_assert(L.rec.notes & KLOG_NOTE_REUSE);
+	ck_assert(!HAS(DETAIL) && !HAS(IOMMU));
+}
+END_TEST
+
 START_TEST(test_suppressed)
 {
 	ck_assert_int_eq(parse("amd_iommu_int_thread: 12 callbacks suppressed"), KLOG_LINE_RECORD);
@@ -485,6 +607,9 @@ Suite *klog_line_suite(void)
 	tcase_add_test(tc, test_dump_lines);
 	tcase_add_test(tc, test_other_messages);
 	tcase_add_test(tc, test_kdump_markers);
+	tcase_add_test(tc, test_7x_control_reg);
+	tcase_add_test(tc, test_7x_cmd_buffer_dump_lines);
+	tcase_add_test(tc, test_7x_timeout_and_reuse_markers);
 	tcase_add_test(tc, test_suppressed);
 	tcase_add_test(tc, test_d_lines);
 	tcase_add_test(tc, test_c_split_halves);

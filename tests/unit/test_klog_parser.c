@@ -531,6 +531,227 @@ START_TEST(test_json_wall_time_and_escaping)
 }
 END_TEST
 
+/* ------------------------------------------------------------ 7.x */
+
+/* The container prefixes a 7.x line arrives with (docs/log-formats.md §1). */
+static const char *const prefixes_7x[] = {
+	"[  100.000001] ",
+	"<3>[  100.000001] ",
+	"[  100.000001][    T1] ",
+	"[Tue Nov 24 02:50:01 2026] ",
+	"2026-11-24T02:50:01,123456+00:00 ",
+	"Nov 24 02:50:01 host kernel: ",
+	"",
+};
+#define NPREFIX (sizeof(prefixes_7x) / sizeof(prefixes_7x[0]))
+
+static char lines_7x[600][192];
+static const char *line_ptrs_7x[601];
+
+/* Builds the lines "prefix + msgs[i]" into line_ptrs_7x (NULL-terminated). */
+static const char *const *with_prefix(const char *prefix, const char *const *msgs)
+{
+	int i;
+	for (i = 0; msgs[i]; i++) {
+		snprintf(lines_7x[i], sizeof(lines_7x[i]), "%s%s", prefix, msgs[i]);
+		line_ptrs_7x[i] = lines_7x[i];
+	}
+	line_ptrs_7x[i] = NULL;
+	return line_ptrs_7x;
+}
+
+START_TEST(test_7x_control_reg_tied_to_event)
+{
+	static const char *const msgs[] = {
+		"iommu ivhd0: AMD-Vi: Event logged [ILLEGAL_DEV_TABLE_ENTRY device=0000:02:00.0 pasid=0x00000 address=0xfee00000 flags=0x0a00]",
+		"iommu ivhd1: AMD-Vi: Control Reg : 0x1d",	/* another IOMMU's, with no event */
+		"iommu ivhd0: AMD-Vi: Control Reg : 0xc22000003f48d",
+		"iommu ivhd0: AMD-Vi: DTE[0]: 6000000100fe4003",
+		"iommu ivhd0: AMD-Vi: DTE[1]: 0000000000000000",
+		"iommu ivhd0: AMD-Vi: DTE[2]: 2000000109d89001",
+		"iommu ivhd0: AMD-Vi: DTE[3]: 0000000000000000",
+		NULL,
+	};
+	for (size_t k = 0; k < NPREFIX; k++) {
+		run_free(with_prefix(prefixes_7x[k], msgs));
+		ck_assert_msg(nrec == 3 && nunparsed == 0, "prefix '%s': %d records, %d unparsed", prefixes_7x[k], nrec,
+			      nunparsed);
+		ck_assert_int_eq(recs[0].type, KLOG_ILLEGAL_DEV_TABLE_ENTRY);
+		ck_assert_int_eq(recs[0].ndump, 4);
+		ck_assert_uint_eq(recs[0].dump[2], 0x2000000109d89001ull);
+		ck_assert_int_eq(recs[1].type, KLOG_CONTROL_REGISTER);
+		ck_assert_uint_eq(recs[1].line, 2);
+		ck_assert_uint_eq(recs[1].value, 0x1d);
+		ck_assert_str_eq(recs[1].iommu, "ivhd1");
+		ck_assert(!(recs[1].has & KLOG_HAS_EVENT_LINE));
+		ck_assert_int_eq(recs[2].type, KLOG_CONTROL_REGISTER);
+		ck_assert_uint_eq(recs[2].line, 3);
+		ck_assert_uint_eq(recs[2].value, 0xc22000003f48dull);
+		ck_assert_str_eq(recs[2].iommu, "ivhd0");
+		ck_assert(recs[2].has & KLOG_HAS_EVENT_LINE);
+		ck_assert_uint_eq(recs[2].event_line, 1);
+		ck_assert_int_eq(recs[2].time.has_mono || recs[2].time.has_wall, k + 1 < NPREFIX);
+	}
+
+	run_free(with_prefix("[  100.000001] ", msgs));
+	char *j = json_of(&recs[2]);
+	ck_assert_str_eq(j, "{\"file\":\"test.log\",\"line\":3,\"type\":\"CONTROL_REGISTER\",\"segment\":null,\"bdf\":null,"
+			    "\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":\"ivhd0\","
+			    "\"suppressed\":null,\"time\":100.000001,\"value\":\"0xc22000003f48d\",\"event_line\":1}\n");
+	free(j);
+}
+END_TEST
+
+/* wait_on_sem()'s timeout, then dump_command_buffer(): the header and its
+ * 512 slots become one record. */
+static const char *const *cmd_buffer_msgs(int skip_slot)
+{
+	static char m[520][96];
+	static const char *mp[521];
+	int n = 0;
+
+	snprintf(m[n], sizeof(m[n]), "AMD-Vi: IOMMU 0000:00:02.0: Completion-Wait loop timed out");
+	mp[n] = m[n], n++;
+	snprintf(m[n], sizeof(m[n]), "AMD-Vi: CMD Buffer head=5 tail=7");
+	mp[n] = m[n], n++;
+	for (int i = 0; i < KLOG_CMD_BUFFER_ENTRIES; i++) {
+		if (i == skip_slot)
+			continue;
+		if (i == 5)	/* INVALIDATE_IOMMU_PAGES domain 3, all pages, PDE */
+			snprintf(m[n], sizeof(m[n]), "AMD-Vi: %3d: 00000000 30000003 fffff003 7fffffff", i);
+		else if (i == 6)	/* COMPLETION_WAIT store 0x11be000 data 0x134 */
+			snprintf(m[n], sizeof(m[n]), "AMD-Vi: %3d: 011be001 10000000 00000134 00000000", i);
+		else if (i < 5)
+			snprintf(m[n], sizeof(m[n]), "AMD-Vi: %3d: 011be001 10000000 %08x 00000000", i, 0x130 + i);
+		else
+			snprintf(m[n], sizeof(m[n]), "AMD-Vi: %3d: 00000000 00000000 00000000 00000000", i);
+		mp[n] = m[n], n++;
+	}
+	snprintf(m[n], sizeof(m[n]), "AMD-Vi: Command buffer timeout");
+	mp[n] = m[n], n++;
+	mp[n] = NULL;
+	return mp;
+}
+
+START_TEST(test_7x_cmd_buffer_dump)
+{
+	for (size_t k = 0; k < NPREFIX; k++) {
+		struct klog_parser *p = run(with_prefix(prefixes_7x[k], cmd_buffer_msgs(-1)));
+		ck_assert_msg(nrec == 3 && nunparsed == 0, "prefix '%s': %d records, %d unparsed", prefixes_7x[k], nrec,
+			      nunparsed);
+		ck_assert_int_eq(recs[0].type, KLOG_COMPLETION_WAIT_TIMEOUT);
+		ck_assert_str_eq(recs[0].iommu, "0000:00:02.0");
+		const struct klog_record *r = &recs[1];
+		ck_assert_int_eq(r->type, KLOG_COMMAND_BUFFER_DUMP);
+		ck_assert_uint_eq(r->line, 2);
+		ck_assert(r->has & KLOG_HAS_HEAD_TAIL);
+		ck_assert_uint_eq(r->cmd_head, 5);
+		ck_assert_uint_eq(r->cmd_tail, 7);
+		ck_assert(r->has & KLOG_HAS_EVENT_LINE);
+		ck_assert_uint_eq(r->event_line, 1);
+		ck_assert_str_eq(r->iommu, "0000:00:02.0");
+		ck_assert_uint_eq(r->ncmd_buffer, 512);
+		for (int i = 0; i < KLOG_CMD_BUFFER_ENTRIES; i++)
+			ck_assert(r->cmd_buffer_seen[i]);
+		ck_assert_uint_eq(r->cmd_buffer[0][2], 0x130);
+		ck_assert_uint_eq(r->cmd_buffer[5][1], 0x30000003);
+		ck_assert_uint_eq(r->cmd_buffer[6][2], 0x134);
+		ck_assert_uint_eq(r->cmd_buffer[511][0], 0);
+		/* the record after the 512 lines comes out after the dump */
+		ck_assert_int_eq(recs[2].type, KLOG_COMMAND_BUFFER_TIMEOUT);
+		ck_assert_uint_eq(recs[2].line, 515);
+		klog_parser_free(p);
+	}
+
+	/* JSON: head, tail, pending count, every slot decoded as the analysis
+	 * decodes the ring; slots head..tail-1 are pending */
+	struct klog_parser *p = run(with_prefix("[  200.000001] ", cmd_buffer_msgs(-1)));
+	char *j = json_of(&recs[1]);
+	static const char want_start[] = "{\"file\":\"test.log\",\"line\":2,\"type\":\"COMMAND_BUFFER_DUMP\",\"segment\":null,\"bdf\":null,"
+				  "\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,"
+				  "\"iommu\":\"0000:00:02.0\",\"suppressed\":null,\"time\":200.000001,\"head\":5,\"tail\":7,"
+				  "\"pending\":2,\"cmd_buffer\":[{\"index\":0,\"offset\":0,"
+				  "\"raw\":[\"0x011be001\",\"0x10000000\",\"0x00000130\",\"0x00000000\"],\"op\":\"COMPLETION_WAIT\","
+				  "\"text\":\"COMPLETION_WAIT store=0x11be000 data=0x130 S\"},";
+	ck_assert_msg(!strncmp(j, want_start, sizeof(want_start) - 1), "%.600s", j);
+	ck_assert_msg(strstr(j, "{\"index\":5,\"offset\":80,\"raw\":[\"0x00000000\",\"0x30000003\",\"0xfffff003\",\"0x7fffffff\"],"
+				"\"op\":\"INVALIDATE_IOMMU_PAGES\",\"text\":\"INVALIDATE_IOMMU_PAGES domain=3 addr=all pde\","
+				"\"pending\":true},"
+				"{\"index\":6,\"offset\":96,\"raw\":[\"0x011be001\",\"0x10000000\",\"0x00000134\",\"0x00000000\"],"
+				"\"op\":\"COMPLETION_WAIT\",\"text\":\"COMPLETION_WAIT store=0x11be000 data=0x134 S\",\"pending\":true},"
+				"{\"index\":7,\"offset\":112,\"raw\":[\"0x00000000\",\"0x00000000\",\"0x00000000\",\"0x00000000\"],"
+				"\"op\":null},"),
+		      "%s", j);
+	ck_assert(strstr(j, "{\"index\":511,\"offset\":8176,\"raw\":[\"0x00000000\",\"0x00000000\",\"0x00000000\",\"0x00000000\"],"
+			    "\"op\":null}],\"event_line\":1}\n"));
+	free(j);
+	klog_parser_free(p);
+
+	/* a lost line leaves its slot out; it costs nothing else */
+	p = run(with_prefix("[  200.000001] ", cmd_buffer_msgs(100)));
+	ck_assert_int_eq(nrec, 3);
+	ck_assert_int_eq(nunparsed, 0);
+	ck_assert_uint_eq(recs[1].ncmd_buffer, 511);
+	ck_assert(!recs[1].cmd_buffer_seen[100]);
+	ck_assert(recs[1].cmd_buffer_seen[101]);
+	j = json_of(&recs[1]);
+	ck_assert(!strstr(j, "\"index\":100,"));
+	ck_assert(strstr(j, "{\"index\":101,\"offset\":1616,"));
+	free(j);
+	klog_parser_free(p);
+}
+END_TEST
+
+START_TEST(test_7x_cmd_buffer_orphans)
+{
+	static const char *const lines[] = {
+		"[    1.0] AMD-Vi:   0: 00000000 00000000 00000000 00000000",	/* no header */
+		"[    2.0] AMD-Vi: CMD Buffer head=0 tail=1",	/* no timeout before it */
+		"[    2.1] AMD-Vi:   0: 011be001 10000000 00000001 00000000",
+		"[    2.2] AMD-Vi:   1: 011be001 10000000 00000002 00000000",
+		"[    2.3] AMD-Vi:   1: 011be001 10000000 00000003 00000000",	/* slot again */
+		"[    2.4] AMD-Vi: Completion-Wait loop timed out",
+		NULL,
+	};
+	struct klog_parser *p = run(lines);
+	ck_assert_int_eq(nunparsed, 2);
+	ck_assert_uint_eq(unparsed_lines[0], 1);
+	ck_assert_str_eq(unparsed_reason[0], "command-buffer dump line without its 'CMD Buffer head= tail=' line");
+	ck_assert_uint_eq(unparsed_lines[1], 5);
+	ck_assert_str_eq(unparsed_reason[1], "command-buffer dump slot out of order");
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_int_eq(recs[0].type, KLOG_COMMAND_BUFFER_DUMP);
+	ck_assert(!(recs[0].has & KLOG_HAS_EVENT_LINE));
+	ck_assert(!(recs[0].has & KLOG_HAS_IOMMU));
+	ck_assert_uint_eq(recs[0].ncmd_buffer, 2);
+	ck_assert_uint_eq(recs[0].cmd_buffer[1][2], 2);
+	ck_assert_int_eq(recs[1].type, KLOG_COMPLETION_WAIT_TIMEOUT);
+	klog_parser_free(p);
+
+	/* a second dump while the first waits behind a pending split head:
+	 * the first is emitted whole, the second gathers its own slots */
+	static const char *const two[] = {
+		"[    1.0] AMD-Vi: Event logged [",
+		"[    1.1] AMD-Vi: CMD Buffer head=0 tail=0",
+		"[    1.2] AMD-Vi:   0: 011be001 10000000 00000001 00000000",
+		"[    1.3] AMD-Vi: CMD Buffer head=3 tail=3",
+		"[    1.4] AMD-Vi:   0: 011be001 10000000 00000009 00000000",
+		NULL,
+	};
+	p = run(two);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_int_eq(nunparsed, 1);	/* the head without its tail */
+	ck_assert_uint_eq(recs[0].line, 2);
+	ck_assert_uint_eq(recs[0].cmd_head, 0);
+	ck_assert_uint_eq(recs[0].ncmd_buffer, 1);
+	ck_assert_uint_eq(recs[1].line, 4);
+	ck_assert_uint_eq(recs[1].cmd_head, 3);
+	ck_assert_uint_eq(recs[1].ncmd_buffer, 1);
+	ck_assert_uint_eq(recs[1].cmd_buffer[0][2], 9);
+	klog_parser_free(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------ summary */
 
 START_TEST(test_summary)
@@ -596,6 +817,9 @@ Suite *klog_parser_suite(void)
 	tcase_add_test(tc, test_orphans);
 	tcase_add_test(tc, test_pair_window);
 	tcase_add_test(tc, test_cmd_and_8x32_dte);
+	tcase_add_test(tc, test_7x_control_reg_tied_to_event);
+	tcase_add_test(tc, test_7x_cmd_buffer_dump);
+	tcase_add_test(tc, test_7x_cmd_buffer_orphans);
 	tcase_add_test(tc, test_bad_neighbours);
 	tcase_add_test(tc, test_random_bytes_do_not_crash);
 	tcase_add_test(tc, test_set_file_flushes_and_resets);
