@@ -129,6 +129,7 @@ struct analysis {
 	size_t corr_counts[CORR_NOT_A_FAULT + 1];
 	/* capture kernel markers */
 	bool kdump_pre_enabled, kdump_dt_copied, kdump_dt_copy_failed, kdump_reuse;
+	bool kdump_dt_reused;		/* 6.18+ "Reused DEV table": kdump_dt_copied too */
 	bool capture_log_read;		/* the -k file could be opened */
 	size_t capture_faults;
 };

@@ -94,6 +94,8 @@ static void on_record(const struct klog_record *rec, void *arg)
 			break;
 		case KLOG_KDUMP_DEV_TABLE_COPIED:
 			a->kdump_dt_copied = true;
+			if (rec->notes & KLOG_NOTE_REUSE)	/* 6.18+: used in place, not copied */
+				a->kdump_dt_reused = true;
 			break;
 		case KLOG_KDUMP_DEV_TABLE_COPY_FAILED:
 			a->kdump_dt_copy_failed = true;

@@ -352,6 +352,10 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 	kstr(w, "log", a->opt.capture_log);
 	kbool(w, "translation_pre_enabled", a->kdump_pre_enabled);
 	kbool(w, "dev_table_copied", a->kdump_dt_copied);
+	/* only when true, so that the JSON of every dump whose capture kernel
+	 * copied the table (4.13-6.17) stays as it was */
+	if (a->kdump_dt_reused)
+		kbool(w, "dev_table_reused", true);
 	kbool(w, "dev_table_copy_failed", a->kdump_dt_copy_failed);
 	kbool(w, "reused_in_place", a->kdump_reuse);
 	kuint(w, "faults", a->capture_faults);

@@ -121,7 +121,7 @@ static void summary_rest(const struct analysis *a, FILE *out)
 			!a->kdump_pre_enabled && !a->kdump_dt_copied && !a->kdump_dt_copy_failed && !a->kdump_reuse ?
 			"no kdump markers (translation was off at the capture kernel's boot, or a kernel before 4.13)" : "",
 			a->kdump_pre_enabled ? "translation was pre-enabled; " : "",
-			a->kdump_dt_copied ? "old device table copied; " : "",
+			!a->kdump_dt_copied ? "" : a->kdump_dt_reused ? "old device table reused; " : "old device table copied; ",
 			a->kdump_dt_copy_failed ? "device table copy FAILED; " : "",
 			a->kdump_reuse ? "old tables and buffers REUSED in place (6.18+): the dump's ring and event log are the capture kernel's" : "");
 	}

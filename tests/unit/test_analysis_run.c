@@ -271,6 +271,78 @@ START_TEST(test_run_no_iommu_text)
 }
 END_TEST
 
+/* Runs the analysis with a capture log of these lines; returns the text
+ * summary and the JSON (both to free). */
+static struct analysis *run_capture(const char *log_text, char **text, char **json)
+{
+	static struct synth_iommu io;
+	static struct fixture *fx;
+	struct target t;
+	struct analysis_options opt;
+	char path[64];
+	size_t len = 0;
+	FILE *f;
+
+	fx = build_kernel(&io);
+	snprintf(path, sizeof(path), "/tmp/iif-capture-XXXXXX");
+	close(mkstemp(path));
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(log_text, f);
+	fclose(f);
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	opt.capture_log = path;
+	struct analysis *a = analysis_run(&t, &opt);
+	ck_assert_ptr_nonnull(a);
+	f = open_memstream(text, &len);
+	report_text(a, REPORT_SUMMARY, false, f);
+	fclose(f);
+	f = open_memstream(json, &len);
+	report_json(a, f);
+	fclose(f);
+	unlink(path);
+	fixture_free(fx);
+	free(io.dte);
+	return a;
+}
+
+/* The capture-log summary says which kdump path the capture kernel took:
+ * 4.13-6.17 copy the old device table, 6.18+ (and 7.x) reuse it in place. */
+START_TEST(test_run_capture_dev_table_reused)
+{
+	char *text, *json;
+	struct analysis *a = run_capture(
+		"[    0.320000] AMD-Vi: Translation is already enabled - trying to reuse translation structures\n"
+		"[    0.320100] AMD-Vi: Reused DEV table from previous kernel.\n"
+		"[    0.320200] AMD-Vi: Re-using command buffer from the previous kernel\n",
+		&text, &json);
+
+	ck_assert(a->kdump_pre_enabled && a->kdump_dt_copied && a->kdump_dt_reused && a->kdump_reuse);
+	ck_assert_msg(strstr(text, "  translation was pre-enabled; old device table reused; old tables and buffers REUSED in place"),
+		      "%s", text);
+	ck_assert_ptr_null(strstr(text, "old device table copied"));
+	ck_assert_msg(strstr(json, "\"dev_table_copied\":true,\"dev_table_reused\":true,\"dev_table_copy_failed\":false"),
+		      "%s", json);
+	analysis_free(a);
+	free(text);
+	free(json);
+
+	/* a copying capture kernel: wording and JSON as before, no new key */
+	a = run_capture("[    0.326715] AMD-Vi: Translation is already enabled - trying to copy translation structures\n"
+			"[    0.328558] AMD-Vi: Copied DEV table from previous kernel.\n",
+			&text, &json);
+	ck_assert(a->kdump_dt_copied && !a->kdump_dt_reused && !a->kdump_reuse);
+	ck_assert_msg(strstr(text, "  translation was pre-enabled; old device table copied; \n"), "%s", text);
+	ck_assert_ptr_null(strstr(text, "reused"));
+	ck_assert_ptr_nonnull(strstr(json, "\"dev_table_copied\":true,\"dev_table_copy_failed\":false"));
+	ck_assert_ptr_null(strstr(json, "dev_table_reused"));
+	analysis_free(a);
+	free(text);
+	free(json);
+}
+END_TEST
+
 Suite *analysis_run_suite(void)
 {
 	Suite *s = suite_create("analysis_run");
@@ -280,6 +352,7 @@ Suite *analysis_run_suite(void)
 	tcase_add_test(tc, test_run_streaming);
 	tcase_add_test(tc, test_run_json_keys);
 	tcase_add_test(tc, test_run_no_iommu_text);
+	tcase_add_test(tc, test_run_capture_dev_table_reused);
 	suite_add_tcase(s, tc);
 	return s;
 }
