@@ -6,6 +6,9 @@
 
 void pass_devices(const struct target *t, struct analysis *a);		/* devices.c */
 void pass_domains(struct analysis *a);					/* devices.c */
+void name_devices(const struct target *t, struct analysis *a,		/* device_names.c */
+		  const struct inv_segment *seg);
+struct dev_info *analysis_find_dev(struct analysis *a, uint16_t segment, uint16_t devid);
 void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c */
 void pass_events(struct analysis *a);					/* events.c */
 void pass_logs(struct analysis *a);					/* correlate.c: before the walks */
