@@ -41,6 +41,15 @@ struct analysis_options {
 
 void analysis_options_init(struct analysis_options *opt);
 
+/* Where a device's name came from. */
+enum dev_name_source {
+	DEV_NAME_DEVID,			/* built from the devid: the kernel's name was not found */
+	DEV_NAME_DEV_DATA,		/* iommu_dev_data -> struct device */
+	DEV_NAME_PCI_LIST,		/* the PCI bus tree (pci_root_buses) */
+};
+
+const char *dev_name_source_name(enum dev_name_source s);
+
 /* One valid device-table entry, with what the kernel knew of the device. */
 struct dev_info {
 	uint16_t segment, devid;
@@ -48,6 +57,7 @@ struct dev_info {
 	struct amdvi_dte dte;
 	enum amdvi_dte_class cls;
 	char name[40];			/* "0000:00:03.0" (from the kernel's struct device, else built) */
+	enum dev_name_source name_source;
 	char driver[40];		/* "e1000", "" when unbound or unknown */
 	uint64_t dev_data;		/* the crashed kernel's struct iommu_dev_data, 0 if none found */
 	uint64_t extents, mapped_bytes, writable_bytes;	/* of its domain */

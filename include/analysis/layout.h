@@ -46,6 +46,7 @@ struct layout_pci_seg {
 struct layout_dev_data {
 	long dev_data_list;	/* llist_node in the per-segment (or global) list */
 	long dev, devid;
+	long pdev;		/* 5.10: struct pci_dev *pdev instead of dev */
 };
 
 struct layout {
@@ -53,6 +54,8 @@ struct layout {
 	struct layout_pci_seg seg;
 	struct layout_dev_data dev_data;
 	long device_driver, device_kobj, kobject_name, device_driver_name;
+	long pci_dev_dev, pci_dev_bus_list;	/* struct pci_dev: embedded device, node on bus->devices */
+	long pci_bus_node, pci_bus_children, pci_bus_devices;
 	enum layout_cmd_sem cmd_sem;
 	enum layout_devtab devtab;
 	bool cmd_sem_val_atomic;	/* atomic64_t window: CW sequence numbers may be out of ring order */

@@ -8,6 +8,7 @@ void pass_devices(const struct target *t, struct analysis *a);		/* devices.c */
 void pass_domains(struct analysis *a);					/* devices.c */
 void name_devices(const struct target *t, struct analysis *a,		/* device_names.c */
 		  const struct inv_segment *seg);
+void name_devices_fallback(const struct target *t, struct analysis *a);	/* device_names.c */
 struct dev_info *analysis_find_dev(struct analysis *a, uint16_t segment, uint16_t devid);
 void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c */
 void pass_events(struct analysis *a);					/* events.c */

@@ -133,6 +133,15 @@ static void probe_device_names(const struct target *t, struct layout *lay)
 	lay->dev_data.dev_data_list = off(t, "iommu_dev_data", "dev_data_list");
 	lay->dev_data.dev = off(t, "iommu_dev_data", "dev");
 	lay->dev_data.devid = off(t, "iommu_dev_data", "devid");
+	lay->dev_data.pdev = off(t, "iommu_dev_data", "pdev");
+	/* The PCI bus tree, the fallback for naming devices: pci_root_buses,
+	 * pci_bus.{node, children, devices}, pci_dev.{bus_list, dev}; unchanged
+	 * since 2.6. */
+	lay->pci_dev_dev = off(t, "pci_dev", "dev");
+	lay->pci_dev_bus_list = off(t, "pci_dev", "bus_list");
+	lay->pci_bus_node = off(t, "pci_bus", "node");
+	lay->pci_bus_children = off(t, "pci_bus", "children");
+	lay->pci_bus_devices = off(t, "pci_bus", "devices");
 	lay->device_driver = off(t, "device", "driver");
 	lay->device_kobj = off(t, "device", "kobj");
 	lay->kobject_name = off(t, "kobject", "name");

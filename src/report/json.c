@@ -242,6 +242,7 @@ static void json_devices(struct jw *w, const struct analysis *a)
 		kuint(w, "devid", d->devid);
 		kint(w, "iommu", d->iommu);
 		kstr(w, "name", d->name);
+		kstr(w, "name_source", dev_name_source_name(d->name_source));
 		kbool(w, "translation", d->dte.tv && d->dte.mode != 0);
 		kstr(w, "class", amdvi_dte_class_name(d->cls));
 		kuint(w, "mode", d->dte.mode);
