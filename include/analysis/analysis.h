@@ -58,6 +58,7 @@ struct dev_info {
 	enum amdvi_dte_class cls;
 	char name[40];			/* "0000:00:03.0" (from the kernel's struct device, else built) */
 	enum dev_name_source name_source;
+	bool name_unreadable;		/* its struct device could not be read: a read problem says so */
 	char driver[40];		/* "e1000", "" when unbound or unknown */
 	uint64_t dev_data;		/* the crashed kernel's struct iommu_dev_data, 0 if none found */
 	uint64_t extents, mapped_bytes, writable_bytes;	/* of its domain */

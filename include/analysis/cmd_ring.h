@@ -17,6 +17,7 @@
 
 #include "amdvi/command.h"
 #include "analysis/inventory.h"
+#include "analysis/ring_split.h"
 
 #define CMD_RING_ENTRIES (INV_CMD_RING_SIZE / 16)
 
@@ -25,6 +26,7 @@ enum ring_entry_state {
 	RING_ENTRY_COMPLETE,		/* proven complete by a retired COMPLETION_WAIT */
 	RING_ENTRY_NOT_PROVEN,		/* queued, no completion store proves it ran */
 	RING_ENTRY_APPENDED,		/* written after the kernel's tail (not by the kernel) */
+	RING_ENTRY_CAPTURE,		/* the capture kernel's, written into the reused ring */
 };
 
 struct ring_entry {
@@ -49,7 +51,7 @@ struct flush_result {
 	uint64_t store_addr, store_data, store_seen;
 	bool store_read;
 	unsigned inv_all, inv_dte, inv_domain, inv_irt;
-	char evidence[512];
+	char evidence[1024];
 	/* The reference flush module's own account, found at the appended
 	 * COMPLETION_WAIT's store address (module/iommu_ref_flush). */
 	bool has_record;
@@ -65,7 +67,12 @@ struct cmd_ring_report {
 	uint64_t sem_value, sem_issued;
 	bool all_retired;		/* nothing queued that the semaphore does not prove done */
 	unsigned not_proven;
-	char sem_summary[256];
+	char sem_summary[448];
+	bool sem_trusted;		/* *cmd_sem is the crashed kernel's own (not rewritten) */
+	char sem_distrust[200];		/* why not */
+	struct ring_split split;	/* the capture kernel's entries, on a ring reused in place */
+	unsigned capture_entries;	/* non-empty slots that are the capture kernel's */
+	unsigned crashed_entries;	/* non-empty slots left that are the crashed kernel's */
 	struct flush_result flush;
 };
 

@@ -47,6 +47,8 @@ struct inv_iommu {
 	bool sem_known;
 	uint64_t sem_issued;		/* cmd_sem_val: the last sequence number handed out */
 	bool sem_issued_known;
+	uint64_t sem_pa;		/* physical address the kernel's COMPLETION_WAITs store to */
+	bool sem_pa_known;
 
 	uint8_t ring[INV_CMD_RING_SIZE];
 	bool ring_ok;
@@ -73,6 +75,9 @@ struct inventory {
 	struct inv_segment *segs;
 	size_t n_segs;
 	uint64_t sme_me_mask;		/* strip from every physical address taken from a DTE/PTE/CW */
+	uint64_t page_offset_base;	/* start of the direct map (x86-64 page_offset_base) */
+	bool page_offset_known;
+	bool snp_enabled, snp_known;	/* amd_iommu_snp_en: the capture kernel may reuse the semaphore page */
 	bool driver_present;		/* the kernel has the AMD IOMMU driver's types */
 	bool iommu_active;		/* at least one IOMMU registered on amd_iommu_list */
 	char inactive_reason[160];

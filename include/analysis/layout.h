@@ -34,6 +34,7 @@ struct layout_amd_iommu {
 	long cmd_buf_head, cmd_buf_tail;	/* -1 when the kernel keeps no software copy */
 	long evt_buf, ppr_log, need_sync, flags;
 	long cmd_sem, cmd_sem_val;		/* -1 when absent */
+	long cmd_sem_paddr;			/* 7.x: the PA written into COMPLETION_WAIT, -1 before */
 	long cmd_sem_val_size;
 	bool pci_seg_is_pointer;
 	long devid_size, need_sync_size;

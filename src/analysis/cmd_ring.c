@@ -15,6 +15,7 @@ const char *ring_entry_state_name(enum ring_entry_state s)
 	case RING_ENTRY_COMPLETE:	return "complete";
 	case RING_ENTRY_NOT_PROVEN:	return "not-proven";
 	case RING_ENTRY_APPENDED:	return "appended";
+	case RING_ENTRY_CAPTURE:	return "capture-kernel";
 	}
 	return "?";
 }
@@ -129,7 +130,7 @@ static void count_cmd(struct flush_result *f, const struct amdvi_cmd *c)
 static bool kernel_cw_addr(const struct cmd_ring_report *rep, uint64_t *addr)
 {
 	for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
-		if (is_cw(&rep->entries[i].cmd)) {
+		if (is_cw(&rep->entries[i].cmd) && rep->entries[i].state != RING_ENTRY_CAPTURE) {
 			*addr = rep->entries[i].cmd.u.cw.store_addr;
 			return true;
 		}
@@ -137,13 +138,45 @@ static bool kernel_cw_addr(const struct cmd_ring_report *rep, uint64_t *addr)
 	return false;
 }
 
-static void completion_state(const struct inv_iommu *io, struct cmd_ring_report *rep)
+/* Whether *cmd_sem still holds what the crashed kernel's IOMMU stored. */
+static void sem_trust(const struct inventory *inv, const struct inv_iommu *io, struct cmd_ring_report *rep)
+{
+	rep->sem_trusted = true;
+	if (rep->split.same_sem)
+		snprintf(rep->sem_distrust, sizeof(rep->sem_distrust),
+			 "the capture kernel's COMPLETION_WAITs store into the same semaphore page (SNP "
+			 "reuse): *cmd_sem may hold its sequence number");
+	else if (rep->split.found && inv->snp_known && inv->snp_enabled)
+		snprintf(rep->sem_distrust, sizeof(rep->sem_distrust),
+			 "SNP is on and the capture kernel reused this ring in place: with SNP it reuses the "
+			 "old semaphore page too, so *cmd_sem may be its own");
+	else if (io->sem_kind == CMD_SEM_POINTER && io->sem_known && io->sem_issued_known &&
+		 (int64_t)(io->sem_value - io->sem_issued) > 0)
+		snprintf(rep->sem_distrust, sizeof(rep->sem_distrust),
+			 "*cmd_sem %#llx is beyond the last sequence the crashed kernel issued (%#llx): "
+			 "someone else stored it", (unsigned long long)io->sem_value,
+			 (unsigned long long)io->sem_issued);
+	else
+		return;
+	rep->sem_trusted = false;
+}
+
+static bool crashed_entry(const struct ring_entry *e)
+{
+	return e->state != RING_ENTRY_CAPTURE && e->state != RING_ENTRY_APPENDED;
+}
+
+static void completion_state(const struct inventory *inv, const struct inv_iommu *io,
+			     struct cmd_ring_report *rep)
 {
 	int newest_cw = -1;
+	bool sem_ok;
 
 	rep->retired_cw = -1;
+	sem_trust(inv, io, rep);
+	sem_ok = io->sem_known && rep->sem_trusted;
 	for (unsigned i = 0; i < CMD_RING_ENTRIES && newest_cw < 0; i++)
-		if (is_cw(&rep->entries[i].cmd) && rep->entries[i].state != RING_ENTRY_APPENDED)
+		if (is_cw(&rep->entries[i].cmd) && crashed_entry(&rep->entries[i]))
 			newest_cw = (int)i;
 
 	switch (io->sem_kind) {
@@ -153,24 +186,24 @@ static void completion_state(const struct inv_iommu *io, struct cmd_ring_report 
 				 "completion-wait semaphore page unreadable: nothing proven");
 			break;
 		}
-		for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
+		for (unsigned i = 0; sem_ok && i < CMD_RING_ENTRIES; i++) {
 			const struct ring_entry *e = &rep->entries[i];
 
-			if (e->state != RING_ENTRY_APPENDED && is_cw(&e->cmd) &&
-			    cw_matches(&e->cmd, io->sem_value)) {
+			if (crashed_entry(e) && is_cw(&e->cmd) && cw_matches(&e->cmd, io->sem_value)) {
 				rep->retired_cw = (int)i;
 				break;
 			}
 		}
 		snprintf(rep->sem_summary, sizeof(rep->sem_summary),
-			 "*cmd_sem=%#llx (last retired sequence), cmd_sem_val=%s%#llx (last issued)",
+			 "*cmd_sem=%#llx (last retired sequence), cmd_sem_val=%s%#llx (last issued)%s%s",
 			 (unsigned long long)io->sem_value, io->sem_issued_known ? "" : "unknown ",
-			 (unsigned long long)io->sem_issued);
+			 (unsigned long long)io->sem_issued, sem_ok ? "" : "; not trusted: ",
+			 sem_ok ? "" : rep->sem_distrust);
 		break;
 	case CMD_SEM_EMBEDDED:
 		/* 4.9..5.10: the driver zeroes cmd_sem before each CW and the
 		 * IOMMU stores 1: 1 proves the newest CW retired. */
-		if (io->sem_known && io->sem_value == 1)
+		if (sem_ok && io->sem_value == 1)
 			rep->retired_cw = newest_cw;
 		snprintf(rep->sem_summary, sizeof(rep->sem_summary),
 			 "embedded cmd_sem=%llu: %s", (unsigned long long)io->sem_value,
@@ -184,19 +217,29 @@ static void completion_state(const struct inv_iommu *io, struct cmd_ring_report 
 			 "this kernel keeps no completion-wait semaphore in memory: nothing proven");
 		break;
 	}
+	/* Everything retired: with a sequence number, *cmd_sem equal to the
+	 * last one issued and nothing queued since (need_sync clear) proves
+	 * every command the kernel queued complete, even when its newest
+	 * COMPLETION_WAIT is no longer in the ring (overwritten by a capture
+	 * kernel that reused the ring); with the embedded 0/1 semaphore, the
+	 * newest COMPLETION_WAIT retired and nothing follows it. */
+	if (io->sem_kind == CMD_SEM_POINTER)
+		rep->all_retired = sem_ok && io->sem_issued_known && io->sem_value == io->sem_issued &&
+				   !(io->need_sync_known && io->need_sync) &&
+				   (rep->retired_cw <= 0 || rep->split.found);
+	else
+		rep->all_retired = io->sem_kind == CMD_SEM_EMBEDDED && rep->retired_cw == 0 &&
+				   !(io->need_sync_known && io->need_sync);
 	for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
 		struct ring_entry *e = &rep->entries[i];
 
-		if (e->state == RING_ENTRY_EMPTY || e->state == RING_ENTRY_APPENDED)
+		if (e->state == RING_ENTRY_EMPTY || !crashed_entry(e))
 			continue;
-		e->state = rep->retired_cw >= 0 && (int)i >= rep->retired_cw ?
+		e->state = rep->all_retired || (rep->retired_cw >= 0 && (int)i >= rep->retired_cw) ?
 			   RING_ENTRY_COMPLETE : RING_ENTRY_NOT_PROVEN;
 		if (e->state == RING_ENTRY_NOT_PROVEN)
 			rep->not_proven++;
 	}
-	rep->all_retired = rep->retired_cw == 0 && io->sem_kind != CMD_SEM_NONE &&
-			   (!io->sem_issued_known || io->sem_issued == io->sem_value) &&
-			   !(io->need_sync_known && io->need_sync);
 }
 
 static void read_store(const struct target *t, const struct inventory *inv, struct flush_result *f,
@@ -245,6 +288,8 @@ static bool find_appended(const struct target *t, const struct inventory *inv,
 	for (int i = CMD_RING_ENTRIES - 1; i >= 0; i--, n++) {
 		struct ring_entry *e = &rep->entries[i];
 
+		if (e->state == RING_ENTRY_CAPTURE)
+			return false;	/* what was there, the capture kernel overwrote */
 		if (is_cw(&e->cmd)) {
 			if (n == 0 || (have_kaddr && e->cmd.u.cw.store_addr == kaddr))
 				return false;	/* the kernel's own history from the previous lap */
@@ -271,12 +316,13 @@ static void find_kernel_flush(struct cmd_ring_report *rep, struct coverage *cv)
 	struct flush_result *f = &rep->flush;
 	int first = -1;
 
-	if (!is_cw(&rep->entries[0].cmd) && !is_flush_cmd(&rep->entries[0].cmd))
+	if (rep->entries[0].state == RING_ENTRY_CAPTURE ||
+	    (!is_cw(&rep->entries[0].cmd) && !is_flush_cmd(&rep->entries[0].cmd)))
 		return;
 	for (unsigned i = 0; i < CMD_RING_ENTRIES; i++) {
 		const struct ring_entry *e = &rep->entries[i];
 
-		if (e->state == RING_ENTRY_APPENDED || is_empty(&e->cmd))
+		if (e->state == RING_ENTRY_APPENDED || e->state == RING_ENTRY_CAPTURE || is_empty(&e->cmd))
 			break;
 		if (is_cw(&e->cmd))
 			continue;
@@ -292,7 +338,7 @@ static void find_kernel_flush(struct cmd_ring_report *rep, struct coverage *cv)
 		f->first_offset = rep->entries[first].offset;
 }
 
-static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, struct coverage *cv)
+static void verdict_of_entries(const struct inv_iommu *io, struct cmd_ring_report *rep, struct coverage *cv)
 {
 	struct flush_result *f = &rep->flush;
 	unsigned miss_dte = 0, miss_dom = 0;
@@ -382,6 +428,46 @@ static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, str
 		 "the COMPLETION_WAIT after them is not proven retired");
 }
 
+/* The verdict, on a ring the capture kernel reused in place resting only
+ * on the crashed kernel's surviving entries, and saying so. */
+static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, struct coverage *cv)
+{
+	struct flush_result *f = &rep->flush;
+	const struct ring_split *sp = &rep->split;
+	char own[sizeof(f->evidence)];
+
+	if (!sp->found) {
+		verdict_of_entries(io, rep, cv);
+		return;
+	}
+	if (sp->whole_ring || rep->entries[0].state == RING_ENTRY_CAPTURE) {
+		f->verdict = FLUSH_UNKNOWN;
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "the capture kernel reused this ring in place and overwrote the crashed kernel's "
+			 "newest entries (its tail %#x): %s; nothing in the ring shows what the crashed "
+			 "kernel queued last (%u of its older entries survive)",
+			 rep->tail, sp->evidence, rep->crashed_entries);
+		return;
+	}
+	verdict_of_entries(io, rep, cv);
+	if (!f->appended && f->verdict == FLUSH_NONE && !f->after_traffic &&
+	    (f->inv_all || f->inv_dte || f->inv_domain)) {
+		/* Invalidations back to where the capture kernel's entries
+		 * begin: what preceded them (traffic or boot) is overwritten. */
+		f->verdict = FLUSH_UNKNOWN;
+		snprintf(own, sizeof(own),
+			 "the crashed kernel's surviving newest entries are only invalidations (%u "
+			 "INVALIDATE_IOMMU_ALL, %u INVALIDATE_DEVTAB_ENTRY, %u whole-domain "
+			 "INVALIDATE_IOMMU_PAGES) back to the capture kernel's; whether ordinary traffic "
+			 "preceded them is overwritten", f->inv_all, f->inv_dte, f->inv_domain);
+	} else {
+		memcpy(own, f->evidence, sizeof(own));
+	}
+	snprintf(f->evidence, sizeof(f->evidence),
+		 "ring reused in place by the capture kernel: %s; the verdict rests on the crashed "
+		 "kernel's %u surviving entries: %s", sp->evidence, rep->crashed_entries, own);
+}
+
 void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
 		      const struct inv_iommu *io, struct cmd_ring_report *rep,
 		      struct problems *pb)
@@ -411,6 +497,7 @@ void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
 		amdvi_ring_iter_init(&it, INV_CMD_RING_SIZE, io->tail_sw);
 	else
 		amdvi_ring_iter_init(&it, INV_CMD_RING_SIZE, 0);
+	ring_split_find(io, inv->sme_me_mask, &rep->split);
 	while (amdvi_ring_iter_next(&it, &off) && i < CMD_RING_ENTRIES) {
 		struct ring_entry *e = &rep->entries[i];
 		uint32_t w[4];
@@ -420,15 +507,22 @@ void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
 		e->age = i;
 		amdvi_cmd_decode(w, &e->cmd);
 		e->state = is_empty(&e->cmd) ? RING_ENTRY_EMPTY : RING_ENTRY_NOT_PROVEN;
-		if (e->state != RING_ENTRY_EMPTY)
+		if (e->state != RING_ENTRY_EMPTY) {
 			rep->n_entries++;
+			if (rep->split.found && off < rep->split.end) {
+				e->state = RING_ENTRY_CAPTURE;
+				rep->capture_entries++;
+			} else {
+				rep->crashed_entries++;
+			}
+		}
 		i++;
 	}
 	if (!rep->ordered) {
 		rep->flush.verdict = FLUSH_UNKNOWN;
 		snprintf(rep->flush.evidence, sizeof(rep->flush.evidence),
 			 "no software tail in this kernel (before d334a5637dfb): the ring's order is unknown");
-		completion_state(io, rep);
+		completion_state(inv, io, rep);
 		return;
 	}
 	cv = calloc(1, sizeof(*cv));
@@ -441,10 +535,10 @@ void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
 		memset(cv->dte_seen, 0, sizeof(cv->dte_seen));
 		memset(cv->dom_seen, 0, sizeof(cv->dom_seen));
 		memset(&rep->flush, 0, sizeof(rep->flush));
-		completion_state(io, rep);
+		completion_state(inv, io, rep);
 		find_kernel_flush(rep, cv);
 	} else {
-		completion_state(io, rep);
+		completion_state(inv, io, rep);
 	}
 	verdict(io, rep, cv);
 	free(cv);

@@ -42,7 +42,7 @@ static bool read_string(const struct target *t, uint64_t addr, char *buf, size_t
 
 /* Follows a char * at ptr_addr into buf.  A failed read becomes a problem
  * naming the device and the field (an excluded page is counted as such). */
-static void read_name_field(const struct target *t, struct analysis *a, const struct dev_info *di,
+static void read_name_field(const struct target *t, struct analysis *a, struct dev_info *di,
 			    uint64_t ptr_addr, char *buf, size_t len, const char *field)
 {
 	uint64_t p;
@@ -54,6 +54,7 @@ static void read_name_field(const struct target *t, struct analysis *a, const st
 			return;
 		at = p;
 	}
+	di->name_unreadable = true;
 	problem_read(&a->pb, err, TARGET_KVADDR, at, 8, "device %s %s", di->name, field);
 }
 
@@ -253,8 +254,8 @@ void name_devices_fallback(const struct target *t, struct analysis *a)
 		const struct dev_info *di = &a->devs[i];
 		const char *why;
 
-		if (!wants_name(di))
-			continue;
+		if (!wants_name(di) || di->name_unreadable)
+			continue;	/* (an unreadable struct device has its read problem) */
 		if (lay->dev_data.dev < 0 && lay->dev_data.pdev < 0)
 			why = "iommu_dev_data has neither `dev` nor `pdev`";
 		else if (!di->dev_data)

@@ -94,6 +94,11 @@ static void read_completion_wait(const struct target *t, const struct layout *la
 		io->sem_addr = v;
 		break;
 	}
+	if (li->cmd_sem_paddr >= 0 &&
+	    read_field(t, pb, io->kaddr, li->cmd_sem_paddr, 8, &v, "cmd_sem_paddr", io->index)) {
+		io->sem_pa = v;
+		io->sem_pa_known = true;
+	}
 	err = target_read_u64(t, TARGET_KVADDR, io->sem_addr, &io->sem_value);
 	if (err)
 		problem_read(pb, err, TARGET_KVADDR, io->sem_addr, 8,
@@ -329,6 +334,22 @@ void inventory_read(const struct target *t, const struct layout *lay,
 	if (target_symbol(t, "sme_me_mask", &sym) == TARGET_OK)
 		target_read_u64(t, TARGET_KVADDR, sym, &inv->sme_me_mask);
 
+	/* The direct map's base turns the semaphore's kernel address into the
+	 * physical address its COMPLETION_WAITs store to (before 7.x kept it). */
+	if (target_symbol(t, "page_offset_base", &sym) == TARGET_OK &&
+	    target_read_u64(t, TARGET_KVADDR, sym, &inv->page_offset_base) == TARGET_OK)
+		inv->page_offset_known = true;
+	/* amd_iommu_snp_en (6.3+): with SNP a 7.x capture kernel reuses the
+	 * old completion-wait semaphore page too. */
+	if (target_symbol(t, "amd_iommu_snp_en", &sym) == TARGET_OK) {
+		uint64_t v = 0;
+
+		if (target_read_uint(t, TARGET_KVADDR, sym, 1, &v) == TARGET_OK) {
+			inv->snp_enabled = v != 0;
+			inv->snp_known = true;
+		}
+	}
+
 	if (target_symbol(t, "amd_iommu_list", &head) != TARGET_OK) {
 		snprintf(inv->inactive_reason, sizeof(inv->inactive_reason),
 			 "symbol amd_iommu_list not found");
@@ -355,7 +376,15 @@ void inventory_read(const struct target *t, const struct layout *lay,
 			       target_read_u64(t, TARGET_KVADDR, sym, &global_efr) == TARGET_OK;
 
 	for (size_t i = 0; i < c.n; i++) {
-		read_iommu(t, lay, addrs[i], &inv->iommus[i], pb, (int)i);
+		struct inv_iommu *io = &inv->iommus[i];
+
+		read_iommu(t, lay, addrs[i], io, pb, (int)i);
+		/* kmalloc'ed or page-allocator memory: in the direct map */
+		if (!io->sem_pa_known && io->sem_addr && inv->page_offset_known &&
+		    io->sem_addr >= inv->page_offset_base && io->sem_addr - inv->page_offset_base < (1ull << 46)) {
+			io->sem_pa = io->sem_addr - inv->page_offset_base;
+			io->sem_pa_known = true;
+		}
 		if (have_global_efr && global_efr && (!inv->iommus[i].efr_known || !inv->iommus[i].efr)) {
 			inv->iommus[i].efr = global_efr;
 			inv->iommus[i].efr_known = true;

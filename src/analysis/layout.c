@@ -87,6 +87,11 @@ static void probe_amd_iommu(const struct target *t, struct layout *lay, struct p
 	li->cmd_sem = member_offset(t, "amd_iommu", "cmd_sem", NULL, &is_ptr, NULL, 0);
 	li->cmd_sem_val = member_offset(t, "amd_iommu", "cmd_sem_val", &li->cmd_sem_val_size,
 					NULL, tname, sizeof(tname));
+	/* 7.x keeps the semaphore's physical address (C-bit included) that
+	 * build_completion_wait() writes, since the SNP kdump rework that lets
+	 * a capture kernel reuse the old semaphore page ("iommu/amd: Reuse
+	 * completion-wait semaphore ... in kdump kernel", 6.18). */
+	li->cmd_sem_paddr = off(t, "amd_iommu", "cmd_sem_paddr");
 	if (li->cmd_sem < 0)
 		lay->cmd_sem = CMD_SEM_NONE;
 	else if (is_ptr)

@@ -156,6 +156,29 @@ static void json_ring(struct jw *w, const struct inv_iommu *io, const struct cmd
 		knull(w, "retired_offset");
 	kuint(w, "not_proven", r->not_proven);
 	kstr(w, "summary", r->sem_summary);
+	kbool(w, "sem_trusted", r->sem_trusted);
+	kstr(w, "sem_distrust", r->sem_trusted ? NULL : r->sem_distrust);
+	if (io->sem_pa_known)
+		khex(w, "sem_pa", io->sem_pa);
+	else
+		knull(w, "sem_pa");
+	close_obj(w);
+	/* 6.18+ kdump: the capture kernel's commands in the reused ring */
+	open_obj(w, "capture_kernel");
+	kbool(w, "reused_in_place", r->split.found);
+	kbool(w, "whole_ring", r->split.whole_ring);
+	kbool(w, "same_semaphore", r->split.same_sem);
+	kuint(w, "end_offset", r->split.found ? r->split.end : 0);
+	kuint(w, "entries", r->capture_entries);
+	kuint(w, "crashed_kernel_entries", r->crashed_entries);
+	kuint(w, "completion_waits", r->split.cws);
+	if (r->split.found) {
+		khex(w, "store_pa", r->split.store_pa);
+		kstr(w, "evidence", r->split.evidence);
+	} else {
+		knull(w, "store_pa");
+		knull(w, "evidence");
+	}
 	close_obj(w);
 	open_arr(w, "entries");
 	for (unsigned i = 0; io->ring_ok && i < CMD_RING_ENTRIES; i++) {
@@ -456,7 +479,7 @@ void report_json(const struct analysis *a, FILE *out)
 	kstr(&w, "verdict", flush_verdict_name(a->flush));
 	open_arr(&w, "evidence");
 	for (size_t i = 0; i < a->inv.n_iommus; i++) {
-		char line[600];
+		char line[1100];
 
 		snprintf(line, sizeof(line), "ivhd%d: %s: %s", a->inv.iommus[i].index,
 			 flush_verdict_name(a->rings[i].flush.verdict), a->rings[i].flush.evidence);

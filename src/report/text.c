@@ -37,7 +37,7 @@ static void summary_iommus(const struct analysis *a, FILE *out)
 		}
 		if (io->sem_kind == CMD_SEM_POINTER && io->sem_known)
 			snprintf(cw, sizeof(cw), "%s: sem %#llx, issued %#llx",
-				 r->all_retired ? "all retired" : "PENDING",
+				 !r->sem_trusted ? "UNTRUSTED" : r->all_retired ? "all retired" : "PENDING",
 				 (unsigned long long)io->sem_value, (unsigned long long)io->sem_issued);
 		else if (io->sem_kind == CMD_SEM_EMBEDDED && io->sem_known)
 			snprintf(cw, sizeof(cw), "%s (cmd_sem=%llu)", r->all_retired ? "all retired" : "PENDING",
@@ -50,8 +50,14 @@ static void summary_iommus(const struct analysis *a, FILE *out)
 		fprintf(out, "       flush evidence: %s\n", r->flush.evidence);
 		if (r->flush.appended)
 			fprintf(out, "       reference flush module: %s\n", r->flush.record);
+		if (r->split.found)
+			fprintf(out, "       capture kernel: reused this ring in place; %u of its entries at offsets "
+				"0..%#x set aside, %u of the crashed kernel's left\n",
+				r->capture_entries, r->split.end - 16, r->crashed_entries);
+		if (!r->sem_trusted)
+			fprintf(out, "       completion-wait semaphore not trusted: %s\n", r->sem_distrust);
 		if (r->not_proven)
-			fprintf(out, "       %u ring entries not proven complete (queued after the last retired COMPLETION_WAIT)\n",
+			fprintf(out, "       %u of the crashed kernel's ring entries not proven complete (queued after the last retired COMPLETION_WAIT)\n",
 				r->not_proven);
 	}
 	fprintf(out, "       (the hardware head is an MMIO register, not in a dump; HEAD_SW is the kernel's\n"
