@@ -81,8 +81,18 @@ struct domain_info {
 /* A non-zero (unprocessed) entry of an old event log or PPR log.  For a PPR
  * entry, ev holds: code = request type (1 = PPR_REQUEST), devid, flags,
  * address, ppr_pasid, tag. */
+enum event_owner {
+	EVENT_CRASHED,			/* the crashed kernel's log, not reused: written after its last look */
+	EVENT_CAPTURE,			/* the capture kernel's, in a log it reused in place */
+	EVENT_EITHER,			/* a reused log: the crashed kernel's or the capture kernel's */
+};
+
+const char *event_owner_name(enum event_owner o);
+
 struct event_info {
 	int iommu;
+	enum event_owner owner;
+	const char *owner_why;		/* how the owner was decided */
 	bool ppr;			/* from the PPR log, not the event log */
 	uint32_t offset;
 	struct amdvi_event ev;
@@ -142,6 +152,7 @@ struct analysis {
 	/* capture kernel markers */
 	bool kdump_pre_enabled, kdump_dt_copied, kdump_dt_copy_failed, kdump_reuse;
 	bool kdump_dt_reused;		/* 6.18+ "Reused DEV table": kdump_dt_copied too */
+	bool kdump_cmd_reused, kdump_evt_reused, kdump_cwb_reused;	/* "Re-using command/event/CWB buffer(s)" */
 	bool capture_log_read;		/* the -k file could be opened */
 	size_t capture_faults;
 };

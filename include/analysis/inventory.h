@@ -77,7 +77,8 @@ struct inventory {
 	uint64_t sme_me_mask;		/* strip from every physical address taken from a DTE/PTE/CW */
 	uint64_t page_offset_base;	/* start of the direct map (x86-64 page_offset_base) */
 	bool page_offset_known;
-	bool snp_enabled, snp_known;	/* amd_iommu_snp_en: the capture kernel may reuse the semaphore page */
+	bool snp_enabled, snp_known;
+	bool cwb_reused;		/* the capture log says it reused the CWB (semaphore) page */	/* amd_iommu_snp_en: the capture kernel may reuse the semaphore page */
 	bool driver_present;		/* the kernel has the AMD IOMMU driver's types */
 	bool iommu_active;		/* at least one IOMMU registered on amd_iommu_list */
 	char inactive_reason[160];

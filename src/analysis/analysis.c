@@ -59,6 +59,14 @@ struct analysis *analysis_run(const struct target *t, const struct analysis_opti
 	pass_devices(t, a);
 	pass_domains(a);
 	pass_logs(a);		/* faults first: the walk resolves their IOVAs as it goes */
+	if (a->kdump_cwb_reused && a->rings) {
+		/* The capture kernel says it reused the semaphore page: what the
+		 * ring analysis took from *cmd_sem is taken back. */
+		a->inv.cwb_reused = true;
+		for (size_t i = 0; i < a->inv.n_iommus; i++)
+			cmd_ring_analyse(t, &a->inv, &a->inv.iommus[i], &a->rings[i], &a->pb);
+		a->flush = overall_flush(a);
+	}
 	pass_mappings(t, a);
 	correlate_finish(a);
 	pass_events(a);

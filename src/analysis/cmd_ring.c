@@ -142,7 +142,11 @@ static bool kernel_cw_addr(const struct cmd_ring_report *rep, uint64_t *addr)
 static void sem_trust(const struct inventory *inv, const struct inv_iommu *io, struct cmd_ring_report *rep)
 {
 	rep->sem_trusted = true;
-	if (rep->split.same_sem)
+	if (inv->cwb_reused)
+		snprintf(rep->sem_distrust, sizeof(rep->sem_distrust),
+			 "the capture kernel's log says \"Re-using CWB buffers from the previous kernel\" "
+			 "(SNP): its completion waits store into the same semaphore page");
+	else if (rep->split.same_sem)
 		snprintf(rep->sem_distrust, sizeof(rep->sem_distrust),
 			 "the capture kernel's COMPLETION_WAITs store into the same semaphore page (SNP "
 			 "reuse): *cmd_sem may hold its sequence number");

@@ -102,6 +102,12 @@ static void on_record(const struct klog_record *rec, void *arg)
 			break;
 		case KLOG_KDUMP_BUFFER_REUSED:
 			a->kdump_reuse = true;
+			if (!strncmp(rec->detail, "command", 7))
+				a->kdump_cmd_reused = true;
+			else if (!strncmp(rec->detail, "event", 5))
+				a->kdump_evt_reused = true;
+			else if (!strncmp(rec->detail, "CWB", 3))
+				a->kdump_cwb_reused = true;
 			break;
 		default:
 			break;
@@ -254,5 +260,6 @@ void pass_logs(struct analysis *a)
 	if (a->kdump_reuse)
 		problem_add(&a->pb, PROBLEM_CORRUPT, "capture kernel",
 			    "the capture kernel reused the old device table and buffers in place (6.18+): "
-			    "the dump's command ring, event log and some DTEs are the capture kernel's, not the crashed kernel's");
+			    "the dump's command ring, event log and some DTEs are partly the capture kernel's: "
+			    "its ring entries and events are set aside where the dump tells them apart");
 }

@@ -51,6 +51,56 @@ static void add_entries(struct analysis *a, int iommu, const uint8_t *log, size_
 	}
 }
 
+const char *event_owner_name(enum event_owner o)
+{
+	switch (o) {
+	case EVENT_CRASHED:	return "crashed";
+	case EVENT_CAPTURE:	return "capture";
+	case EVENT_EITHER:	return "either";
+	}
+	return "?";
+}
+
+/* The capture kernel logged this very event (same device and address). */
+static bool logged_by_capture(const struct analysis *a, const struct amdvi_event *ev)
+{
+	for (size_t i = 0; i < a->n_corr; i++) {
+		const struct corr_info *c = &a->corr[i];
+
+		if (!strcmp(c->source, "capture") && (c->rec.has & KLOG_HAS_ADDRESS) &&
+		    (uint16_t)(c->rec.bus << 8 | c->rec.dev << 3 | c->rec.fn) == ev->devid &&
+		    c->rec.address == ev->address)
+			return true;
+	}
+	return false;
+}
+
+/* A 6.18+ capture kernel that reused the event log in place zeroed its
+ * head and tail and wrote its own events from offset 0 (and, without SNP,
+ * zeroed each one it printed).  Its entries are told apart by its own log
+ * (the same event printed there, or among the first N slots for the N
+ * faults it logged); the rest may be either kernel's. */
+static void own_events(struct analysis *a, size_t first, bool reused, const char *why)
+{
+	for (size_t i = first; i < a->n_events; i++) {
+		struct event_info *e = &a->events[i];
+
+		if (e->ppr || !reused) {
+			e->owner = EVENT_CRASHED;	/* the PPR log is always new */
+			e->owner_why = e->ppr ? "the PPR log is never reused" : "the event log was not reused";
+		} else if (logged_by_capture(a, &e->ev)) {
+			e->owner = EVENT_CAPTURE;
+			e->owner_why = "the capture kernel's log prints this event";
+		} else if (a->capture_log_read && e->offset < a->capture_faults * 16) {
+			e->owner = EVENT_CAPTURE;
+			e->owner_why = "within the slots the capture kernel's logged faults filled from offset 0";
+		} else {
+			e->owner = EVENT_EITHER;
+			e->owner_why = why;
+		}
+	}
+}
+
 void pass_events(struct analysis *a)
 {
 	for (size_t i = 0; i < a->inv.n_iommus; i++) {
@@ -58,7 +108,13 @@ void pass_events(struct analysis *a)
 
 		if (a->opt.iommu >= 0 && io->index != a->opt.iommu)
 			continue;
+		size_t first = a->n_events;
+		bool ring_reused = a->rings && a->rings[i].split.found;
+
 		add_entries(a, io->index, io->evt_log, io->evt_size, false);
 		add_entries(a, io->index, io->ppr, io->ppr_size, true);
+		own_events(a, first, a->kdump_evt_reused || ring_reused,
+			   a->kdump_evt_reused ? "the capture kernel's log says it reused the event buffer"
+			   : "the capture kernel reused this IOMMU's command ring in place, so likely its event log too");
 	}
 }

@@ -347,6 +347,8 @@ static void json_events(struct jw *w, const struct analysis *a)
 		kint(w, "iommu", e->iommu);
 		kstr(w, "log", e->ppr ? "ppr" : "event");
 		kuint(w, "offset", e->offset);
+		kstr(w, "owner", event_owner_name(e->owner));
+		kstr(w, "owner_why", e->owner_why);
 		kstr(w, "type", e->ppr ? (e->ev.code == 1 ? "PPR_REQUEST" : "PPR_UNKNOWN") : amdvi_event_name(e->ev.code));
 		kuint(w, "devid", e->ev.devid);
 		bdf_str(buf, sizeof(buf), e->ev.devid);

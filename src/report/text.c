@@ -243,7 +243,11 @@ static void section_events(const struct analysis *a, FILE *out)
 				 e->ev.devid & 7, e->ev.ppr_pasid, e->ev.tag, (unsigned long long)e->ev.address, e->ev.flags);
 		else if (amdvi_event_format(&e->ev, text, sizeof(text)) < 0)
 			text[0] = '\0';
-		fprintf(out, "  iommu %d %s offset %#06x  %s\n", e->iommu, e->ppr ? "ppr" : "evt", e->offset, text);
+		fprintf(out, "  iommu %d %s offset %#06x  %s", e->iommu, e->ppr ? "ppr" : "evt", e->offset, text);
+		if (e->owner != EVENT_CRASHED)
+			fprintf(out, "  [%s kernel's: %s]", e->owner == EVENT_CAPTURE ? "capture" : "either",
+				e->owner_why);
+		fputc('\n', out);
 	}
 }
 

@@ -343,6 +343,71 @@ START_TEST(test_run_capture_dev_table_reused)
 }
 END_TEST
 
+/* A capture kernel that reused the event log and (SNP) the semaphore page:
+ * the old log's entry is told apart by the capture kernel's own log, and
+ * *cmd_sem is no longer evidence. */
+START_TEST(test_run_capture_reused_event_log_and_cwb)
+{
+	char *text, *json;
+	const char *reuse =
+		"[    0.320200] AMD-Vi: Re-using event buffer from the previous kernel\n"
+		"[    0.320300] AMD-Vi: Re-using CWB buffers from the previous kernel\n";
+	char log[1024];
+	struct analysis *a;
+
+	/* one fault logged elsewhere: the entry at offset 0x70 is beyond the
+	 * one slot the capture kernel filled, so it may be either kernel's */
+	snprintf(log, sizeof(log), "%s%s", reuse,
+		 "[    2.1] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:04.0 domain=0x0009 address=0x1000 flags=0x0020]\n");
+	a = run_capture(log, &text, &json);
+	ck_assert(a->kdump_evt_reused && a->kdump_cwb_reused && !a->kdump_cmd_reused);
+	ck_assert_uint_eq(a->n_events, 2);
+	ck_assert(!a->events[0].ppr);
+	ck_assert_int_eq(a->events[0].owner, EVENT_EITHER);
+	ck_assert_int_eq(a->events[1].owner, EVENT_CRASHED);	/* the PPR log */
+	ck_assert(!a->rings[0].sem_trusted);
+	ck_assert(!a->rings[0].all_retired);
+	ck_assert_ptr_nonnull(strstr(a->rings[0].sem_distrust, "Re-using CWB buffers"));
+	ck_assert_msg(strstr(text, "UNTRUSTED: sem 0x2, issued 0x2"), "%s", text);
+	{
+		char *ev = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&ev, &n);
+
+		report_text(a, REPORT_EVENTS, false, f);
+		fclose(f);
+		ck_assert_msg(strstr(ev, "[either kernel's: the capture kernel's log says it reused the event buffer]"),
+			      "%s", ev);
+		free(ev);
+	}
+	ck_assert_ptr_nonnull(strstr(json, "\"owner\":\"either\""));
+	ck_assert_ptr_nonnull(strstr(json, "\"sem_trusted\":false"));
+	analysis_free(a);
+	free(text);
+	free(json);
+
+	/* the capture kernel printed that very event: its own */
+	snprintf(log, sizeof(log), "%s%s", reuse,
+		 "[    2.1] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0003 address=0xdead000 flags=0x0020]\n");
+	a = run_capture(log, &text, &json);
+	ck_assert_int_eq(a->events[0].owner, EVENT_CAPTURE);
+	ck_assert_ptr_nonnull(strstr(a->events[0].owner_why, "prints this event"));
+	analysis_free(a);
+	free(text);
+	free(json);
+
+	/* no reuse: the old log's entries are the crashed kernel's, the semaphore trusted */
+	a = run_capture("[    0.328558] AMD-Vi: Copied DEV table from previous kernel.\n", &text, &json);
+	ck_assert_int_eq(a->events[0].owner, EVENT_CRASHED);
+	ck_assert(a->rings[0].sem_trusted);
+	ck_assert(a->rings[0].all_retired);
+	ck_assert_msg(strstr(text, "all retired: sem 0x2, issued 0x2"), "%s", text);
+	analysis_free(a);
+	free(text);
+	free(json);
+}
+END_TEST
+
 Suite *analysis_run_suite(void)
 {
 	Suite *s = suite_create("analysis_run");
@@ -353,6 +418,7 @@ Suite *analysis_run_suite(void)
 	tcase_add_test(tc, test_run_json_keys);
 	tcase_add_test(tc, test_run_no_iommu_text);
 	tcase_add_test(tc, test_run_capture_dev_table_reused);
+	tcase_add_test(tc, test_run_capture_reused_event_log_and_cwb);
 	suite_add_tcase(s, tc);
 	return s;
 }
