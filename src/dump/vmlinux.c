@@ -272,7 +272,7 @@ static bool has_magic(const char *path, const char *magic, size_t n)
 	return ok;
 }
 
-/* Extracts usr/lib/debug/boot/vmlinux-* from a Debian -dbg package with
+/* Extracts the vmlinux from a Debian -dbg package with
  * dpkg-deb and tar (both on every Debian system) into a temporary file. */
 static char *extract_deb(const char *deb, char *err, size_t errlen)
 {
@@ -295,15 +295,22 @@ static char *extract_deb(const char *deb, char *err, size_t errlen)
 	/* the package path is passed through the environment, never the shell */
 	setenv("IIF_DEB", deb, 1);
 	setenv("IIF_OUT", out, 1);
+	/* 5.10 .. 6.x: usr/lib/debug/boot/vmlinux-REL is the file.  7.x's
+	 * packages make it a symlink to ../lib/modules/REL/vmlinux (tar -O
+	 * writes nothing for a symlink), so both names are asked for in one
+	 * pass; tar's status is not used, as one of the two is always missing,
+	 * and the result must be an ELF file. */
 	snprintf(cmd, sizeof(cmd),
 		 "dpkg-deb --fsys-tarfile \"$IIF_DEB\" | "
-		 "tar -xO --wildcards './usr/lib/debug/boot/vmlinux-*' > \"$IIF_OUT\"");
+		 "tar -xO --wildcards './usr/lib/debug/boot/vmlinux-*' './usr/lib/debug/lib/modules/*/vmlinux' "
+		 "> \"$IIF_OUT\" 2>/dev/null; exit 0");
 	int rc = system(cmd);
 
 	unsetenv("IIF_DEB");
 	unsetenv("IIF_OUT");
 	if (rc != 0 || !has_magic(out, "\177ELF", 4)) {
-		snprintf(err, errlen, "%s: no vmlinux found in the package (dpkg-deb/tar failed)", deb);
+		snprintf(err, errlen, "%s: no vmlinux in the package (looked for usr/lib/debug/boot/vmlinux-* "
+			 "and usr/lib/debug/lib/modules/*/vmlinux; is it a linux-image-*-dbg .deb?)", deb);
 		unlink(out);
 		free(out);
 		return NULL;

@@ -120,6 +120,37 @@ else
     bad "mismatch test: needs 6.1/stock and 6.12/stock"
 fi
 
+# --vmlinux given as the -dbg .deb: 6.x's layout (usr/lib/debug/boot/vmlinux-REL
+# is the file) and 7.x's (it is a symlink to ../lib/modules/REL/vmlinux), built
+# here around the 6.1 vmlinux; the JSON must equal the one from the vmlinux.
+a=$OUT/6.1/stock
+if [ -f "$a/vmcore" ] && [ -e "$a/vmlinux" ]; then
+    vml=$(readlink -f "$a/vmlinux"); rel=${vml##*/vmlinux-}
+    "$CLI" analyze -q -j --vmlinux "$vml" --vmcore "$a/vmcore" > "$tmp/deb-ref.json" 2>/dev/null
+    for layout in file symlink; do
+        st=$tmp/deb-$layout; rm -rf "$st"; mkdir -p "$st/DEBIAN" "$st/usr/lib/debug/boot"
+        printf 'Package: linux-image-%s-dbg\nVersion: 1\nArchitecture: amd64\nMaintainer: lab <lab@localhost>\nDescription: test\n' \
+            "$rel" > "$st/DEBIAN/control"
+        if [ "$layout" = file ]; then
+            ln "$vml" "$st/usr/lib/debug/boot/vmlinux-$rel" 2>/dev/null || cp "$vml" "$st/usr/lib/debug/boot/vmlinux-$rel"
+        else
+            mkdir -p "$st/usr/lib/debug/lib/modules/$rel"
+            ln "$vml" "$st/usr/lib/debug/lib/modules/$rel/vmlinux" 2>/dev/null || cp "$vml" "$st/usr/lib/debug/lib/modules/$rel/vmlinux"
+            ln -s "../lib/modules/$rel/vmlinux" "$st/usr/lib/debug/boot/vmlinux-$rel"
+        fi
+        dpkg-deb -Znone --root-owner-group --build "$st" "$tmp/dbg-$layout.deb" > /dev/null 2>&1; rm -rf "$st"
+        if "$CLI" analyze -q -j --vmlinux "$tmp/dbg-$layout.deb" --vmcore "$a/vmcore" > "$tmp/deb.json" 2> "$tmp/err" &&
+           cmp -s "$tmp/deb.json" "$tmp/deb-ref.json"; then
+            ok "-dbg .deb with the vmlinux as a $layout (the $( [ $layout = file ] && echo 5.10-6.x || echo 7.x ) layout): same JSON"
+        else
+            bad "-dbg .deb with the vmlinux as a $layout: $(head -c 300 "$tmp/err")"
+        fi
+        rm -f "$tmp/dbg-$layout.deb"
+    done
+else
+    bad ".deb test: needs 6.1/stock"
+fi
+
 # batch: every dump of the run, plus a bad one, one JSON line each
 list=$tmp/batch.list; n=0
 for k in "${kernels[@]}"; do for s in "${scens[@]}"; do
