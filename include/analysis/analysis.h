@@ -50,6 +50,28 @@ enum dev_name_source {
 
 const char *dev_name_source_name(enum dev_name_source s);
 
+/* Whose a device's DTE in the dump is. */
+enum dte_state {
+	DTE_UNVERIFIED,			/* no iommu_dev_data to check it against */
+	DTE_CRASHED,			/* agrees with the crashed kernel's iommu_dev_data */
+	DTE_REWRITTEN,			/* disagrees: rewritten (by a 6.18+ capture kernel in place) */
+};
+
+/* The crashed kernel's own view of a device: iommu_dev_data.domain. */
+struct sw_view {
+	bool read;			/* dev_data and its domain were read */
+	bool attached;			/* dev_data.domain is set */
+	bool identity;			/* an identity (pass-through) domain */
+	bool translated;		/* a v1 page table: domid, root, mode */
+	bool v2;			/* a v2 (GCR3) domain: not rebuilt here, the DTE is used */
+	uint16_t domid;
+	uint64_t root;			/* PA */
+	unsigned mode;
+	uint64_t kaddr;			/* struct protection_domain * */
+};
+
+const char *dte_state_name(enum dte_state s);
+
 /* One valid device-table entry, with what the kernel knew of the device. */
 struct dev_info {
 	uint16_t segment, devid;
@@ -61,6 +83,11 @@ struct dev_info {
 	bool name_unreadable;		/* its struct device could not be read: a read problem says so */
 	char driver[40];		/* "e1000", "" when unbound or unknown */
 	uint64_t dev_data;		/* the crashed kernel's struct iommu_dev_data, 0 if none found */
+	struct sw_view sw;
+	enum dte_state dte_state;
+	bool from_dev_data;		/* dte/cls hold the crashed kernel's view, not the dump's DTE */
+	struct amdvi_dte dump_dte;	/* the DTE as the dump has it (== dte unless from_dev_data) */
+	enum amdvi_dte_class dump_cls;
 	uint64_t extents, mapped_bytes, writable_bytes;	/* of its domain */
 };
 

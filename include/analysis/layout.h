@@ -50,10 +50,29 @@ struct layout_dev_data {
 	long pdev;		/* 5.10: struct pci_dev *pdev instead of dev */
 };
 
+/* How the crashed kernel's protection domain holds its page-table root. */
+enum layout_pd_root {
+	PD_ROOT_NONE,		/* not found: the DTE is the only source */
+	PD_ROOT_ATOMIC,		/* <= 5.10: atomic64_t pt_root = root VA | mode */
+	PD_ROOT_IOP,		/* 5.11 .. 6.17: struct amd_io_pgtable iop {root, mode} */
+	PD_ROOT_GENERIC,	/* 6.18+: generic page table, amdv1.amdpt.common.top_of_table */
+};
+
+struct layout_pdom {
+	long dev_data_domain;	/* iommu_dev_data.domain (struct protection_domain *) */
+	long id, id_size;
+	long root;		/* ATOMIC: pt_root; IOP: iop.root; GENERIC: ...top_of_table */
+	long mode, mode_size;	/* IOP: iop.mode */
+	long pd_mode;		/* 6.12+: enum protection_domain_mode (1 = v1, 2 = v2) */
+	long domain_type;	/* protection_domain.domain.type (struct iommu_domain) */
+	enum layout_pd_root kind;
+};
+
 struct layout {
 	struct layout_amd_iommu iommu;
 	struct layout_pci_seg seg;
 	struct layout_dev_data dev_data;
+	struct layout_pdom pdom;
 	long device_driver, device_kobj, kobject_name, device_driver_name;
 	long pci_dev_dev, pci_dev_bus_list;	/* struct pci_dev: embedded device, node on bus->devices */
 	long pci_bus_node, pci_bus_children, pci_bus_devices;
@@ -69,5 +88,6 @@ bool layout_probe(const struct target *t, struct layout *lay, struct problems *p
 
 const char *layout_cmd_sem_name(enum layout_cmd_sem k);
 const char *layout_devtab_name(enum layout_devtab k);
+const char *layout_pd_root_name(enum layout_pd_root k);
 
 #endif

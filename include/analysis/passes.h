@@ -5,6 +5,7 @@
 #include "analysis/analysis.h"
 
 void pass_devices(const struct target *t, struct analysis *a);		/* devices.c */
+void pass_crashed_view(const struct target *t, struct analysis *a);	/* crashed_view.c */
 void pass_domains(struct analysis *a);					/* devices.c */
 void name_devices(const struct target *t, struct analysis *a,		/* device_names.c */
 		  const struct inv_segment *seg);

@@ -57,6 +57,7 @@ struct analysis *analysis_run(const struct target *t, const struct analysis_opti
 	}
 	a->flush = overall_flush(a);
 	pass_devices(t, a);
+	pass_crashed_view(t, a);
 	pass_domains(a);
 	pass_logs(a);		/* faults first: the walk resolves their IOVAs as it goes */
 	if (a->kdump_cwb_reused && a->rings) {

@@ -259,7 +259,6 @@ void pass_logs(struct analysis *a)
 	build_lookups(a);
 	if (a->kdump_reuse)
 		problem_add(&a->pb, PROBLEM_CORRUPT, "capture kernel",
-			    "the capture kernel reused the old device table and buffers in place (6.18+): "
-			    "the dump's command ring, event log and some DTEs are partly the capture kernel's: "
-			    "its ring entries and events are set aside where the dump tells them apart");
+			    "reused the old tables in place (6.18+): ring, event log and some DTEs are partly "
+			    "its own, set aside where the dump tells them apart");
 }

@@ -153,6 +153,69 @@ static void probe_device_names(const struct target *t, struct layout *lay)
 	lay->device_driver_name = off(t, "device_driver", "name");
 }
 
+/* Sum of member offsets along a path of (struct, member) pairs, or -1. */
+static long path_offset(const struct target *t, const char *const *path, size_t n)
+{
+	long total = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		long o = off(t, path[i], path[i + 1]);
+
+		if (o < 0)
+			return -1;
+		total += o;
+	}
+	return total;
+}
+
+static void probe_protection_domain(const struct target *t, struct layout *lay)
+{
+	struct layout_pdom *pd = &lay->pdom;
+	static const char *const generic[] = {
+		"protection_domain", "amdv1", "pt_iommu_amdv1", "amdpt",
+		"pt_amdv1", "common", "pt_common", "top_of_table",
+	};
+	static const char *const iop_root[] = { "protection_domain", "iop", "amd_io_pgtable", "root" };
+	static const char *const iop_mode[] = { "protection_domain", "iop", "amd_io_pgtable", "mode" };
+	static const char *const dtype[] = { "protection_domain", "domain", "iommu_domain", "type" };
+	struct target_member tm;
+
+	memset(pd, 0xff, sizeof(*pd));
+	pd->kind = PD_ROOT_NONE;
+	pd->dev_data_domain = off(t, "iommu_dev_data", "domain");
+	if (target_member(t, "protection_domain", "id", &tm) == TARGET_OK) {
+		pd->id = tm.offset;
+		pd->id_size = tm.size;
+	}
+	pd->pd_mode = off(t, "protection_domain", "pd_mode");
+	pd->domain_type = path_offset(t, dtype, 4);
+	if (pd->dev_data_domain < 0 || pd->id < 0)
+		return;
+	/* 6.18's generic page table conversion ("iommu/amd: Use the generic
+	 * iommu page table", iommupt series) replaced amd_io_pgtable with a
+	 * union of pt_iommu formats at offset 0; the top table's VA and its
+	 * 0-based level share one word, top_of_table. */
+	if ((pd->root = path_offset(t, generic, 8)) >= 0) {
+		pd->kind = PD_ROOT_GENERIC;
+		return;
+	}
+	/* 5.11's io-pgtable conversion ("iommu/amd: Convert to using
+	 * amd_io_pgtable", Suravee Suthikulpanit) moved root and mode into
+	 * struct amd_io_pgtable iop. */
+	if ((pd->root = path_offset(t, iop_root, 4)) >= 0 &&
+	    target_member(t, "amd_io_pgtable", "mode", &tm) == TARGET_OK) {
+		pd->mode = path_offset(t, iop_mode, 4);
+		pd->mode_size = tm.size;
+		pd->kind = PD_ROOT_IOP;
+		return;
+	}
+	/* 5.10 (and RHEL 8.3): one atomic64_t pt_root holding root VA | mode,
+	 * since 5.7 made root and mode change together (the fix for increase_
+	 * address_space() racing with fetch_pte()). */
+	if ((pd->root = off(t, "protection_domain", "pt_root")) >= 0)
+		pd->kind = PD_ROOT_ATOMIC;
+}
+
 bool layout_probe(const struct target *t, struct layout *lay, struct problems *pb)
 {
 	long size;
@@ -168,6 +231,7 @@ bool layout_probe(const struct target *t, struct layout *lay, struct problems *p
 	probe_amd_iommu(t, lay, pb);
 	probe_devtab(t, lay, pb);
 	probe_device_names(t, lay);
+	probe_protection_domain(t, lay);
 	return true;
 }
 
@@ -177,6 +241,17 @@ const char *layout_cmd_sem_name(enum layout_cmd_sem k)
 	case CMD_SEM_NONE:	return "none";
 	case CMD_SEM_EMBEDDED:	return "embedded";
 	case CMD_SEM_POINTER:	return "pointer+sequence";
+	}
+	return "?";
+}
+
+const char *layout_pd_root_name(enum layout_pd_root k)
+{
+	switch (k) {
+	case PD_ROOT_NONE:	return "none";
+	case PD_ROOT_ATOMIC:	return "pt_root (atomic64: root | mode)";
+	case PD_ROOT_IOP:	return "iop (amd_io_pgtable root, mode)";
+	case PD_ROOT_GENERIC:	return "generic page table (top_of_table)";
 	}
 	return "?";
 }

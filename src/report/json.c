@@ -279,6 +279,38 @@ static void json_devices(struct jw *w, const struct analysis *a)
 		key(w, "dte");
 		fprintf(w->out, "[\"0x%016" PRIx64 "\",\"0x%016" PRIx64 "\",\"0x%016" PRIx64 "\",\"0x%016" PRIx64 "\"]",
 			d->dte.raw[0], d->dte.raw[1], d->dte.raw[2], d->dte.raw[3]);
+		/* whose answer this is: the DTE's, or the crashed kernel's
+		 * iommu_dev_data where the dump's DTE was rewritten */
+		kstr(w, "source", d->from_dev_data ? "dev_data" : "dte");
+		kstr(w, "dte_state", dte_state_name(d->dte_state));
+		if (d->sw.read) {
+			open_obj(w, "crashed_kernel");
+			kbool(w, "attached", d->sw.attached);
+			kbool(w, "identity", d->sw.identity);
+			kbool(w, "v2", d->sw.v2);
+			if (d->sw.translated || d->sw.v2)
+				kuint(w, "domain", d->sw.domid);
+			else
+				knull(w, "domain");
+			if (d->sw.translated) {
+				khex(w, "pt_root", d->sw.root);
+				kuint(w, "mode", d->sw.mode);
+			} else {
+				knull(w, "pt_root");
+				knull(w, "mode");
+			}
+			close_obj(w);
+		} else {
+			knull(w, "crashed_kernel");
+		}
+		if (d->from_dev_data) {
+			open_obj(w, "dte_in_dump");
+			kstr(w, "class", amdvi_dte_class_name(d->dump_cls));
+			kuint(w, "domain", d->dump_dte.domid);
+			khex(w, "pt_root", d->dump_dte.pt_root);
+			kuint(w, "mode", d->dump_dte.mode);
+			close_obj(w);
+		}
 		close_obj(w);
 	}
 	close_arr(w);
@@ -475,6 +507,7 @@ void report_json(const struct analysis *a, FILE *out)
 	kstr(&w, "cmd_sem", layout_cmd_sem_name(a->lay.cmd_sem));
 	kstr(&w, "device_tables", layout_devtab_name(a->lay.devtab));
 	kbool(&w, "cmd_sem_val_atomic", a->lay.cmd_sem_val_atomic);
+	kstr(&w, "page_table_root", layout_pd_root_name(a->lay.pdom.kind));
 	close_obj(&w);
 	json_iommus(&w, a);
 	open_obj(&w, "flush");

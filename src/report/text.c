@@ -114,6 +114,36 @@ static void summary_devices(const struct analysis *a, FILE *out)
 	}
 	fprintf(out, "  other valid DTEs: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
 		blocked, passthrough, other);
+	/* Where the dump's DTE is not the crashed kernel's (a 6.18+ capture
+	 * kernel rewrites the reused table in place), one line each. */
+	size_t checked = 0, rewritten = 0;
+
+	for (size_t i = 0; i < a->n_devs; i++) {
+		const struct dev_info *d = &a->devs[i];
+		char now[96];
+
+		checked += d->dte_state != DTE_UNVERIFIED;
+		if (d->dte_state != DTE_REWRITTEN)
+			continue;
+		rewritten++;
+		if (d->dump_cls == AMDVI_DTE_TRANSLATED)
+			snprintf(now, sizeof(now), "domain %u, root %#llx", d->dump_dte.domid,
+				 (unsigned long long)d->dump_dte.pt_root);
+		else
+			snprintf(now, sizeof(now), "%s", amdvi_dte_class_name(d->dump_cls));
+		if (d->sw.translated)
+			fprintf(out, "  %s %s: DTE rewritten by the capture kernel (%s); the crashed kernel's "
+				"iommu_dev_data says domain %u, root %#llx, %u levels: walked that\n",
+				d->driver[0] ? d->driver : "-", d->name, now, d->sw.domid,
+				(unsigned long long)d->sw.root, d->sw.mode);
+		else
+			fprintf(out, "  %s %s: DTE rewritten by the capture kernel (%s); the crashed kernel "
+				"had it %s\n", d->driver[0] ? d->driver : "-", d->name, now,
+				d->sw.identity ? "identity-mapped" : "detached (no domain)");
+	}
+	if (checked)
+		fprintf(out, "  DTEs checked against the crashed kernel's iommu_dev_data: %zu, %zu rewritten\n",
+			checked, rewritten);
 }
 
 static void summary_rest(const struct analysis *a, FILE *out)
@@ -129,7 +159,7 @@ static void summary_rest(const struct analysis *a, FILE *out)
 			a->kdump_pre_enabled ? "translation was pre-enabled; " : "",
 			!a->kdump_dt_copied ? "" : a->kdump_dt_reused ? "old device table reused; " : "old device table copied; ",
 			a->kdump_dt_copy_failed ? "device table copy FAILED; " : "",
-			a->kdump_reuse ? "old tables and buffers REUSED in place (6.18+): the dump's ring and event log are the capture kernel's" : "");
+			a->kdump_reuse ? "old tables and buffers REUSED in place (6.18+): the dump's ring, event log and DTEs are partly the capture kernel's (set aside above)" : "");
 	}
 	if (a->n_corr) {
 		fprintf(out, "Logged faults: %zu (%zu in the capture kernel):", a->n_corr, a->capture_faults);

@@ -10,6 +10,7 @@
 #include "amdvi/command.h"
 #include "amdvi/pgtable.h"
 #include "analysis/analysis.h"
+#include "analysis/passes.h"
 #include "report/report.h"
 #include "synth_kernel.h"
 
@@ -408,6 +409,100 @@ START_TEST(test_run_capture_reused_event_log_and_cwb)
 }
 END_TEST
 
+/* 6.18+ capture kernel rewrote 00:03.0's DTE in the reused table (domain 9,
+ * a root in its own memory); the crashed kernel's iommu_dev_data still
+ * points at its domain 3 (7.x layout: generic page table), whose table is
+ * in the dump: the device's answer and the walk are the crashed kernel's. */
+#define POB		0xffff888000000000ull	/* page_offset_base */
+#define DD_KV		0xffff888000500000ull
+#define PD_KV		0xffff888000600000ull
+
+static void member7(struct fixture *fx, const char *s, const char *m, long off, long size)
+{
+	struct target_member tm = { .offset = off, .size = size };
+
+	fixture_add_member(fx, s, m, TARGET_OK, &tm);
+}
+
+START_TEST(test_run_dte_rewritten_crashed_view)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	uint64_t pob = POB, dd[5] = { 0 }, pd[12] = { 0 }, node = DD_KV + 8;
+	uint64_t dte[4] = { 0x6000000000000603ull | 0x3000000ull, 9, 0, 0 };
+	struct analysis_options opt;
+	struct target t;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	/* the dump's DTE: the capture kernel's (the table again, newer) */
+	memcpy(io.dte[0x18], dte, sizeof(dte));
+	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_DEVTAB_KV, 256 * 32, io.dte, TARGET_OK);
+	/* pci_seg->dev_data_list -> one iommu_dev_data (devid 00:03.0) */
+	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_SEG_KV + 16, 8, &node, TARGET_OK);
+	member7(fx, "iommu_dev_data", "dev_data_list", 8, 8);
+	member7(fx, "iommu_dev_data", "devid", 16, 2);
+	member7(fx, "iommu_dev_data", "dev", 24, 8);
+	member7(fx, "iommu_dev_data", "domain", 32, 8);
+	dd[2] = 0x18;
+	dd[4] = PD_KV;
+	fixture_add_memory(fx, TARGET_KVADDR, DD_KV, sizeof(dd), dd, TARGET_OK);
+	/* struct protection_domain { union { ..., pt_iommu_amdv1 amdv1 }; ...; u16 id; pd_mode } */
+	member7(fx, "protection_domain", "id", 80, 2);
+	member7(fx, "protection_domain", "pd_mode", 84, 4);
+	member7(fx, "protection_domain", "amdv1", 0, 64);
+	member7(fx, "pt_iommu_amdv1", "amdpt", 40, 16);
+	member7(fx, "pt_amdv1", "common", 0, 16);
+	member7(fx, "pt_common", "top_of_table", 0, 8);
+	pd[5] = (POB + ROOT3) | 2;		/* top level 2 (0-based): 3 levels */
+	pd[10] = 3;				/* id */
+	pd[10] |= 1ull << 32;			/* pd_mode V1 */
+	fixture_add_memory(fx, TARGET_KVADDR, PD_KV, sizeof(pd), pd, TARGET_OK);
+	fixture_add_symbol(fx, "page_offset_base", TARGET_OK, 0xffffffff82000700ull);
+	fixture_add_memory(fx, TARGET_KVADDR, 0xffffffff82000700ull, 8, &pob, TARGET_OK);
+
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	struct analysis *a = analysis_run(&t, &opt);
+	const struct dev_info *d = NULL;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(a->lay.pdom.kind, PD_ROOT_GENERIC);
+	for (size_t i = 0; i < a->n_devs; i++)
+		if (a->devs[i].devid == 0x18)
+			d = &a->devs[i];
+	ck_assert_ptr_nonnull(d);
+	ck_assert(d->sw.translated);
+	ck_assert_uint_eq(d->sw.domid, 3);
+	ck_assert_uint_eq(d->sw.root, ROOT3);
+	ck_assert_uint_eq(d->sw.mode, 3);
+	ck_assert_int_eq(d->dte_state, DTE_REWRITTEN);
+	ck_assert(d->from_dev_data);
+	ck_assert_uint_eq(d->dte.domid, 3);
+	ck_assert_uint_eq(d->dump_dte.domid, 9);
+	ck_assert_uint_eq(d->dump_dte.pt_root, 0x3000000);
+	/* the crashed kernel's table was walked: its two pages */
+	const struct domain_info *dom = analysis_find_domain(a, 0, 3);
+
+	ck_assert_ptr_nonnull(dom);
+	ck_assert_uint_eq(dom->root, ROOT3);
+	ck_assert_uint_eq(dom->stats.mapped_bytes, 0x2000);
+	ck_assert_ptr_null(analysis_find_domain(a, 0, 9));
+	f = open_memstream(&text, &len);
+	report_text(a, REPORT_SUMMARY, false, f);
+	fclose(f);
+	ck_assert_msg(strstr(text, "0000:00:03.0: DTE rewritten by the capture kernel (domain 9, root 0x3000000); "
+			     "the crashed kernel's iommu_dev_data says domain 3, root 0x1ec4000, 3 levels: walked that"),
+		      "%s", text);
+	ck_assert_msg(strstr(text, "DTEs checked against the crashed kernel's iommu_dev_data: 1, 1 rewritten"), "%s", text);
+	free(text);
+	analysis_free(a);
+	fixture_free(fx);
+	free(io.dte);
+}
+END_TEST
+
 Suite *analysis_run_suite(void)
 {
 	Suite *s = suite_create("analysis_run");
@@ -419,6 +514,7 @@ Suite *analysis_run_suite(void)
 	tcase_add_test(tc, test_run_no_iommu_text);
 	tcase_add_test(tc, test_run_capture_dev_table_reused);
 	tcase_add_test(tc, test_run_capture_reused_event_log_and_cwb);
+	tcase_add_test(tc, test_run_dte_rewritten_crashed_view);
 	suite_add_tcase(s, tc);
 	return s;
 }
