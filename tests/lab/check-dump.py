@@ -96,6 +96,37 @@ IOPF = re.compile(r"(?:(\w{4}:\w{2}:\w{2}\.\w): )?(?:AMD-Vi: )?Event logged \[IO
                   r"(?: device=(?:(\w{4}):)?(\w{2}:\w{2}\.\w))? domain=0x(\w+) address=0x(\w+)")
 
 
+def software_domains(prog, head):
+    """devid -> the crashed kernel's {domain, root (PA), mode} from
+    iommu_dev_data.domain, for every layout the lab's kernels have."""
+    from drgn.helpers.linux.llist import llist_for_each_entry
+    from drgn.helpers.linux.mm import virt_to_phys
+    out = {}
+    try:
+        entries = list(llist_for_each_entry("struct iommu_dev_data", head.first, "dev_data_list"))
+    except (LookupError, FaultError):
+        return out
+    for dd in entries:
+        try:
+            pd = dd.domain
+            if not pd.value_():
+                continue
+            t = pd.type_.type
+            if t.has_member("amdv1"):          # 6.18+: generic page table
+                top = pd.amdv1.amdpt.common.top_of_table.value_()
+                va, mode = top & ~7, (top & 7) + 1
+            elif t.has_member("iop"):          # 5.11 .. 6.17: amd_io_pgtable
+                va, mode = pd.iop.root.value_(), pd.iop.mode.value_()
+            else:                           # 5.10: atomic64 pt_root = root | mode
+                v = pd.pt_root.counter.value_()
+                va, mode = v & ~7, v & 7
+            root = virt_to_phys(Object(prog, "unsigned long", va)).value_() if va and mode else 0
+            out[dd.devid.value_()] = {"domain": pd.id.value_(), "root": root, "mode": mode if root else 0}
+        except (LookupError, FaultError, AttributeError):
+            continue
+    return out
+
+
 def capture_faults(path):
     """{bdf "0000:BB:DD.F": [address, ...]} from a capture kernel's log."""
     out = {}
@@ -208,16 +239,47 @@ def main():
         check("event buffer holds %s of %s at %#x" % (want["type"], want["bdf"], want["address"]),
               len(found) > 0, "entries (offset, domain, flags): %s" % found[:3])
 
-    segs = list(list_for_each_entry("struct amd_iommu_pci_seg",
-                                    prog["amd_iommu_pci_seg_list"].address_of_(), "list"))
-    check("amd_iommu_pci_seg_list has segment 0", any(s.id.value_() == 0 for s in segs),
-          "%d segment(s)" % len(segs))
-    seg = [s for s in segs if s.id.value_() == 0][0]
-    dev_table = seg.dev_table.value_()
-    last_bdf = seg.last_bdf.value_()
-    dte_size = prog.type("struct dev_table_entry").size
+    # The pages the analysis lives on must be in the dump: a makedumpfile that
+    # does not know the kernel's page flags drops them at -d 31 (bookworm's
+    # 1.7.2 on a 7.3 capture).
+    for it in iommus:
+        for what, addr in (("command ring (cmd_buf)", it.cmd_buf.value_()),
+                           ("event log (evt_buf)", it.evt_buf.value_())):
+            try:
+                prog.read(addr, 8192)
+                check("IOMMU %s %s in the dump" % (hex(it.mmio_phys.value_()), what), True, hex(addr))
+            except FaultError as e:
+                check("IOMMU %s %s in the dump" % (hex(it.mmio_phys.value_()), what), False, str(e))
 
+    # Device table: per PCI segment since 5.19; 5.10 has a stub
+    # amd_iommu_pci_seg (list, id) and the global amd_iommu_dev_table.
+    seg_type = prog.type("struct amd_iommu_pci_seg") if "amd_iommu_pci_seg_list" in prog else None
+    if seg_type is not None and any(m.name == "dev_table" for m in seg_type.members if m.name):
+        segs = list(list_for_each_entry("struct amd_iommu_pci_seg",
+                                        prog["amd_iommu_pci_seg_list"].address_of_(), "list"))
+        check("amd_iommu_pci_seg_list has segment 0", any(s.id.value_() == 0 for s in segs),
+              "%d segment(s)" % len(segs))
+        seg = [s for s in segs if s.id.value_() == 0][0]
+        dev_table = seg.dev_table.value_()
+        last_bdf = seg.last_bdf.value_()
+        dev_data_head = seg.dev_data_list.address_of_()
+    else:
+        dev_table = prog["amd_iommu_dev_table"].value_()
+        last_bdf = prog["amd_iommu_last_bdf"].value_()
+        dev_data_head = prog["dev_data_list"].address_of_()
+    dte_size = prog.type("struct dev_table_entry").size
+    try:
+        prog.read(dev_table, (last_bdf + 1) * dte_size)
+        check("device table in the dump", True, "%d entries at %#x" % (last_bdf + 1, dev_table))
+    except FaultError as e:
+        check("device table in the dump", False, str(e))
+
+    # The crashed kernel's own view (iommu_dev_data.domain): on a 6.18+
+    # capture the DTEs may be the capture kernel's.
+    sw = software_domains(prog, dev_data_head)
+    reused = truth.get("capture_kernel", {}).get("reuses_in_place", False)
     domains = {}
+    rewritten = []
     for p in truth["guest"].get("pci", []):
         if not p.get("iommu"):
             continue  # the IOMMU itself and devices outside its scope
@@ -233,6 +295,11 @@ def main():
         f = dte_fields(raw)
         check("DTE of %s (%s) is valid" % (p["bdf"], p.get("driver") or "no driver"), f["v"] == 1,
               "V=%d TV=%d mode=%d domain=%d" % (f["v"], f["tv"], f["mode"], f["domain"]))
+        s_ = sw.get(devid)
+        if reused and s_ and s_["mode"]:
+            if s_["domain"] != f["domain"] or s_["root"] != f["root"]:
+                rewritten.append(p["bdf"])
+            f = dict(f, tv=1, mode=s_["mode"], root=s_["root"], domain=s_["domain"])
         if p["bdf"] in prom.get("translated_devices", []):
             check("%s translated (TV=1, mode 1-6, page table root)" % p["bdf"],
                   f["tv"] == 1 and 1 <= f["mode"] <= 6 and f["root"] != 0,
@@ -271,6 +338,9 @@ def main():
         hits = [a for a in addrs if translate(prog, f["root"], f["mode"], a) is not None]
         check("%s: every faulting IOVA mapped in its old domain %d" % (bdf, f["domain"]),
               len(hits) == len(addrs), "%d of %d addresses (first %#x)" % (len(hits), len(addrs), addrs[0]))
+    if reused:
+        check("the capture kernel's rewrites of DTEs, against the crashed kernel's iommu_dev_data",
+              True, "rewritten: %s" % (", ".join(rewritten) or "none"))
     if len(prom.get("translated_devices", [])) > 1:
         ids = [domains.get(b) for b in prom.get("translated_devices", [])]
         check("translated devices each in their own domain", None not in ids and len(set(ids)) == len(ids),

@@ -75,6 +75,7 @@ def mapped_promise(text):
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--dump-level", default="31")
     for a in ("dir", "scenario", "run-scenario", "kernel", "release", "vmlinux", "package-version"):
         ap.add_argument("--" + a, required=True)
     ap.add_argument("--set", action="append", default=[])
@@ -139,6 +140,14 @@ def main():
     mapped = mapped_promise(v.get("PROMISE_MAPPED"))
     if mapped:
         promises["mapped"] = mapped
+    # What the capture kernel did with the old tables, in its own words
+    # (kexec-dmesg.log): 6.18+ reuses them in place, older kernels copy.
+    klog = rd(os.path.join(a.dir, "kexec-dmesg.log")) or ""
+    capture_kernel = {
+        "reuses_in_place": "Reused DEV table from previous kernel." in klog,
+        "copied_dev_table": "Copied DEV table from previous kernel." in klog,
+        "reused_buffers": sorted(set(re.findall(r"Re-using (\w+) buffers? from the previous kernel", klog))),
+    }
     truth = {
         "schema": SCHEMA,
         "scenario": a.scenario,
@@ -148,7 +157,7 @@ def main():
                    "package": "linux-image-" + a.release, "package_version": a.package_version,
                    "vmlinux": a.vmlinux},
         "dump": {"format": FORMATS.get(fmt, fmt),
-                 "makedumpfile_dump_level": None if fmt == "raw" else 31,
+                 "makedumpfile_dump_level": None if fmt == "raw" else int(a.dump_level or 31),
                  "files": {k: k for k in ("vmcore", "vmcore-dmesg.txt", "kexec-dmesg.log",
                                           "console.log")
                            if os.path.exists(os.path.join(a.dir, k))} | {"vmlinux": a.vmlinux}},
@@ -169,7 +178,11 @@ def main():
             "cmdline_extra": v.get("CMDLINE_EXTRA") or "",
             "memory_mib": int(v.get("GUEST_MEM") or 768),
         },
+        "capture_kernel": capture_kernel,
         "capture": {"status": parse_status(os.path.join(a.dir, "capture.status")),
+                    "makedumpfile": next((l.split(":", 1)[1].strip() for l in
+                                          (rd(os.path.join(a.dir, "capture.status"), "") or "").splitlines()
+                                          if l.startswith("makedumpfile:")), None),
                     "cmdline": rd(os.path.join(a.dir, "capture.cmdline"))},
         "promises": promises,
     }

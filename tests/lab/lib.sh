@@ -6,6 +6,9 @@
 #   IOMMU_LAB_CACHE         cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab)
 #   IOMMU_LAB_KREL_6_1      pin the 6.1 kernel release, e.g. 6.1.0-56-amd64
 #   IOMMU_LAB_KREL_6_12     pin the 6.12 kernel release, e.g. 6.12.117+deb12-amd64
+#   IOMMU_LAB_KREL_5_10     pin the 5.10 release (bullseye-security), e.g. 5.10.0-46-amd64
+#   IOMMU_LAB_KREL_6_12_deb13  pin trixie's 6.12, e.g. 6.12.117+deb13-amd64
+#   IOMMU_LAB_KREL_7_x      pin the 7.x release (trixie-backports), e.g. 7.3.4+deb13-amd64
 #   IOMMU_LAB_OUT           output root (default tests/dumps/out)
 #   IOMMU_LAB_SCENARIOS     scenario folder (default tests/dumps/scenarios)
 #   IOMMU_LAB_TIMEOUT       seconds one QEMU run may take (default 180)
@@ -62,39 +65,103 @@ PY
     echo "${uri%/}"
 }
 
-# The metapackage that names the current kernel of a series.
+# Kernel series and the Debian suites they come from.  The host's own apt
+# serves 6.1 and 6.12 (bookworm); the others come through a private apt
+# configuration in the cache (lab_apt_use), never the host's sources.
+LAB_SERIES=(5.10 6.1 6.12 6.12-deb13 7.x)
+LAB_APT_OPTS=()        # extra apt options for the series in use; empty: the host's apt
+
+series_suites() {      # series_suites SERIES -> private suites, or nothing for the host's
+    case "$1" in
+        5.10) echo bullseye bullseye-security ;;
+        6.12-deb13|7.x) echo trixie trixie-backports ;;
+        sid) echo sid ;;
+    esac
+}
+
+# lab_apt_use SERIES|sid: point LAB_APT_OPTS at that series' private lists
+# ($LAB_CACHE/apt/<suites>), fetching the indexes when they are missing or
+# older than 12 hours (one run at a time, under a lock).  The mirror is the
+# one the host's sources use (the security archive for *-security).
+lab_apt_use() {
+    local suites name dir main sec line su
+    suites=$(series_suites "$1")
+    LAB_APT_OPTS=()
+    [ -n "$suites" ] || return 0
+    name=${suites// /+}; dir=$LAB_CACHE/apt/$name
+    LAB_APT_OPTS=(-o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                  -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+                  -o Dir::State::status=/dev/null -o Dir::Etc::Preferences=/dev/null
+                  -o Dir::Etc::PreferencesParts=/dev/null)
+    mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$LAB_CACHE/locks/apt"
+    (
+        flock -w 900 8 || lab_die "the apt lists $dir stay locked"
+        if [ -f "$dir/.updated" ] && [ -z "$(find "$dir/.updated" -mmin +720)" ]; then exit 0; fi
+        main=$(host_mirror bookworm) || exit 1
+        sec=$(host_mirror bookworm-security 2>/dev/null) || sec=${main%/debian}/debian-security
+        : > "$dir/sources.list.tmp"
+        for su in $suites; do
+            case "$su" in *-security) line="deb $sec $su main" ;; *) line="deb $main $su main" ;; esac
+            echo "$line" >> "$dir/sources.list.tmp"
+        done
+        mv "$dir/sources.list.tmp" "$dir/sources.list"
+        lab_say "fetching the package lists of $suites (private apt lists in $dir)"
+        apt-get -qq "${APT_NET_OPTS[@]}" "${LAB_APT_OPTS[@]}" update > "$dir/update.log" 2>&1 ||
+            { cat "$dir/update.log" >&2; lab_die "apt-get update of $suites failed: is $main reachable?"; }
+        touch "$dir/.updated"
+    ) 8> "$LAB_CACHE/locks/apt/$name.lock" || exit 1
+}
+
+# The metapackage that names the current kernel of a series (bookworm's).
 kernel_meta() {
     case "$1" in
         6.1)  echo linux-image-amd64 ;;
         6.12) echo linux-image-6.12-amd64 ;;
-        *) lab_die "unknown kernel series '$1' (known: 6.1 6.12)" ;;
+        5.10|6.12-deb13|7.x) echo "" ;;
+        *) lab_die "unknown kernel series '$1' (known: ${LAB_SERIES[*]})" ;;
     esac
 }
 
-# kernel_release SERIES -> e.g. 6.1.0-56-amd64. Pinned by IOMMU_LAB_KREL_<series>.
+# The image packages of a private series: the newest one wins.
+kernel_name_pattern() {
+    case "$1" in
+        5.10) echo '^linux-image-5\.10\.0-[0-9]+-amd64$' ;;
+        6.12-deb13) echo '^linux-image-6\.12\.[0-9]+\+deb13-amd64$' ;;
+        7.x) echo '^linux-image-7\.[0-9]+\.[0-9]+\+deb13-amd64$' ;;
+    esac
+}
+
+# kernel_release SERIES -> e.g. 6.1.0-56-amd64. Pinned by IOMMU_LAB_KREL_<series>
+# (dots and dashes as underscores).
 kernel_release() {
-    local series=$1 var pkg
-    var=IOMMU_LAB_KREL_${series//./_}
+    local series=$1 var pkg meta
+    var=IOMMU_LAB_KREL_${series//[.-]/_}
     if [ -n "${!var:-}" ]; then echo "${!var}"; return; fi
-    pkg=$(apt-cache depends "$(kernel_meta "$series")" 2>/dev/null |
-          sed -n 's/^ *Depends: linux-image-\(.*-amd64\)\(-unsigned\)\?$/\1/p' | head -n1)
-    [ -n "$pkg" ] || lab_die "cannot resolve the kernel of $(kernel_meta "$series") with apt-cache (run 'apt-get update'? or pin $var)"
+    meta=$(kernel_meta "$series")
+    if [ -n "$meta" ]; then
+        pkg=$(apt-cache "${LAB_APT_OPTS[@]}" depends "$meta" 2>/dev/null |
+              sed -n 's/^ *Depends: linux-image-\(.*-amd64\)\(-unsigned\)\?$/\1/p' | head -n1)
+    else
+        pkg=$(apt-cache "${LAB_APT_OPTS[@]}" search --names-only "$(kernel_name_pattern "$series")" 2>/dev/null |
+              awk '{print $1}' | sed 's/^linux-image-//' | sort -V | tail -n1)
+    fi
+    [ -n "$pkg" ] || lab_die "cannot resolve the kernel of series $series with apt-cache (private lists: ${LAB_APT_OPTS[*]:-host}; or pin $var)"
     echo "$pkg"
 }
 
 # apt_field PKG FIELD -> the field of the candidate version (first stanza).
 apt_field() {
-    apt-cache show "$1" 2>/dev/null | awk -v f="$2:" '$1==f {print $2; exit}'
+    apt-cache "${LAB_APT_OPTS[@]}" show "$1" 2>/dev/null | awk -v f="$2:" '$1==f {print $2; exit}'
 }
 
 # deb_info PKG -> "VERSION FILE SIZE SHA256" of the version apt would install,
 # all four from one stanza of the archive's index.
 deb_info() {
     local ver info file size sha
-    ver=$(apt-cache policy "$1" 2>/dev/null | awk '$1=="Candidate:" {print $2; exit}')
+    ver=$(apt-cache "${LAB_APT_OPTS[@]}" policy "$1" 2>/dev/null | awk '$1=="Candidate:" {print $2; exit}')
     [ -n "$ver" ] && [ "$ver" != "(none)" ] ||
         lab_die "package $1 is not known to apt (gone from the mirror? run 'apt-get update' or pin another release)"
-    info=$(apt-cache show "$1=$ver" 2>/dev/null | awk '
+    info=$(apt-cache "${LAB_APT_OPTS[@]}" show "$1=$ver" 2>/dev/null | awk '
         $1=="Filename:" {f=$2} $1=="Size:" {z=$2} $1=="SHA256:" {h=$2}
         /^$/ && f {exit} END {print f, z, h}')
     read -r file size sha <<< "$info"
@@ -126,7 +193,7 @@ deb_produce() {   # deb_produce TMP PKG VER BASE SIZE SHA
     lab_say "downloading $pkg $ver ($((size / 1048576)) MB)"
     # apt-get download writes into the current folder.
     (cd "$tmp" && with_progress "download of $pkg" "$tmp" \
-        timeout 900 apt-get download -q "${APT_NET_OPTS[@]}" "$pkg=$ver") ||
+        timeout 900 apt-get download -q "${APT_NET_OPTS[@]}" "${LAB_APT_OPTS[@]}" "$pkg=$ver") ||
         { echo "apt-get download $pkg=$ver failed: is the Debian mirror reachable?"; return 1; }
     # apt names the file after the version with ':' escaped; the archive's name is the one to keep.
     [ -f "$tmp/$base" ] || mv "$tmp"/*.deb "$tmp/$base" 2>/dev/null ||
@@ -146,10 +213,31 @@ kernel_tree() {
 }
 
 kernel_tree_produce() {   # kernel_tree_produce TMP KREL
-    local tmp=$1 krel=$2 deb
-    deb=$(fetch_deb "linux-image-$krel") || return 1
-    lab_say "extracting linux-image-$krel"
-    dpkg-deb -x "$deb" "$tmp" || { echo "cannot extract $deb"; return 1; }
+    local tmp=$1 krel=$2 deb p pkgs v
+    # 7.x: linux-image-REL is a metapackage; the kernel is in
+    # linux-binary-REL (usr/lib/modules/REL/vmlinuz*), the modules in
+    # linux-modules-REL.  Before, linux-image-REL holds both.
+    if [ -n "$(apt_field "linux-binary-$krel" Version)" ]; then
+        pkgs=("linux-binary-$krel" "linux-modules-$krel")
+    else
+        pkgs=("linux-image-$krel")
+    fi
+    for p in "${pkgs[@]}"; do
+        deb=$(fetch_deb "$p") || return 1
+        lab_say "extracting $p"
+        dpkg-deb -x "$deb" "$tmp" || { echo "cannot extract $deb"; return 1; }
+    done
+    # Trixie and 7.x ship modules under usr/lib/modules (merged /usr).
+    if [ ! -d "$tmp/lib/modules/$krel" ] && [ -d "$tmp/usr/lib/modules/$krel" ]; then
+        mkdir -p "$tmp/lib/modules"; mv "$tmp/usr/lib/modules/$krel" "$tmp/lib/modules/$krel"
+    fi
+    if [ ! -s "$tmp/boot/vmlinuz-$krel" ]; then
+        for v in "$tmp/lib/modules/$krel"/vmlinuz*; do
+            [ -s "$v" ] || continue
+            mkdir -p "$tmp/boot"; cp "$v" "$tmp/boot/vmlinuz-$krel"; break
+        done
+    fi
+    [ -s "$tmp/boot/vmlinuz-$krel" ] || { echo "no vmlinuz for $krel in ${pkgs[*]}"; return 1; }
     depmod -b "$tmp" "$krel" || { echo "depmod failed for $krel"; return 1; }
 }
 
@@ -167,12 +255,17 @@ kernel_vmlinux() {
 }
 
 vmlinux_produce() {       # vmlinux_produce TMP KREL
-    local tmp=$1 krel=$2 deb
+    local tmp=$1 krel=$2 deb f
     deb=$(fetch_deb "linux-image-$krel-dbg") || return 1
     lab_say "extracting vmlinux-$krel from $(basename "$deb")"
-    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./usr/lib/debug/boot/vmlinux-$krel" ||
-        { echo "cannot extract vmlinux-$krel from $deb"; return 1; }
-    mv "$tmp/usr/lib/debug/boot/vmlinux-$krel" "$tmp/vmlinux-$krel" && rm -rf "$tmp/usr"
+    # 7.x: usr/lib/debug/boot/vmlinux-REL is a symlink to
+    # ../lib/modules/REL/vmlinux; both are asked for, one is missing.
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards "./usr/lib/debug/boot/vmlinux-$krel" \
+        "./usr/lib/debug/lib/modules/$krel/vmlinux" 2>/dev/null
+    f=$tmp/usr/lib/debug/boot/vmlinux-$krel
+    [ -L "$f" ] && f=$tmp/usr/lib/debug/lib/modules/$krel/vmlinux
+    [ -f "$f" ] && [ ! -L "$f" ] || { echo "no vmlinux-$krel in $deb"; return 1; }
+    mv "$f" "$tmp/vmlinux-$krel" && rm -rf "$tmp/usr"
 }
 
 vmlinux_verify() {        # vmlinux_verify DIR KREL: an ELF file whose section headers lie inside it, with DWARF
@@ -209,12 +302,61 @@ lab_scripts_hash() {
         "$LAB_DIR"/make-dumps.sh "$LAB_DIR"/facts2json.py "$LAB_DIR"/drgn-dmesg.py | sha256sum | cut -c1-16
 }
 
+# A makedumpfile newer than the host's 1.7.2, for kernels 1.7.2 does not
+# know (it filtered out the command ring, event log and device-table pages
+# of a 7.3 capture at -d 31): sid's package with the libraries it needs,
+# extracted side by side into one root that carries its own ld.so, so that
+# the busybox initramfs can run it (/opt/mdf/run).  Prints the root.
+MDF_PACKAGES=(makedumpfile libc6 libdw1t64 libelf1t64 liblzo2-2 libzstd1 zlib1g libbz2-1.0 liblzma5 libgcc-s1)
+makedumpfile_root() {
+    local tag
+    lab_apt_use sid || exit 1
+    tag=$(deb_tag makedumpfile) || exit 1
+    cache_get mdf "sid-$tag" mdf_verify mdf_produce
+}
+
+mdf_produce() {           # mdf_produce TMP
+    local tmp=$1 p deb
+    for p in "${MDF_PACKAGES[@]}"; do
+        deb=$(fetch_deb "$p") || return 1
+        dpkg-deb -x "$deb" "$tmp/root" || { echo "cannot extract $deb"; return 1; }
+    done
+    cat > "$tmp/root/run" <<'SH'
+#!/bin/sh
+# sid's makedumpfile with sid's libraries (tests/lab/lib.sh makedumpfile_root)
+r=/opt/mdf
+exec "$r/usr/lib64/ld-linux-x86-64.so.2" --library-path "$r/usr/lib/x86_64-linux-gnu:$r/lib/x86_64-linux-gnu" \
+    "$r/usr/bin/makedumpfile" "$@"
+SH
+    chmod 0755 "$tmp/root/run"
+    rm -rf "$tmp/root/usr/share"
+    "$tmp/root/usr/lib64/ld-linux-x86-64.so.2" --library-path "$tmp/root/usr/lib/x86_64-linux-gnu" \
+        "$tmp/root/usr/bin/makedumpfile" -v > "$tmp/version" 2>&1 ||
+        { cat "$tmp/version"; echo "sid's makedumpfile does not run with its libraries"; return 1; }
+}
+
+mdf_verify() {            # mdf_verify DIR
+    [ -x "$1/root/run" ] && [ -x "$1/root/usr/bin/makedumpfile" ] ||
+        { echo "no makedumpfile root"; return 1; }
+    grep -q 'makedumpfile: version' "$1/version" || { echo "its version check failed: $(head -c 200 "$1/version")"; return 1; }
+}
+
+# Which makedumpfile filters a series' dump: sid's for 7.x, the host's otherwise.
+series_makedumpfile() { case "$1" in 7.x) echo sid ;; *) echo host ;; esac; }
+
+# The dump level: 31 (what distributions use) where makedumpfile keeps the
+# IOMMU's pages; on 7.x even sid's 1.7.8 at -d 31 drops the command ring and
+# event log (compound pages of the iommu-pages allocator; measured on
+# 7.3.4), so those dumps keep everything but zero pages (-d 1).
+series_dump_level() { case "$1" in 7.x) echo 1 ;; *) echo 31 ;; esac; }
+
 # build_core_initrd TREE KREL -> path of core.cpio.gz: busybox, kexec, makedumpfile,
 # modules and /init; shared by the primary guest and the capture kernel.
 build_core_initrd() {
-    local tree=$1 krel=$2 key dir
+    local tree=$1 krel=$2 mdf=${3:-} key dir
     key=$(basename "$tree")-$(lab_scripts_hash)
-    dir=$(cache_get initrd "$key" initrd_verify initrd_produce "$tree" "$krel") || exit 1
+    [ -z "$mdf" ] || key=$key-$(basename "$(dirname "$mdf")")
+    dir=$(cache_get initrd "$key" initrd_verify initrd_produce "$tree" "$krel" "$mdf") || exit 1
     touch "$dir/.complete"   # in use: kept by initrd_sweep
     initrd_sweep "$key"
     echo "$dir/core.cpio.gz"
@@ -233,13 +375,14 @@ initrd_sweep() {
     done
 }
 
-initrd_produce() {        # initrd_produce TMP TREE KREL
-    local tmp=$1 tree=$2 krel=$3 root m base
+initrd_produce() {        # initrd_produce TMP TREE KREL [MDF_ROOT]
+    local tmp=$1 tree=$2 krel=$3 mdf=${4:-} root m base
     root=$tmp/root
     mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,mnt,etc,lib/modules,run}
     install -m 0755 /bin/busybox "$root/bin/busybox"
     copy_binary "$root" /usr/sbin/kexec
     copy_binary "$root" /usr/bin/makedumpfile
+    if [ -n "$mdf" ]; then mkdir -p "$root/opt"; cp -a "$mdf" "$root/opt/mdf"; fi
     install -m 0755 "$LAB_DIR/guest-init.sh" "$root/init"
     : > "$root/lib/modules/primary.list"; : > "$root/lib/modules/capture.list"
     for m in $(module_order "$tree" "$krel" "${GUEST_MODULES[@]}"); do
@@ -283,7 +426,7 @@ kernel_headers() {
 headers_produce() {       # headers_produce TMP KREL
     local tmp=$1 krel=$2 pkgs p deb kdir work
     pkgs=("linux-headers-$krel")
-    for p in $(apt-cache depends "linux-headers-$krel" 2>/dev/null |
+    for p in $(apt-cache "${LAB_APT_OPTS[@]}" depends "linux-headers-$krel" 2>/dev/null |
                sed -n 's/^ *|\{0,1\}Depends: \(linux-\(headers\|kbuild\)-[^ ]*\)$/\1/p'); do
         pkgs+=("$p")
     done

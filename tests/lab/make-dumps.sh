@@ -4,14 +4,14 @@
 #   tests/dumps/out/<kernel>/<scenario>/{vmcore,vmcore-dmesg.txt,kexec-dmesg.log,
 #                                        console.log,vmlinux,vmlinux.path,truth.json}
 #
-#   make-dumps.sh [--kernel 6.1|6.12[,..]] [--scenario NAME[,..]] [-j N] [--force] [--list]
+#   make-dumps.sh [--kernel 5.10|6.1|6.12|6.12-deb13|7.x[,..]] [--scenario NAME[,..]] [-j N] [--force] [--list]
 #
 # A scenario is rebuilt only when its inputs change (scenario files, kernel
 # release, lab scripts); see docs/lab.md.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ALL_KERNELS=(6.1 6.12)
+ALL_KERNELS=("${LAB_SERIES[@]}")
 want_kernels=(); want_scen=(); JOBS=$(nproc 2>/dev/null || echo 1); FORCE=0; LIST=0
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -78,11 +78,17 @@ done
 declare -A KREL=() TREE=() VMLINUX=() CORE=()
 prep_kernel() {   # runs in the background per kernel; writes $prep_dir/<series>.env
     local series=$1 krel tree vml core s
+    local mdf=
     LAB_RETRY="make dumps KERNEL=$series"
+    lab_apt_use "$series" || exit 1
     krel=$(kernel_release "$series") || exit 1
     tree=$(kernel_tree "$krel") || exit 1
     vml=$(kernel_vmlinux "$krel") || exit 1
-    core=$(build_core_initrd "$tree" "$krel") || exit 1
+    if [ "$(series_makedumpfile "$series")" = sid ]; then
+        mdf=$(makedumpfile_root) || exit 1
+        mdf=$mdf/root
+    fi
+    core=$(build_core_initrd "$tree" "$krel" "$mdf") || exit 1
     # The modules of the scenarios asked for, built (or found) now, one at a
     # time, rather than by parallel scenario jobs whose output goes to their logs.
     for s in "${!need[@]}"; do
@@ -124,6 +130,7 @@ scen_stamp() {    # inputs of a scenario build
     {
         echo "kernel ${KREL[$k]}"; echo "scripts $(lab_scripts_hash)"
         echo "vmlinux ${VMLINUX[$k]}"   # the dump folder links to it
+        echo "initramfs $(basename "$(dirname "${CORE[$k]}")")"   # its makedumpfile included
         cat "$SCEN_DIR/$s.conf"
         for d in $(derived_of "$s"); do cat "$SCEN_DIR/$d.conf"; done
         # the fault-reporting QEMU's splice and build script (tests/lab/qemu)
@@ -163,6 +170,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         echo "CAPTURE_APPEND=\"$extra $(scen_get "$s" CAPTURE_APPEND)\""
         echo "MODULE_ARGS=\"$(scen_get "$s" MODULE_ARGS)\""; echo "NET=$(scen_get "$s" NET)"
         echo "MODULE_EXPECT=$(scen_get "$s" MODULE_EXPECT)"
+        echo "DUMP_LEVEL=$(series_dump_level "$k")"
     } > "$work/conf/etc/lab.conf"
     local module ko
     module=$(scen_get "$s" MODULE)
@@ -268,15 +276,28 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     rm -f "$work/out.img" "$work/dma.img" "$work/nvme.img" "$work/initrd.img" "$work/boot/boot/kdump.img" "$work/boot/boot/vmlinuz"
 }
 
+# The kdump markers a scenario promises, in the words of the series' capture
+# kernel: 6.18+ reuses the old tables in place where older kernels copied them.
+series_markers() {   # series_markers SERIES MARKERS
+    case "$1" in
+        7.x) sed -e 's/trying to copy translation structures/trying to reuse translation structures/' \
+                 -e 's/Copied DEV table from previous kernel\./Reused DEV table from previous kernel./' <<< "$2" ;;
+        *) echo "$2" ;;
+    esac
+}
+
 write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
-    local k=$1 s=$2 dir=$3 run=$4 v
+    local k=$1 s=$2 dir=$3 run=$4 v val
+    lab_apt_use "$k" || return 1
     local args=(--dir "$dir" --scenario "$s" --run-scenario "$run" --kernel "$k"
-                --release "${KREL[$k]}" --vmlinux "${VMLINUX[$k]}"
+                --release "${KREL[$k]}" --vmlinux "${VMLINUX[$k]}" --dump-level "$(series_dump_level "$k")"
                 --package-version "$(deb_info "linux-image-${KREL[$k]}" | cut -d' ' -f1)")
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
              PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL PROMISE_EVENTS GUEST_MEM PROMISE_MAPPED; do
-        args+=(--set "$v=$(scen_get "$s" "$v")")
+        val=$(scen_get "$s" "$v")
+        [ "$v" = PROMISE_MARKERS ] && val=$(series_markers "$k" "$val")
+        args+=(--set "$v=$val")
     done
     python3 "$LAB_DIR/facts2json.py" "${args[@]}" > "$dir/truth.json.tmp" && mv "$dir/truth.json.tmp" "$dir/truth.json"
 }

@@ -2,7 +2,7 @@
 # Lab self-tests: every lab dump opens in the tools it must open in and agrees
 # with what the guest reported (truth.json).
 #
-#   run-tests.sh [--kernel 6.1|6.12[,..]] [--scenario NAME[,..]] [--no-build]
+#   run-tests.sh [--kernel 5.10|6.1|6.12|6.12-deb13|7.x[,..]] [--scenario NAME[,..]] [--no-build]
 #   run-tests.sh --dir DIR [--dir DIR ...]     test dump folders of your own (docs/lab.md)
 #
 # KERNEL and SCENARIO from the environment (make lab-tests KERNEL=6.1) work too.
@@ -30,7 +30,7 @@ ok()   { pass=$((pass + 1)); printf '  ok   %s\n' "$*"; }
 bad()  { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
 finish() { echo "lab: $pass passed, $fail failed"; [ "$fail" = 0 ]; exit $?; }
 
-IFS=', ' read -r -a kernels <<< "${kern:-6.1 6.12}"
+IFS=', ' read -r -a kernels <<< "${kern:-${LAB_SERIES[*]}}"
 if [ ${#dirs[@]} -eq 0 ]; then
     if [ -n "$scen" ]; then IFS=', ' read -r -a scens <<< "$scen"
     else scens=(); for f in "$SCEN_DIR"/*.conf; do scens+=("$(basename "$f" .conf)"); done; fi

@@ -29,7 +29,7 @@ pass=0; fail=0
 ok()   { pass=$((pass + 1)); printf '  ok   %s\n' "$*"; }
 bad()  { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
 
-IFS=', ' read -r -a kernels <<< "${KERNEL:-6.1 6.12}"
+IFS=', ' read -r -a kernels <<< "${KERNEL:-5.10 6.1 6.12 6.12-deb13 7.x}"
 if [ -n "${SCENARIO:-}" ]; then IFS=', ' read -r -a scens <<< "$SCENARIO"
 else scens=(); for f in "$SCEN_DIR"/*.conf; do scens+=("$(basename "$f" .conf)"); done; fi
 
