@@ -52,7 +52,11 @@
 #include <linux/kexec.h>
 #include <linux/kprobes.h>
 #include <linux/notifier.h>
+/* 5.14's "kernel.h: split out panic and oops helpers" moved
+ * panic_notifier_list into its own header; 5.10 declares it in kernel.h. */
+#if __has_include(<linux/panic_notifier.h>)
 #include <linux/panic_notifier.h>
+#endif
 #include <linux/timekeeping.h>
 #include <linux/mem_encrypt.h>
 #include <asm/tsc.h>

@@ -412,6 +412,26 @@ initrd_verify() {         # initrd_verify DIR: a whole gzip stream holding /init
 # cpio_of DIR -> gzip'ed newc archive of DIR on stdout.
 cpio_of() { (cd "$1" && find . | cpio -o -H newc --quiet | gzip -1); }
 
+# kbuild_modules KDIR WORK: build the out-of-tree modules in WORK.  Debian's
+# headers name the compiler the kernel was built with (bullseye's 5.10:
+# x86_64-linux-gnu-gcc-10); when this host lacks it, the host's gcc builds
+# them instead (bookworm's gcc-12 builds 5.10 modules; it cannot build for
+# kernels made with gcc-14, whose flags it does not know).
+kbuild_modules() {
+    local kdir=$1 work=$2 log
+    log=$(mktemp "${TMPDIR:-/tmp}/iommu-lab-kbuild.XXXXXX")
+    if make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$log" 2>&1; then
+        cat "$log"; rm -f "$log"; return 0
+    fi
+    if grep -q 'gcc-[0-9]*: not found' "$log"; then
+        echo "(the kernel's compiler is not on this host: building with $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /'))"
+        rm -f "$log"
+        make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= CC=gcc HOSTCC=gcc modules
+        return
+    fi
+    cat "$log"; rm -f "$log"; return 1
+}
+
 # kernel_headers KREL -> a kbuild directory for out-of-tree modules: Debian's
 # linux-headers-KREL plus the -common and linux-kbuild packages it depends on,
 # extracted side by side into the cache (no system-wide install).  Checked
@@ -440,10 +460,12 @@ headers_produce() {       # headers_produce TMP KREL
     # relative to this Makefile instead, so that the tree works where it is
     # published (and here, before the rename).
     sed -i 's|^include /usr/src/|include $(dir $(lastword $(MAKEFILE_LIST)))../|' "$kdir/Makefile"
+    # 7.x's also names its own folder as KBUILD_OUTPUT: the folder it is in.
+    sed -i 's|^KBUILD_OUTPUT=/usr/src/.*$|KBUILD_OUTPUT:=$(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))|' "$kdir/Makefile"
     [ -d "$kdir/scripts/" ] || { echo "headers of $krel lack scripts (linux-kbuild missing?)"; return 1; }
     work=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-labnop.XXXXXX")
     cp -r "$LAB_DIR/modules/labnop/." "$work/"
-    if ! make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$work/build.log" 2>&1 ||
+    if ! kbuild_modules "$kdir" "$work" > "$work/build.log" 2>&1 ||
        [ "$(modinfo -F vermagic "$work/labnop.ko" 2>/dev/null | cut -d' ' -f1)" != "$krel" ]; then
         cat "$work/build.log"; rm -rf "$work"
         echo "a test build of tests/lab/modules/labnop against these headers failed"; return 1
@@ -501,7 +523,7 @@ module_produce() {        # module_produce TMP KREL WORK NAME
     local tmp=$1 krel=$2 work=$3 name=$4 kdir
     kdir=$(kernel_headers "$krel") || return 1
     lab_say "building module $name for $krel"
-    make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules ||
+    kbuild_modules "$kdir" "$work" ||
         { echo "building module $name for $krel failed"; return 1; }
     [ -s "$work/$name.ko" ] || { echo "module build for $krel produced no $name.ko"; return 1; }
     cp "$work/$name.ko" "$tmp/$name.ko"

@@ -22,7 +22,11 @@
  */
 #include <linux/module.h>
 #include <linux/pci.h>
+/* 5.14 split panic_notifier.h out of kernel.h ("kernel.h: split out panic
+ * and oops helpers"); 5.10 declares panic_notifier_list in kernel.h. */
+#if __has_include(<linux/panic_notifier.h>)
 #include <linux/panic_notifier.h>
+#endif
 #include <linux/delay.h>
 
 #define EDU_VENDOR	0x1234
