@@ -27,6 +27,9 @@ def device_tables(prog):
         head = prog["amd_iommu_pci_seg_list"]
     except KeyError:
         head = None
+    # 5.10 has a stub struct amd_iommu_pci_seg (list, id): the table is global
+    if head is not None and not prog.type("struct amd_iommu_pci_seg").has_member("dev_table"):
+        head = None
     if head is not None:
         from drgn.helpers.linux.list import list_for_each_entry
         for seg in list_for_each_entry("struct amd_iommu_pci_seg", head.address_of_(), "list"):
@@ -82,6 +85,54 @@ def leaves(prog, table, level, base, me_mask, out, seen):
             leaves(prog, pa, level - 1, iova, me_mask, out, seen)
 
 
+def crashed_view(prog):
+    """(segment, devid) -> (domid, root PA, mode) from the crashed kernel's own
+    iommu_dev_data.domain: the answer where a 6.18+ capture kernel rewrote
+    the DTE in place.  Layouts: 6.18+ generic page table (top_of_table =
+    table VA | 0-based top level), 5.11-6.17 iop {root, mode}, 5.10 atomic
+    pt_root (VA | mode)."""
+    from drgn.helpers.linux.list import list_for_each_entry
+    from drgn.helpers.linux.llist import llist_for_each_entry
+    from drgn.helpers.linux.mm import virt_to_phys
+    heads = []
+    try:
+        seg_t = prog.type("struct amd_iommu_pci_seg")
+        if seg_t.has_member("dev_data_list"):
+            for seg in list_for_each_entry("struct amd_iommu_pci_seg",
+                                           prog["amd_iommu_pci_seg_list"].address_of_(), "list"):
+                heads.append((int(seg.id), seg.dev_data_list))
+    except LookupError:
+        pass
+    if not heads:
+        try:
+            heads.append((0, prog["dev_data_list"]))
+        except KeyError:
+            return {}
+    out = {}
+    for segid, head in heads:
+        for dd in llist_for_each_entry("struct iommu_dev_data", head.first, "dev_data_list"):
+            try:
+                pd = dd.domain
+                if not pd:
+                    continue
+                t = pd.type_.type
+                if t.has_member("amdv1"):
+                    top = int(pd.amdv1.amdpt.common.top_of_table)
+                    va, mode = top & ~7, (top & 7) + 1
+                elif t.has_member("iop"):
+                    va, mode = int(pd.iop.root), int(pd.iop.mode)
+                else:
+                    v = int(pd.pt_root.counter)
+                    va, mode = v & ~7, v & 7
+                if not va or not 1 <= mode <= 6:
+                    continue
+                root = int(virt_to_phys(drgn.Object(prog, "unsigned long", va)))
+                out[(segid, int(dd.devid))] = (int(pd.id), root, mode)
+            except (LookupError, drgn.FaultError, AttributeError):
+                continue
+    return out
+
+
 def main():
     prog = Program()
     prog.set_core_dump(sys.argv[2])
@@ -91,16 +142,20 @@ def main():
     except KeyError:
         me_mask = 0
     domains, mappings = {}, []
+    view = crashed_view(prog)
     for seg, dtes in device_tables(prog):
-        for d0, d1, _d2, _d3 in dtes:
+        for devid, (d0, d1, _d2, _d3) in enumerate(dtes):
             mode = (d0 >> 9) & 7
             if not (d0 & 1 and d0 & 2) or mode == 0 or mode == 7 or d0 >> 55 & 1:
-                continue
+                if (seg, devid) not in view or not d0 & 1 or d0 >> 55 & 1:
+                    continue
             domid = d1 & 0xffff
+            root = (d0 & ~me_mask) & ADDR
+            if (seg, devid) in view:
+                domid, root, mode = view[(seg, devid)]
             key = "%d:%d" % (seg, domid)
             if key in domains:
                 continue
-            root = (d0 & ~me_mask) & ADDR
             domains[key] = {"root": hex(root), "mode": mode}
             out = []
             leaves(prog, root, mode, 0, me_mask, out, set())

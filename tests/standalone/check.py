@@ -84,13 +84,25 @@ def check_truth(truth, a):
     except ValueError as e:
         errs.append(str(e))
         want_v = None
+    reused = bool((truth.get("capture_kernel") or {}).get("reuses_in_place"))
+    if reused and want_v == "none":
+        # 6.18+: the capture kernel wrote over the crashed kernel's ring.
+        # "none" if its newest entries survive, else "unknown", and then
+        # the ring must show the capture kernel's entries set aside.
+        rings = [io["cmd_ring"] for io in a.get("iommus", [])]
+        if a["flush"]["verdict"] == "unknown" and not all(r["capture_kernel"]["reused_in_place"] for r in rings):
+            errs.append("flush verdict unknown on a reused ring, but no capture-kernel entries found")
+        want_v = a["flush"]["verdict"] if a["flush"]["verdict"] in ("none", "unknown") else want_v
     if p["active_amd_iommu"] and want_v and a["flush"]["verdict"] != want_v:
         errs.append("flush verdict %s, promised %s (%s)" % (a["flush"]["verdict"], want_v, p.get("flush")))
     ck = a.get("correlation", {}).get("capture_kernel") or {}
     markers = p.get("kdump_markers", [])
     if p.get("capture_kernel") and ck.get("log"):
         pre = any("Translation is already enabled" in m for m in markers)
-        copied = any("Copied DEV table" in m for m in markers)
+        # "Reused DEV table" (6.18+) counts as copied too (docs/json-analysis.md)
+        copied = any("Copied DEV table" in m or "Reused DEV table" in m for m in markers)
+        if bool(ck.get("dev_table_reused")) != any("Reused DEV table" in m for m in markers):
+            errs.append("capture kernel dev_table_reused %s, markers say otherwise" % ck.get("dev_table_reused"))
         if bool(ck.get("translation_pre_enabled")) != pre:
             errs.append("capture kernel translation_pre_enabled %s, markers say %s" %
                         (ck.get("translation_pre_enabled"), pre))
@@ -100,7 +112,8 @@ def check_truth(truth, a):
         errs += capture_fault_errors(p["capture_faults"], a)
     if p.get("unprocessed_events"):
         errs += unprocessed_event_errors(p["unprocessed_events"], a)
-    hard = [x for x in a.get("problems", []) if x.get("kind") in ("type", "corrupt")]
+    hard = [x for x in a.get("problems", []) if x.get("kind") in ("type", "corrupt")
+            and not (reused and x.get("what") == "capture kernel")]
     if hard:
         errs.append("problems: %s" % hard[:3])
     return errs
