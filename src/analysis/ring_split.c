@@ -26,7 +26,7 @@ void ring_split_find(const struct inv_iommu *io, uint64_t me_mask, struct ring_s
 	uint64_t sem_pa = io->sem_pa & ~me_mask, pa, seq, prev = 0;
 	unsigned first = CMD_RING_ENTRIES, last = 0, next_cw = CMD_RING_ENTRIES;
 	bool wrapped = false, crashed_cw_anywhere = false;
-	uint64_t next_seq = 0;
+	uint64_t next_seq = 0, min_seq = 0;
 
 	memset(rs, 0, sizeof(*rs));
 	if (!io->ring_ok)
@@ -39,7 +39,7 @@ void ring_split_find(const struct inv_iommu *io, uint64_t me_mask, struct ring_s
 		if (first == CMD_RING_ENTRIES) {
 			first = last = s;
 			rs->store_pa = pa;
-			rs->first_seq = rs->last_seq = prev = seq;
+			rs->first_seq = rs->last_seq = prev = min_seq = seq;
 			rs->cws = 1;
 			continue;
 		}
@@ -58,6 +58,8 @@ void ring_split_find(const struct inv_iommu *io, uint64_t me_mask, struct ring_s
 				last = s;
 				if (seq > rs->last_seq)
 					rs->last_seq = seq;
+				if (seq < min_seq)
+					min_seq = seq;
 				prev = seq;
 				rs->cws++;
 				continue;
@@ -104,7 +106,7 @@ void ring_split_find(const struct inv_iommu *io, uint64_t me_mask, struct ring_s
 			 "%s the capture kernel's: %u COMPLETION_WAITs (sequence %llu..%llu) store to PA %#llx, "
 			 "not to the crashed kernel's cmd_sem at PA %#llx%s",
 			 range, rs->cws,
-			 (unsigned long long)rs->first_seq, (unsigned long long)rs->last_seq,
+			 (unsigned long long)min_seq, (unsigned long long)rs->last_seq,
 			 (unsigned long long)rs->store_pa, (unsigned long long)sem_pa,
 			 rs->whole_ring ? " (their sequence numbers wrap: it went round the ring)" : "");
 }
