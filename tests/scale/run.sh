@@ -75,6 +75,13 @@ for d in j["domains"]:
     eq(k + "bad_entries", d["bad_entries"], e.get(k + "bad_entries", 0))
 ndev = sum(int(v) for k, v in e.items() if k.startswith("segment.") and k.endswith(".devices"))
 eq("devices", len(j["devices"]), ndev)
+# the generator gives every attached device an iommu_dev_data and a protection
+# domain that agree with its DTE: named from it, the DTE the crashed kernel's
+for dv in j["devices"]:
+    if dv.get("domain") is not None and dv.get("class", dv.get("mode")) != "blocked":
+        eq(f"device {dv['name']} name_source", dv.get("name_source"), "dev_data")
+        eq(f"device {dv['name']} dte_state", dv.get("dte_state"), "crashed")
+        eq(f"device {dv['name']} driver", dv.get("driver"), "synth")
 key = lambda m: (m["segment"], m["domain"], int(m["iova"], 16))
 keys = ("segment", "domain", "pasid", "iova", "phys", "size", "read", "write")
 if ext:

@@ -73,6 +73,7 @@ struct dom {
 	uint64_t e_iova, e_pa, e_size;
 	bool e_w;
 	uint16_t first_devid;
+	uint64_t pd_va;			/* its struct protection_domain */
 };
 
 static struct {
@@ -538,6 +539,71 @@ static void kernel_page_tables(uint64_t ram_end)
 struct iommu_obj { uint64_t va; int seg; };
 struct seg_obj { uint64_t va, devtab; unsigned n_doms, n_devs; };
 
+/* Small objects packed into heap pages, 64-byte aligned. */
+static uint64_t small_alloc(uint64_t bytes)
+{
+	static uint64_t cur, left;
+
+	bytes = (bytes + 63) & ~63ull;
+	if (bytes > left) {
+		left = (bytes + PAGE - 1) & ~(PAGE - 1);
+		cur = heap_alloc(left);
+	}
+	cur += bytes;
+	left -= bytes;
+	return cur - bytes;
+}
+
+static uint64_t put_string(const char *str)
+{
+	uint64_t va = small_alloc(strlen(str) + 1);
+
+	memcpy(kv(va, strlen(str) + 1), str, strlen(str) + 1);
+	return va;
+}
+
+/* 6.1's protection_domain: id, and iop.root (a direct-map VA) with iop.mode,
+ * as the analysis reads them to rebuild the crashed kernel's view. */
+static void add_protection_domain(struct dom *d)
+{
+	uint64_t pd = small_alloc((uint64_t)ssize("protection_domain"));
+	uint64_t iop = pd + (uint64_t)mem("protection_domain", "iop").offset;
+
+	put_member(pd, "protection_domain", "id", d->domid);
+	put_member(iop, "amd_io_pgtable", "root", PAGE_OFFSET + d->root);
+	put_member(iop, "amd_io_pgtable", "mode", d->mode);
+	d->pd_va = pd;
+}
+
+/* The iommu_dev_data of a device attached to domain domid, on its segment's
+ * dev_data_list (an llist, newest first), with a struct device named
+ * "SSSS:BB:DD.F" and bound to a driver, as a PCI device's would be. */
+static void add_dev_data(struct seg_obj *seg, unsigned segid, uint16_t devid, uint16_t domid)
+{
+	static uint64_t driver;
+	uint64_t dd = small_alloc((uint64_t)ssize("iommu_dev_data"));
+	uint64_t dev = small_alloc((uint64_t)ssize("device"));
+	uint64_t head = seg->va + (uint64_t)mem("amd_iommu_pci_seg", "dev_data_list").offset;
+	uint64_t node = dd + (uint64_t)mem("iommu_dev_data", "dev_data_list").offset, first;
+	char name[16];
+
+	if (!driver) {
+		driver = small_alloc((uint64_t)ssize("device_driver"));
+		put_member(driver, "device_driver", "name", put_string("synth"));
+	}
+	snprintf(name, sizeof(name), "%04x:%02x:%02x.%x", segid, devid >> 8, (devid >> 3) & 31, devid & 7);
+	put_member(dev + (uint64_t)mem("device", "kobj").offset, "kobject", "name", put_string(name));
+	put_member(dev, "device", "driver", driver);
+	put_member(dd, "iommu_dev_data", "devid", devid);
+	put_member(dd, "iommu_dev_data", "dev", dev);
+	for (unsigned i = 0; i < cfg.n_doms; i++)
+		if (cfg.doms[i].domid == domid)
+			put_member(dd, "iommu_dev_data", "domain", cfg.doms[i].pd_va);
+	memcpy(&first, kv(head, 8), 8);		/* llist_add */
+	put(node, first, 8);
+	put(head, node, 8);
+}
+
 static void faults(const struct seg_obj *segs);
 static uint64_t f_hit, f_miss, f_unknown;
 
@@ -645,6 +711,12 @@ int main(int argc, char **argv)
 	heap.pa = HEAP_PA;
 	heap.size = 4 * PAGE + cfg.iommus * (((uint64_t)iommu_size + PAGE - 1) / PAGE * PAGE + 5 * PAGE) +
 		    cfg.segs * (((uint64_t)seg_size + PAGE - 1) / PAGE * PAGE + devtab_bytes);
+	/* the small objects: per device an iommu_dev_data, a struct device and
+	 * its name, per domain a protection_domain, one device_driver */
+	heap.size += ((uint64_t)cfg.segs * (cfg.devices > cfg.n_doms ? cfg.devices : cfg.n_doms) *
+		      (uint64_t)(ssize("iommu_dev_data") + ssize("device") + 4 * 64) +
+		      (uint64_t)cfg.n_doms * (uint64_t)(ssize("protection_domain") + 64) +
+		      (uint64_t)ssize("device_driver") + 2 * PAGE + PAGE - 1) & ~(PAGE - 1);
 	heap.file_off = kimg.file_off + kimg.size;
 	pt.pa = PT_PA;
 	pt.file_off = heap.file_off + heap.size;
@@ -719,6 +791,9 @@ int main(int argc, char **argv)
 		put_member(io, "amd_iommu", "cmd_buf_tail", 0);
 		list_add_tail(iommu_list, io + (uint64_t)mem("amd_iommu", "list").offset);
 	}
+	/* the kernel's protection domains, one per I/O page table */
+	for (unsigned i = 0; i < cfg.n_doms; i++)
+		add_protection_domain(&cfg.doms[i]);
 	/* DTEs: each segment's devices 01:00.0, 01:01.0, ... over that segment's domains in turn */
 	for (unsigned i = 0; i < cfg.n_doms; i++)
 		segs[cfg.doms[i].seg].n_doms++;
@@ -752,6 +827,8 @@ int main(int argc, char **argv)
 			}
 			amdvi_dte_encode(&dte, raw);
 			memcpy(kv(segs[s].devtab + (uint64_t)devid * 32, 32), raw, 32);
+			if (nd)
+				add_dev_data(&segs[s], s, devid, dte.domid);
 			segs[s].n_devs++;
 			k++;
 		}
