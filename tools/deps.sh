@@ -10,6 +10,8 @@ build_pkgs=(build-essential pkg-config check libdw-dev libkdumpfile-dev
             crash makedumpfile python3)
 lab_pkgs=(qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils
           zstd python3-drgn e2fsprogs binutils util-linux
+          # chroots of other suites (trixie's gcc-14, each suite's crash): tests/lab/chroot.sh
+          debootstrap
           # the fault-reporting QEMU of the flush-disable scenario (tests/lab/qemu)
           dpkg-dev meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev)
 

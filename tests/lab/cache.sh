@@ -8,7 +8,8 @@
 # An artefact is the folder $LAB_CACHE/KIND/KEY.  It is used only when it is
 # complete and intact: its marker .complete (written last) is there, its
 # listing (every file's size, every link's target) is unchanged, every file
-# still has the SHA-256 recorded when it was made, and VERIFY DIR ARGS (a
+# still has the SHA-256 recorded when it was made (a folder named .lab-work,
+# where jobs work inside a chroot (chroot.sh), is left out), and VERIFY DIR ARGS (a
 # function, or - for none) accepts it; VERIFY prints why it does not.
 #
 # Otherwise, under the artefact's own lock ($LAB_CACHE/locks/KIND/KEY.lock,
@@ -39,13 +40,13 @@ lab_say() { printf '%s lab: %s\n' "$(date +%H:%M:%S)" "$*" >&"$LAB_TTY_FD" 2>/de
 # cache_listing DIR: what the folder holds, one line an entry (the marker files aside).
 cache_listing() {
     (cd "$1" && find . -mindepth 1 \
-        \( -name .complete -o -name .listing -o -name .sha256 \) -prune -o \
+        \( -name .complete -o -name .listing -o -name .sha256 -o -name .lab-work \) -prune -o \
         \( -type f -printf 'f %s %P\n' \) -o \( -type l -printf 'l %P -> %l\n' \) -o \
         \( -type d -printf 'd %P\n' \) -o -printf '? %P\n') | LC_ALL=C sort
 }
 
 cache_hashes() {   # cache_hashes DIR: sha256sum lines of every regular file
-    (cd "$1" && find . -type f ! -name .complete ! -name .listing ! -name .sha256 -print0 |
+    (cd "$1" && find . -name .lab-work -prune -o -type f ! -name .complete ! -name .listing ! -name .sha256 -print0 |
         LC_ALL=C sort -z | xargs -0 -r sha256sum)
 }
 

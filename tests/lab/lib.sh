@@ -18,6 +18,8 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/lab/cache.sh
 . "$LAB_DIR/cache.sh"
+# shellcheck source=tests/lab/chroot.sh
+. "$LAB_DIR/chroot.sh"
 REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)
 LAB_CACHE=${IOMMU_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/iommu-inflight/lab}
 LAB_OUT=${IOMMU_LAB_OUT:-$REPO_DIR/tests/dumps/out}
@@ -75,6 +77,7 @@ series_suites() {      # series_suites SERIES -> private suites, or nothing for 
     case "$1" in
         5.10) echo bullseye bullseye-security ;;
         6.12-deb13|7.x) echo trixie trixie-backports ;;
+        trixie) echo trixie ;;
         sid) echo sid ;;
     esac
 }
@@ -414,22 +417,38 @@ cpio_of() { (cd "$1" && find . | cpio -o -H newc --quiet | gzip -1); }
 
 # kbuild_modules KDIR WORK: build the out-of-tree modules in WORK.  Debian's
 # headers name the compiler the kernel was built with (bullseye's 5.10:
-# x86_64-linux-gnu-gcc-10); when this host lacks it, the host's gcc builds
-# them instead (bookworm's gcc-12 builds 5.10 modules; it cannot build for
-# kernels made with gcc-14, whose flags it does not know).
+# x86_64-linux-gnu-gcc-10; trixie's 6.12 and 7.x: x86_64-linux-gnu-gcc-14).
+# When this host lacks it, the build runs in the chroot of the suite that
+# has it (chroot.sh: trixie for gcc-14, whose flags bookworm's gcc-12 does
+# not know), or else with the host's gcc (bookworm's gcc-12 builds 5.10's).
 kbuild_modules() {
-    local kdir=$1 work=$2 log
+    local kdir=$1 work=$2 log cc suite root w
     log=$(mktemp "${TMPDIR:-/tmp}/iommu-lab-kbuild.XXXXXX")
     if make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= modules > "$log" 2>&1; then
         cat "$log"; rm -f "$log"; return 0
     fi
-    if grep -q 'gcc-[0-9]*: not found' "$log"; then
-        echo "(the kernel's compiler is not on this host: building with $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /'))"
-        rm -f "$log"
-        make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= CC=gcc HOSTCC=gcc modules
-        return
+    cc=$(sed -n 's/^.*: \([^ :]*gcc-[0-9]*\): not found.*$/\1/p; s/^.*\(x86_64-linux-gnu-gcc-[0-9]*\): .*No such file.*$/\1/p' "$log" | head -n1)
+    if [ -z "$cc" ]; then
+        cat "$log"; rm -f "$log"; return 1
     fi
-    cat "$log"; rm -f "$log"; return 1
+    rm -f "$log"
+    suite=$(compiler_suite "$cc")
+    if [ -n "$suite" ]; then
+        echo "(the kernel's compiler $cc is not on this host: building in a $suite chroot)"
+        root=$(lab_chroot "$suite")/root || return 1
+        w=$(chroot_work "$root")
+        # the extracted headers packages (usr/src and the usr/lib/linux-kbuild-*
+        # their scripts link to, relatively) as hard links when it can
+        cp -al "${kdir%/usr/src/*}/usr" "$w/usr" 2>/dev/null || cp -a "${kdir%/usr/src/*}/usr" "$w/usr" || return 1
+        mkdir "$w/m" && cp -a "$work/." "$w/m/" || return 1
+        if chroot_run "$root" "$w" make -s -C "${w#"$root"}/usr/src/$(basename "$kdir")" M="${w#"$root"}/m" \
+                CONFIG_DEBUG_INFO_BTF_MODULES= modules; then
+            cp -a "$w/m/." "$work/"; rm -rf "$w"; return 0
+        fi
+        rm -rf "$w"; return 1
+    fi
+    echo "(the kernel's compiler $cc is not on this host: building with $(gcc -dumpfullversion 2>/dev/null | sed 's/^/gcc /'))"
+    make -s -C "$kdir" M="$work" CONFIG_DEBUG_INFO_BTF_MODULES= CC=gcc HOSTCC=gcc modules
 }
 
 # kernel_headers KREL -> a kbuild directory for out-of-tree modules: Debian's

@@ -1,0 +1,105 @@
+# shellcheck shell=bash
+# Chroots of other Debian suites, for the binaries a suite builds that this
+# host cannot run or does not have: trixie's gcc-14 (the compiler trixie's
+# 6.12 and trixie-backports' 7.x kernels were built with, which their module
+# builds call by name) and the crash each suite ships, with what it takes to
+# build the extension against that crash's defs.h.
+#
+#   lab_chroot SUITE            -> the chroot's root folder (debootstrap, cached)
+#   chroot_work ROOT            -> a fresh private folder inside it (as a host path)
+#   chroot_run ROOT WORK CMD... -> CMD inside, with a clean environment, HOME and TMPDIR in WORK
+#
+# A chroot is an artefact of the cache (cache.sh: locked, listed, hashed,
+# verified, published by rename) keyed by the suite and the versions of the
+# packages that matter, as the suite's current package lists give them: when
+# the suite moves to a new crash or gcc, the key changes and the chroot is
+# made again.  Jobs work only under ROOT/.lab-work (chroot_work), which the
+# cache's listing leaves out; anything else a job wrote into the chroot
+# shows as damage at the next use, and the chroot is made again.
+#
+# Needs root (debootstrap, chroot(8), unshare(1)); debootstrap itself is a Debian
+# package of the host (tools/deps.sh).
+
+# The packages of every lab chroot: a compiler and make for modules and for
+# the extension, the suite's crash with its defs.h, libdw and libkdumpfile
+# for a full build of the tool, kmod for modinfo.
+CHROOT_PACKAGES="gcc make libc6-dev binutils pkg-config kmod crash libdw-dev libkdumpfile-dev"
+
+chroot_packages() {       # chroot_packages SUITE
+    case "$1" in
+        trixie) echo "$CHROOT_PACKAGES gcc-14" ;;   # the compiler of 6.12+deb13 and 7.x
+        *) echo "$CHROOT_PACKAGES" ;;
+    esac
+}
+
+# The candidate version of PACKAGE in SUITE's private package lists.
+suite_candidate() {       # suite_candidate SUITE PACKAGE
+    apt-cache "${LAB_APT_OPTS[@]}" policy "$2" 2>/dev/null | sed -n 's/^ *Candidate: //p' | head -n1
+}
+
+lab_chroot() {
+    local suite=$1 crashv gccv key
+    [ "$(id -u)" = 0 ] || lab_die "a $suite chroot needs root (debootstrap, chroot)"
+    command -v debootstrap > /dev/null || lab_die "debootstrap is not installed (make deps)"
+    lab_apt_use "$suite"
+    crashv=$(suite_candidate "$suite" crash)
+    gccv=$(suite_candidate "$suite" gcc)
+    [ -n "$crashv" ] && [ "$crashv" != "(none)" ] ||
+        lab_die "$suite's package lists have no crash package ($LAB_CACHE/apt/$suite)"
+    key=$suite-crash_${crashv//[:~+]/_}-gcc_${gccv//[:~+]/_}-$(chroot_packages "$suite" | sha256sum | cut -c1-8)
+    cache_get chroot "$key" chroot_verify chroot_produce "$suite" "$crashv" || exit 1
+}
+
+chroot_produce() {        # chroot_produce TMP SUITE CRASH_VERSION
+    local tmp=$1 suite=$2 mirror pkgs
+    mirror=$(host_mirror bookworm) || return 1
+    pkgs=$(chroot_packages "$suite")
+    lab_say "making a $suite chroot (debootstrap from $mirror: ${pkgs// /, })"
+    debootstrap --variant=minbase --include="${pkgs// /,}" "$suite" "$tmp/root" "$mirror" ||
+        { echo "debootstrap of $suite from $mirror failed"; tail -n 20 "$tmp/root/debootstrap/debootstrap.log" 2>/dev/null; return 1; }
+    # what a build never reads: downloaded packages, translations, manuals
+    rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/cache/apt/"*.bin \
+           "$tmp/root/usr/share/locale" "$tmp/root/usr/share/doc" "$tmp/root/usr/share/man" \
+           "$tmp/root/var/log/"* "$tmp/root/var/cache/debconf/"*-old
+    mkdir -p "$tmp/root/.lab-work"
+    chroot "$tmp/root" dpkg-query -W -f='${Package} ${Version}\n' > "$tmp/packages" ||
+        { echo "dpkg-query in the new chroot failed"; return 1; }
+    echo "$suite" > "$tmp/suite"
+}
+
+chroot_verify() {         # chroot_verify DIR SUITE CRASH_VERSION
+    local dir=$1 suite=$2 crashv=$3 got
+    [ -x "$dir/root/usr/bin/crash" ] || { echo "no usr/bin/crash"; return 1; }
+    [ -f "$dir/root/usr/include/crash/defs.h" ] || { echo "no usr/include/crash/defs.h"; return 1; }
+    [ "$(cat "$dir/suite" 2>/dev/null)" = "$suite" ] || { echo "not a $suite chroot"; return 1; }
+    got=$(awk '$1 == "crash" { print $2 }' "$dir/packages")
+    [ "$got" = "$crashv" ] || { echo "it holds crash $got, $suite has $crashv"; return 1; }
+    chroot "$dir/root" /bin/sh -c 'gcc --version && make --version' > /dev/null 2>&1 ||
+        { echo "its gcc or make does not run"; return 1; }
+}
+
+chroot_work() {           # chroot_work ROOT -> a private folder under ROOT/.lab-work
+    local w
+    w=$(mktemp -d "$1/.lab-work/job.XXXXXX") || lab_die "cannot make a folder in $1/.lab-work"
+    mkdir -p "$w/tmp"
+    echo "$w"
+}
+
+# CMD gets a /proc (objtool reads /proc/self/limits), mounted in a mount
+# namespace of its own so that no other job, and no check of the cache,
+# ever sees it in the chroot.
+chroot_run() {            # chroot_run ROOT WORK CMD...: HOME and TMPDIR in WORK (from chroot_work)
+    local root=$1 work=${2#"$1"}; shift 2
+    env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
+        HOME="$work" TMPDIR="$work/tmp" \
+        unshare --mount --propagation private -- \
+        /bin/sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
+}
+
+# compiler_suite GCC: the suite whose chroot has the compiler GCC
+# (x86_64-linux-gnu-gcc-14), or nothing when no lab chroot has it.
+compiler_suite() {
+    case "$1" in
+        *gcc-14) echo trixie ;;
+    esac
+}
