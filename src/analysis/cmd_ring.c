@@ -7,6 +7,7 @@
 #include "amdvi/ring.h"
 #include "analysis/cmd_ring.h"
 #include "analysis/flush_record.h"
+#include "analysis/module_syms.h"
 
 const char *ring_entry_state_name(enum ring_entry_state s)
 {
@@ -432,9 +433,72 @@ static void verdict_of_entries(const struct inv_iommu *io, struct cmd_ring_repor
 		 "the COMPLETION_WAIT after them is not proven retired");
 }
 
+/* When the ring no longer shows the crashed kernel's last commands, the
+ * reference flush module (module/iommu_ref_flush), if it was loaded, still
+ * has its own account in its record page, which the capture kernel does
+ * not reuse: found through the module's symbol record_page (the page's
+ * direct-map address) on the crashed kernel's module list.  Returns true
+ * and sets the verdict when this IOMMU has a slot there. */
+static bool verdict_from_module_record(const struct target *t, const struct inventory *inv,
+				       const struct inv_iommu *io, struct flush_result *f,
+				       const char *why_ring, struct problems *pb)
+{
+	struct module_sym_result ms;
+	struct flush_record_info *info;
+	const struct amdvi_flush_record *r = NULL;
+	uint64_t va;
+	enum target_err err;
+	char line[sizeof(f->record)];
+	bool done = false;
+
+	module_symbol(t, "iommu_ref_flush", "record_page", &ms);
+	if (ms.status == MODULE_SYM_NOT_LOADED || ms.status == MODULE_SYM_NO_TYPES)
+		return false;
+	if (ms.status != MODULE_SYM_OK) {
+		problem_add(pb, ms.status == MODULE_SYM_READ ? PROBLEM_READ : PROBLEM_CORRUPT,
+			    "iommu_ref_flush record", "%s", ms.why);
+		return false;
+	}
+	if ((err = target_read_u64(t, TARGET_KVADDR, ms.addr, &va))) {
+		problem_read(pb, err, TARGET_KVADDR, ms.addr, 8, "iommu_ref_flush:record_page");
+		return false;
+	}
+	if (!va || !inv->page_offset_known || va < inv->page_offset_base)
+		return false;	/* module loaded, no record page (not armed) */
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		return false;
+	if (flush_record_read(t, va - inv->page_offset_base, info) == FLUSH_RECORD_OK) {
+		for (unsigned i = 0; i < info->n_iommus && !r; i++)
+			if (info->slot_ok[i] && info->slot[i].mmio_base == io->mmio_phys)
+				r = &info->slot[i];
+	}
+	if (r && flush_record_format(r, line, sizeof(line)) >= 0) {
+		bool written = r->steps & AMDVI_FLUSH_STEP_WRITTEN;
+		bool partial = r->flags & AMDVI_FLUSH_F_TRUNCATED;
+
+		f->has_record = true;
+		memcpy(f->record, line, sizeof(f->record));
+		f->verdict = !written || partial ? FLUSH_NONE :
+			     flush_record_completed(r) ? FLUSH_COMPLETED : FLUSH_QUEUED_NOT_COMPLETED;
+		snprintf(f->evidence, sizeof(f->evidence),
+			 "%s; the reference flush module's own record (iommu_ref_flush:record_page, page PA "
+			 "%#llx, not reused by the capture kernel) says: %s",
+			 why_ring, (unsigned long long)(va - inv->page_offset_base),
+			 !written ? "it wrote no flush for this IOMMU" :
+			 partial ? "its flush did not fit the ring (not a full flush)" :
+			 flush_record_completed(r) ? "its COMPLETION_WAIT's store landed (flush completed)" :
+			 "its flush was queued, and the completion store never landed");
+		done = true;
+	}
+	free(info);
+	return done;
+}
+
 /* The verdict, on a ring the capture kernel reused in place resting only
  * on the crashed kernel's surviving entries, and saying so. */
-static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, struct coverage *cv)
+static void verdict(const struct target *t, const struct inventory *inv, const struct inv_iommu *io,
+		    struct cmd_ring_report *rep, struct coverage *cv, struct problems *pb)
 {
 	struct flush_result *f = &rep->flush;
 	const struct ring_split *sp = &rep->split;
@@ -445,12 +509,17 @@ static void verdict(const struct inv_iommu *io, struct cmd_ring_report *rep, str
 		return;
 	}
 	if (sp->whole_ring || rep->entries[0].state == RING_ENTRY_CAPTURE) {
+		char why[sizeof(f->evidence) / 2];
+
+		snprintf(why, sizeof(why),
+			 "the capture kernel reused this ring in place and overwrote the crashed kernel's "
+			 "newest entries (its tail %#x): %s", rep->tail, sp->evidence);
+		if (verdict_from_module_record(t, inv, io, f, why, pb))
+			return;
 		f->verdict = FLUSH_UNKNOWN;
 		snprintf(f->evidence, sizeof(f->evidence),
-			 "the capture kernel reused this ring in place and overwrote the crashed kernel's "
-			 "newest entries (its tail %#x): %s; nothing in the ring shows what the crashed "
-			 "kernel queued last (%u of its older entries survive)",
-			 rep->tail, sp->evidence, rep->crashed_entries);
+			 "%s; nothing in the ring shows what the crashed kernel queued last (%u of its "
+			 "older entries survive)", why, rep->crashed_entries);
 		return;
 	}
 	verdict_of_entries(io, rep, cv);
@@ -544,6 +613,6 @@ void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
 	} else {
 		completion_state(inv, io, rep);
 	}
-	verdict(io, rep, cv);
+	verdict(t, inv, io, rep, cv, pb);
 	free(cv);
 }
