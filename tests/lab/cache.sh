@@ -124,16 +124,24 @@ cache_get() {
     )
 }
 
-# lab_every SECONDS CMD...: run CMD every SECONDS until CMD fails or the loop
-# gets SIGTERM; meant to run in the background (lab_every 20 f & ... kill $!).
-# Its sleep is killed with it: a sleep left behind would hold the terminal's
-# pipe open, and a `make-dumps.sh | tail` would wait for it.
+# lab_every SECONDS GUARD CMD...: while the shell test GUARD holds (checked
+# five times a second), run CMD every SECONDS; stop early when CMD fails. Meant to
+# run in the background and to end by itself: whoever started it makes GUARD
+# false and waits for it. It is never killed, because bash runs a caller's
+# EXIT trap in a background subshell that dies by a signal before it has set
+# traps of its own: a caller's `trap 'rm -rf "$tmp"' EXIT` fired when such a
+# loop was killed (seen: tests/lab/test-cache.sh lost its folder under load).
+# Its short sleeps run in the foreground, so none outlives it to hold a
+# `make-dumps.sh | tail` pipe open.
 lab_every() {
-    local n=$1 sp=; shift
-    trap '[ -z "$sp" ] || kill "$sp" 2>/dev/null; exit 0' TERM
-    while :; do
-        sleep "$n" & sp=$!
-        wait "$sp"
+    local n=$(( $1 * 5 )) guard=$2 waited=0; shift 2
+    trap - EXIT
+    while eval "$guard"; do
+        sleep 0.2
+        waited=$((waited + 1))
+        [ "$waited" -ge "$n" ] || continue
+        waited=0
+        eval "$guard" || break
         "$@" || break
     done
 }
@@ -146,10 +154,11 @@ with_progress() {
     t0=$(date +%s)
     "$@" &
     pid=$!
-    lab_every "${IOMMU_LAB_PROGRESS:-20}" progress_tick "$pid" "$label" "$watch" "$t0" &
+    lab_every "${IOMMU_LAB_PROGRESS:-20}" "kill -0 $pid 2>/dev/null" \
+        progress_tick "$pid" "$label" "$watch" "$t0" &
     ticker=$!
     wait "$pid" || rc=$?
-    kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null
+    wait "$ticker" 2>/dev/null
     return "$rc"
 }
 

@@ -107,7 +107,7 @@ exec 9>"$LAB_OUT/.lock"
 flock -n 9 || { lab_say "waiting for another make-dumps.sh on $LAB_OUT"; flock -w 3600 9 || lab_die "$LAB_OUT stays locked"; }
 prep_dir=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-prep.XXXXXX")
 ticker_pid=
-trap 'rm -rf "$prep_dir"; [ -z "$ticker_pid" ] || kill "$ticker_pid" 2>/dev/null' EXIT
+trap 'rm -rf "$prep_dir"' EXIT    # the ticker below stops once its file is gone
 pids=()
 for k in "${want_kernels[@]}"; do
     prep_kernel "$k" & pids+=($!)
@@ -404,7 +404,8 @@ runs_under_way() {
     done
     [ -z "$line" ] || lab_say "running:$line"
 }
-lab_every $(( ${IOMMU_LAB_PROGRESS:-20} * 3 )) runs_under_way &
+touch "$prep_dir/ticking"
+lab_every $(( ${IOMMU_LAB_PROGRESS:-20} * 3 )) "[ -e '$prep_dir/ticking' ]" runs_under_way &
 ticker_pid=$!
 running=0
 for ks in "${runs[@]}"; do
@@ -426,7 +427,7 @@ while [ "$running" -gt 0 ]; do
     rc=0; wait -n -p done_pid || rc=$?
     report "${pid2ks[$done_pid]}" "$rc"; running=$((running - 1))
 done
-kill "$ticker_pid" 2>/dev/null; ticker_pid=
+rm -f "$prep_dir/ticking"; wait "$ticker_pid" 2>/dev/null; ticker_pid=
 for ks in "${derived[@]}"; do
     k=${ks%%/*}; s=${ks#*/}
     if is_up_to_date "$k" "$s"; then
