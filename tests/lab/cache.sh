@@ -136,12 +136,10 @@ cache_get() {
 lab_every() {
     local n=$(( $1 * 5 )) guard=$2 waited=0; shift 2
     trap - EXIT
-    while eval "$guard"; do
-        sleep 0.2
+    while sleep 0.2 && eval "$guard"; do
         waited=$((waited + 1))
         [ "$waited" -ge "$n" ] || continue
         waited=0
-        eval "$guard" || break
         "$@" || break
     done
 }

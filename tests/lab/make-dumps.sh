@@ -106,7 +106,6 @@ t_start=$(date +%s)
 exec 9>"$LAB_OUT/.lock"
 flock -n 9 || { lab_say "waiting for another make-dumps.sh on $LAB_OUT"; flock -w 3600 9 || lab_die "$LAB_OUT stays locked"; }
 prep_dir=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-prep.XXXXXX")
-ticker_pid=
 trap 'rm -rf "$prep_dir"' EXIT    # the ticker below stops once its file is gone
 pids=()
 for k in "${want_kernels[@]}"; do
@@ -427,7 +426,7 @@ while [ "$running" -gt 0 ]; do
     rc=0; wait -n -p done_pid || rc=$?
     report "${pid2ks[$done_pid]}" "$rc"; running=$((running - 1))
 done
-rm -f "$prep_dir/ticking"; wait "$ticker_pid" 2>/dev/null; ticker_pid=
+rm -f "$prep_dir/ticking"; wait "$ticker_pid" 2>/dev/null
 for ks in "${derived[@]}"; do
     k=${ks%%/*}; s=${ks#*/}
     if is_up_to_date "$k" "$s"; then

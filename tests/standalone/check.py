@@ -84,7 +84,8 @@ def check_truth(truth, a):
     except ValueError as e:
         errs.append(str(e))
         want_v = None
-    reused = bool((truth.get("capture_kernel") or {}).get("reuses_in_place"))
+    capture = truth.get("capture_kernel") or {}
+    reused = bool(capture.get("reuses_in_place"))
     if reused and want_v == "none":
         # 6.18+: the capture kernel wrote over the crashed kernel's ring.
         # "none" if its newest entries survive, else "unknown", and then
@@ -115,7 +116,7 @@ def check_truth(truth, a):
     # The capture kernel reuses the rings alone when the crashed kernel had
     # disabled the IOMMU (7.x flush-disable: DEV table fresh, command and
     # event buffers reused); truth.json lists the buffers it reused.
-    rings_reused = reused or bool((truth.get("capture_kernel") or {}).get("reused_buffers"))
+    rings_reused = reused or bool(capture.get("reused_buffers"))
     hard = [x for x in a.get("problems", []) if x.get("kind") in ("type", "corrupt")
             and not (rings_reused and x.get("what") == "capture kernel")]
     if hard:
