@@ -282,6 +282,15 @@ static enum target_err ct_read(void *priv, enum target_space space, uint64_t add
 		return TARGET_E_UNSUPPORTED;
 	if (!ct_elf.loaded)
 		elf_tails_load();
+	/* crash --minimal sets up no kernel page tables: its kvtop() of a
+	 * module, vmalloc or vmemmap address fails, or (module space, taken
+	 * for the kernel image's mapping) reads the wrong physical page.
+	 * Refuse those addresses rather than return someone else's bytes. */
+	if (space == TARGET_KVADDR && (pc->flags & MINIMAL_MODE) && IS_VMALLOC_ADDR(addr)) {
+		ct_stats.failed++;
+		ct_stats.unavailable++;
+		return TARGET_E_UNAVAILABLE;
+	}
 
 	/* --zero_excluded would hide excluded pages as zeros: not for us */
 	if (DISKDUMP_DUMPFILE() && diskdump_flags) {

@@ -343,9 +343,10 @@ static void cmd_iommu_inflight(void)
 			fprintf(fp, "crash --minimal: module memory is not readable, so drivers built "
 				"as modules have no name\n");
 		fprintf(fp, "reads: %lu (%lu bytes), failed %lu: %lu excluded, %lu not in the dump, "
-			"%lu other; %lu lookups; %lu crash errors caught\n",
-			s->reads, s->bytes, s->failed, s->excluded, s->invalid, s->io, s->lookups,
-			s->trapped);
+			"%lu not translatable under --minimal, %lu other; %lu lookups; "
+			"%lu crash errors caught\n",
+			s->reads, s->bytes, s->failed, s->excluded, s->invalid, s->unavailable, s->io,
+			s->lookups, s->trapped);
 		fprintf(fp, "time: crash log %.3f s (%zu bytes), analysis %.3f s, report %.3f s\n",
 			t_log - t0, log_bytes, t_run - t_log, t_report - t_run);
 	}

@@ -32,6 +32,8 @@ enum target_err {
 	TARGET_E_IO,		/* the dump could not be read (seek, read, decompress) */
 	TARGET_E_NOTFOUND,	/* no such symbol, type or member */
 	TARGET_E_UNSUPPORTED,	/* the target cannot answer this kind of question */
+	TARGET_E_UNAVAILABLE,	/* in the dump, but this session cannot translate it
+				 * (module and vmalloc memory under crash --minimal) */
 };
 
 #define TARGET_TYPE_NAME_MAX 64

@@ -329,6 +329,7 @@ static const char *fail_name(enum target_err err)
 	switch (err) {
 	case TARGET_E_EXCLUDED:	return "excluded";
 	case TARGET_E_IO:	return "io";
+	case TARGET_E_UNAVAILABLE: return "unavailable";
 	default:		return "invalid";
 	}
 }
@@ -587,6 +588,8 @@ static const char *parse_line(struct fixture *fx, char *line)
 			err = TARGET_E_EXCLUDED;
 		else if (what && !strcmp(what, "io"))
 			err = TARGET_E_IO;
+		else if (what && !strcmp(what, "unavailable"))
+			err = TARGET_E_UNAVAILABLE;
 		fixture_add_memory(fx, space, addr, len, NULL, err);
 		return NULL;
 	}

@@ -12,6 +12,8 @@ const char *target_err_name(enum target_err err)
 	case TARGET_E_IO:		return "read error";
 	case TARGET_E_NOTFOUND:		return "not found";
 	case TARGET_E_UNSUPPORTED:	return "not supported by this target";
+	case TARGET_E_UNAVAILABLE:	return "not readable in this session (crash --minimal "
+						"translates no module or vmalloc address)";
 	}
 	return "unknown error";
 }

@@ -454,6 +454,10 @@ def check_minimal(r, s, work, j):
         not any(d.get("driver") for d in jm.get("devices", []))
     r.check(s, "crash --minimal: the unreadable driver names are reported as a problem",
             said or not lost, jm.get("problems"))
+    # ... as unreadable in this session, not as pages missing from the dump
+    whys = {p.get("why", "") for p in jm.get("problems", []) if names_problem(p)}
+    r.check(s, "crash --minimal: a driver name's problem says --minimal cannot translate it",
+            all("--minimal" in w for w in whys), sorted(whys))
 
 
 if __name__ == "__main__":

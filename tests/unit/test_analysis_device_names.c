@@ -47,7 +47,7 @@ static void str(struct fixture *fx, uint64_t addr, const char *s)
 	fixture_add_memory(fx, TARGET_KVADDR, addr, strlen(s) + 1, s, TARGET_OK);
 }
 
-enum setup { VIA_PDEV, VIA_PCI_LIST, PCI_LIST_CYCLE, NO_NAME };
+enum setup { VIA_PDEV, VIA_PCI_LIST, PCI_LIST_CYCLE, NO_NAME, DRIVER_UNAVAILABLE };
 
 /* A 5.10-like kernel (global device table): 00:03.0 identity-mapped,
  * 00:04.0 identity-mapped and known to nobody, the rest blocked. */
@@ -80,7 +80,10 @@ static struct analysis *run(enum setup how, struct fixture **fxp)
 	member(fx, "pci_bus", "devices", BUS_DEVICES, 0);
 	mem64(fx, PDEV_KV + PDEV_DEV + DEV_KOBJ + KOBJ_NAME, STR_KV);
 	mem64(fx, PDEV_KV + PDEV_DEV + DEV_DRIVER, DRV_KV);
-	mem64(fx, DRV_KV, DRVSTR_KV);
+	if (how == DRIVER_UNAVAILABLE)	/* a module's struct, under crash --minimal */
+		fixture_add_memory(fx, TARGET_KVADDR, DRV_KV, 8, NULL, TARGET_E_UNAVAILABLE);
+	else
+		mem64(fx, DRV_KV, DRVSTR_KV);
 	str(fx, STR_KV, "0000:00:03.0");
 	str(fx, DRVSTR_KV, "e1000");
 
@@ -89,7 +92,7 @@ static struct analysis *run(enum setup how, struct fixture **fxp)
 	member(fx, "iommu_dev_data", "dev_data_list", DD_NODE, 0);
 	member(fx, "iommu_dev_data", "devid", DD_DEVID, 0);
 	member(fx, "iommu_dev_data", "pdev", DD_PDEV, 1);
-	if (how == VIA_PDEV) {
+	if (how == VIA_PDEV || how == DRIVER_UNAVAILABLE) {
 		uint64_t dd[4] = { 0, 0, 0x18, PDEV_KV };
 
 		fixture_add_symbol(fx, "dev_data_list", TARGET_OK, DD_LIST_SYM);
@@ -194,6 +197,27 @@ START_TEST(test_names_pci_list_cycle)
 }
 END_TEST
 
+/* A driver's struct the session cannot read: a named problem, the device
+ * keeps its name, and the read is not counted as an excluded page. */
+START_TEST(test_driver_unavailable)
+{
+	struct fixture *fx;
+	struct analysis *a = run(DRIVER_UNAVAILABLE, &fx);
+	const struct problem *p;
+
+	ck_assert_ptr_nonnull(a);
+	ck_assert_str_eq(dev(a, 0x18)->name, "0000:00:03.0");
+	ck_assert_str_eq(dev(a, 0x18)->driver, "");
+	p = problem_about(a, "device 0000:00:03.0 driver (struct device_driver.name)");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p->err, TARGET_E_UNAVAILABLE);
+	ck_assert_ptr_nonnull(strstr(p->why, "--minimal"));
+	ck_assert_uint_eq(a->pb.excluded_reads, 0);
+	analysis_free(a);
+	fixture_free(fx);
+}
+END_TEST
+
 Suite *analysis_device_names_suite(void)
 {
 	Suite *s = suite_create("analysis_device_names");
@@ -202,6 +226,7 @@ Suite *analysis_device_names_suite(void)
 	tcase_add_test(tc, test_names_via_pdev);
 	tcase_add_test(tc, test_names_via_pci_list);
 	tcase_add_test(tc, test_names_pci_list_cycle);
+	tcase_add_test(tc, test_driver_unavailable);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
