@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "crash_target.h"
+#include "target/x86_64_kvtop.h"
 
 static struct crash_target_stats ct_stats;
 
@@ -186,6 +187,69 @@ static void do_lowread(void *p)
 	pc->curcmd_flags = (pc->curcmd_flags & ~MEMTYPE_KVADDR) | (saved & MEMTYPE_KVADDR);
 }
 
+/* ---- crash --minimal: our own walk of the kernel page tables ----------
+ *
+ * --minimal sets up no page-table walk: crash's kvtop() of a vmalloc or
+ * vmemmap address fails, and that of a module address (taken for the
+ * kernel image's mapping) lands on the wrong physical page.  The kernel's
+ * own tables are in the dump, reachable from init_top_pgt in the kernel
+ * image, whose mapping --minimal does translate. */
+static struct {
+	bool tried, ok;
+	struct x86_64_kernel_pt pt;
+} ct_kpt;
+
+static enum target_err ct_read_phys_entry(void *arg, uint64_t paddr, uint64_t *entry)
+{
+	struct ct_readmem r = { .addr = paddr, .memtype = PHYSADDR, .buf = entry, .len = 8 };
+
+	(void)arg;
+	if (crash_target_guard(do_readmem, &r) || !r.ok)
+		return TARGET_E_INVALID;
+	return TARGET_OK;
+}
+
+static bool ct_minimal_walk_setup(void)
+{
+	struct ct_kvtop k = { 0 };
+	char *top = "init_top_pgt";
+	ulong me = 0;
+
+	if (ct_kpt.tried)
+		return ct_kpt.ok;
+	ct_kpt.tried = true;
+	/* init_top_pgt since v4.13 (commit 65ade2f872b4, "x86/boot/64: Rename
+	 * init_level4_pgt and early_level4_pgt"); init_level4_pgt before */
+	if (!symbol_exists(top))
+		top = "init_level4_pgt";
+	if (!symbol_exists(top))
+		return false;
+	k.vaddr = symbol_value(top);
+	if (crash_target_guard(do_kvtop, &k) || !k.ok)
+		return false;
+	ct_kpt.pt.top = k.paddr;
+	/* LA57 moves the direct map below the 4-level half: PAGE_OFFSET
+	 * 0xff11... instead of 0xffff88... (crash's PAGE_OFFSET_5LEVEL) */
+	ct_kpt.pt.levels = (ulong)PAGE_OFFSET < 0xff80000000000000ul ? 5 : 4;
+	/* the SME encryption bit, set in every entry when SME is on */
+	if (symbol_exists("sme_me_mask")) {
+		struct ct_readmem r = { .addr = symbol_value("sme_me_mask"), .memtype = KVADDR,
+					.buf = &me, .len = sizeof(me) };
+
+		if (crash_target_guard(do_readmem, &r) || !r.ok)
+			me = 0;
+	}
+	ct_kpt.pt.me_mask = me;
+	ct_kpt.ok = true;
+	return true;
+}
+
+/* Under --minimal, an address only our walk translates. */
+static bool ct_minimal_needs_walk(enum target_space space, uint64_t addr)
+{
+	return space == TARGET_KVADDR && (pc->flags & MINIMAL_MODE) && IS_VMALLOC_ADDR(addr);
+}
+
 /* Translates one address of the request; false if it has no mapping. */
 static bool ct_translate(enum target_space space, uint64_t addr, physaddr_t *paddr)
 {
@@ -193,6 +257,15 @@ static bool ct_translate(enum target_space space, uint64_t addr, physaddr_t *pad
 
 	if (space == TARGET_PHYSADDR) {
 		*paddr = addr;
+		return true;
+	}
+	if (ct_minimal_needs_walk(space, addr)) {
+		uint64_t pa;
+
+		if (!ct_minimal_walk_setup() ||
+		    x86_64_kvtop(&ct_kpt.pt, ct_read_phys_entry, NULL, addr, &pa, NULL))
+			return false;
+		*paddr = pa;
 		return true;
 	}
 	if (!IS_KVADDR(addr))
@@ -263,6 +336,40 @@ static bool ct_touches_elf_tail(enum target_space space, uint64_t addr, size_t l
 }
 
 static enum target_err ct_read(void *priv, enum target_space space, uint64_t addr,
+			       void *buf, size_t len);
+
+/* A kernel-virtual read under --minimal, translated by our walk page by
+ * page; each page then read physically (and counted there). */
+static enum target_err ct_read_walked(uint64_t addr, void *buf, size_t len)
+{
+	char *p = buf;
+
+	ct_stats.walked++;
+	while (len) {
+		size_t cnt = PAGESIZE() - (addr & (PAGESIZE() - 1));
+		uint64_t pa;
+		enum target_err err;
+
+		if (cnt > len)
+			cnt = len;
+		err = x86_64_kvtop(&ct_kpt.pt, ct_read_phys_entry, NULL, addr, &pa, NULL);
+		if (err) {
+			ct_stats.reads++;
+			ct_stats.failed++;
+			ct_stats.invalid++;
+			return TARGET_E_INVALID;
+		}
+		err = ct_read(NULL, TARGET_PHYSADDR, pa, p, cnt);
+		if (err)
+			return err;
+		addr += cnt;
+		p += cnt;
+		len -= cnt;
+	}
+	return TARGET_OK;
+}
+
+static enum target_err ct_read(void *priv, enum target_space space, uint64_t addr,
 			       void *buf, size_t len)
 {
 	struct ct_readmem r = {
@@ -282,14 +389,16 @@ static enum target_err ct_read(void *priv, enum target_space space, uint64_t add
 		return TARGET_E_UNSUPPORTED;
 	if (!ct_elf.loaded)
 		elf_tails_load();
-	/* crash --minimal sets up no kernel page tables: its kvtop() of a
-	 * module, vmalloc or vmemmap address fails, or (module space, taken
-	 * for the kernel image's mapping) reads the wrong physical page.
-	 * Refuse those addresses rather than return someone else's bytes. */
-	if (space == TARGET_KVADDR && (pc->flags & MINIMAL_MODE) && IS_VMALLOC_ADDR(addr)) {
-		ct_stats.failed++;
-		ct_stats.unavailable++;
-		return TARGET_E_UNAVAILABLE;
+	/* crash --minimal: module, vmalloc and vmemmap addresses through our
+	 * own walk, a page at a time; without the walk, refused rather than
+	 * read from the wrong page */
+	if (ct_minimal_needs_walk(space, addr)) {
+		if (!ct_minimal_walk_setup()) {
+			ct_stats.failed++;
+			ct_stats.unavailable++;
+			return TARGET_E_UNAVAILABLE;
+		}
+		return ct_read_walked(addr, buf, len);
 	}
 
 	/* --zero_excluded would hide excluded pages as zeros: not for us */

@@ -27,6 +27,7 @@ struct crash_target_stats {
 	unsigned long invalid;		/* ... because the address is not in the dump */
 	unsigned long io;		/* ... for another reason */
 	unsigned long unavailable;	/* ... because crash --minimal cannot translate it */
+	unsigned long walked;		/* reads translated by our own page-table walk (--minimal) */
 	unsigned long trapped;		/* longjmps out of crash that were caught */
 	unsigned long lookups;		/* symbol and type questions */
 };

@@ -340,8 +340,9 @@ static void cmd_iommu_inflight(void)
 			info.format, info.dump_level, info.zero_excluded ? ", --zero_excluded" : "",
 			info.exclusion_method);
 		if (pc->flags & MINIMAL_MODE)
-			fprintf(fp, "crash --minimal: module memory is not readable, so drivers built "
-				"as modules have no name\n");
+			fprintf(fp, "crash --minimal: %lu module/vmalloc reads translated through the "
+				"kernel's own page tables (init_top_pgt)%s\n", s->walked,
+				s->unavailable ? "; the tables were not found, so those reads failed" : "");
 		fprintf(fp, "reads: %lu (%lu bytes), failed %lu: %lu excluded, %lu not in the dump, "
 			"%lu not translatable under --minimal, %lu other; %lu lookups; "
 			"%lu crash errors caught\n",
