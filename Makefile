@@ -1,6 +1,8 @@
 # iommu-inflight: GNU make build.
 #
 #   make                  library, CLI and (when present) the crash extension
+#   make extension CRASH_INCLUDE=DIR   the library and the extension only, against
+#                         DIR/defs.h (default /usr/include/crash: the host's crash)
 #   make check            every test: unit tests (plain and ASan+UBSan), CLI tests
 #   make deps             install missing Debian packages
 #   make bench            benchmarks (figures, not pass/fail)
@@ -10,6 +12,9 @@
 # build/libiommu-inflight.a and never includes crash's defs.h.
 
 PREFIX  ?= /usr/local
+# The crash whose defs.h the extension is built against: an extension is
+# built for one crash version (struct program_context and others change).
+CRASH_INCLUDE ?= /usr/include/crash
 DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
@@ -40,8 +45,9 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: all synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
+.PHONY: all extension synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
+extension: $(LIB) $(EXT)
 
 deps:
 	@bash tools/deps.sh lab
@@ -66,12 +72,12 @@ DUMP_LIBS   = $(shell pkg-config --libs libkdumpfile libaddrxlat libdw 2>/dev/nu
 $(CLI): $(CLI_SRC) $(LIB) $(HDRS)
 	$(CC) $(ALL_CFLAGS) $(DUMP_CFLAGS) -o $@ $(CLI_SRC) $(LIB) $(LDFLAGS) $(DUMP_LIBS) -lm
 
-# The crash extension is the only code that sees /usr/include/crash/defs.h.
+# The crash extension is the only code that sees crash's defs.h.
 # crash dlopens it RTLD_GLOBAL: bind our own references inside the .so
 # (-Bsymbolic) and export none of the library's symbols (--exclude-libs).
 $(BUILD)/iommu_inflight.so: $(EXT_SRC) $(wildcard extensions/*.h) $(LIB) $(HDRS)
 	$(CC) $(ALL_CFLAGS) -Wno-shadow -Wno-strict-prototypes -Wno-missing-prototypes \
-	  -Wno-unused-parameter -Wno-sign-compare -DX86_64 -I/usr/include/crash \
+	  -Wno-unused-parameter -Wno-sign-compare -DX86_64 -I$(CRASH_INCLUDE) \
 	  -shared -Wl,-Bsymbolic -Wl,--exclude-libs,ALL -o $@ $(EXT_SRC) $(LIB) $(LDFLAGS)
 
 # Unit tests: every tests/unit/*.c may define `Suite *NAME_suite(void)`;
@@ -114,7 +120,9 @@ check: deps
 
 crash-tests: all
 	@echo "== crash 8.0.2 with the extension on every 6.1 lab dump"
-	@bash tests/crash/run.sh
+	@r=0; bash tests/crash/run.sh || r=1; \
+	  echo "== the extension in crash 8.0.2, 8.0.6 and 9.0.x (the lab's trixie and sid chroots) on every dump"; \
+	  bash tests/crash/matrix.sh || r=1; exit $$r
 
 standalone-tests: all
 	@echo "== iommu-inflight analyze on every lab dump of both kernels"

@@ -273,6 +273,26 @@ static void cmd_iommu_inflight(void)
 		t = &rt;
 	}
 
+	/* Symbols that do not match memory (a crash too old for the kernel that
+	 * still came up, as 8.0.2 does under --minimal on 6.12 and 7.x dumps
+	 * after "vmlinux and vmcore do not match!", or a relocation it got
+	 * wrong) would read someone else's bytes for every structure: the
+	 * kernel's own banner must be where its symbol says. */
+	{
+		uint64_t banner;
+		char text[16] = "";
+
+		if (target_symbol(&ct, "linux_banner", &banner) ||
+		    target_read(&ct, TARGET_KVADDR, banner, text, sizeof(text) - 1) ||
+		    strncmp(text, "Linux version ", 14)) {
+			error(INFO, "the kernel's symbols do not match this dump's memory: linux_banner "
+			      "does not read \"Linux version\" (a vmlinux of another build, or a crash "
+			      "too old for this kernel, which may have said \"vmlinux and vmcore do not "
+			      "match\"): no analysis\n");
+			return;
+		}
+	}
+
 	if (!opt.crashed_log) {
 		leftover.log = capture_crash_log(&log_bytes);
 		if (leftover.log) {
@@ -399,6 +419,17 @@ static char *help_iommu_inflight[] = {
 "  Nothing is skipped silently: a page makedumpfile excluded, a missing",
 "  type or an unreadable table is listed under PROBLEMS (-p) and counted in",
 "  the summary.  A kernel without an active AMD IOMMU gets one line saying so.",
+"",
+"WHEN CRASH CANNOT OPEN THE DUMP: crash --minimal",
+"  A crash older than the dump's kernel may stop while it starts, for",
+"  example \"invalid structure member offset: module_num_gpl_syms\" (crash",
+"  9.0.2 on 7.x) or \"page excluded: ... xa_node.slots\" (8.0.x and 9.0.2 on",
+"  a -d 31 dump of 6.12).  Then start it as `crash --minimal vmlinux vmcore`",
+"  and run this command there: it gives the same answer.  --minimal sets up",
+"  no page tables, so this command reads module and vmalloc memory through",
+"  the kernel's own page tables in the dump (-v counts those reads); when",
+"  that is impossible, each field it cannot fill is listed under PROBLEMS",
+"  with --minimal named as the reason.",
 "",
 "EXAMPLE",
 "  The summary of a dump taken while a NIC and a disk were busy (Debian 6.1,",

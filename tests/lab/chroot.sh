@@ -87,13 +87,27 @@ chroot_work() {           # chroot_work ROOT -> a private folder under ROOT/.lab
 
 # CMD gets a /proc (objtool reads /proc/self/limits), mounted in a mount
 # namespace of its own so that no other job, and no check of the cache,
-# ever sees it in the chroot.
+# ever sees it in the chroot.  CHROOT_BINDS="PATH..." shows host folders
+# (dumps, say) to CMD read-only, each host PATH at WORK/host/PATH inside
+# (chroot_host_path); the mounts end with the namespace, and being
+# read-only, a removal of WORK while one lives cannot reach the host's files.
 chroot_run() {            # chroot_run ROOT WORK CMD...: HOME and TMPDIR in WORK (from chroot_work)
     local root=$1 work=${2#"$1"}; shift 2
     env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
-        HOME="$work" TMPDIR="$work/tmp" \
+        HOME="$work" TMPDIR="$work/tmp" LAB_BINDS="${CHROOT_BINDS:-}" LAB_WORK="$root$work" \
         unshare --mount --propagation private -- \
-        /bin/sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
+        /bin/sh -c 'mount -t proc proc "$0/proc" || exit 1
+            for p in $LAB_BINDS; do
+                mkdir -p "$LAB_WORK/host$p" && mount --bind "$p" "$LAB_WORK/host$p" &&
+                    mount -o remount,bind,ro "$LAB_WORK/host$p" ||
+                    { echo "chroot_run: cannot show $p in the chroot" >&2; exit 1; }
+            done
+            unset LAB_BINDS LAB_WORK
+            exec chroot "$0" "$@"' "$root" "$@"
+}
+
+chroot_host_path() {      # chroot_host_path ROOT WORK PATH -> PATH as CMD sees it (CHROOT_BINDS)
+    echo "${2#"$1"}/host$3"
 }
 
 # compiler_suite GCC: the suite whose chroot has the compiler GCC
