@@ -347,13 +347,12 @@ static enum target_err ct_read_walked(uint64_t addr, void *buf, size_t len)
 	ct_stats.walked++;
 	while (len) {
 		size_t cnt = PAGESIZE() - (addr & (PAGESIZE() - 1));
-		uint64_t pa;
+		physaddr_t pa;
 		enum target_err err;
 
 		if (cnt > len)
 			cnt = len;
-		err = x86_64_kvtop(&ct_kpt.pt, ct_read_phys_entry, NULL, addr, &pa, NULL);
-		if (err) {
+		if (!ct_translate(TARGET_KVADDR, addr, &pa)) {
 			ct_stats.reads++;
 			ct_stats.failed++;
 			ct_stats.invalid++;

@@ -15,6 +15,8 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from truth_promises import expected_flush_verdict, capture_fault_errors, unprocessed_event_errors  # noqa: E402
 from excluded_fields import without_excluded  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from session_blocks import blocks, parse_json_block  # noqa: E402
 
 # The JSON keys fixed by the issue (include/report/report.h, docs/json-analysis.md).
 TOP_KEYS = ["schema", "iommus", "devices", "mappings", "flush", "events", "correlation", "problems"]
@@ -44,23 +46,6 @@ class Results:
             self.failed += 1
             print(f"  FAIL  {scenario}: {name}" + (f": {detail}" if detail else ""))
         return ok
-
-
-def blocks(text):
-    """The IIF_BEGIN <name> ... IIF_END <name> blocks of a crash session."""
-    out = {}
-    for m in re.finditer(r"^IIF_BEGIN (\w+)\n(.*?)^IIF_END \1$", text, re.S | re.M):
-        out[m.group(1)] = m.group(2)
-    return out
-
-
-def parse_json_block(body):
-    """The one JSON object in a block (crash may print notes around it)."""
-    start = body.find("{")
-    if start < 0:
-        raise ValueError("no JSON object in the output: " + body.strip()[:200])
-    obj, _ = json.JSONDecoder().raw_decode(body[start:])
-    return obj
 
 
 def missing_keys(obj, keys):

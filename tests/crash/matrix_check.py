@@ -14,6 +14,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "standalone"))
 sys.path.insert(0, os.path.join(HERE, ".."))
 from check import check_truth, check_drgn, strip  # noqa: E402  (tests/standalone/check.py)
+sys.path.insert(0, HERE)
+from session_blocks import blocks, parse_json_block  # noqa: E402
 
 # What each crash is expected to open (the issue's promise); elsewhere the
 # mode is measured and reported, not required.
@@ -33,11 +35,6 @@ def read(p):
             return f.read()
     except OSError:
         return ""
-
-
-def blocks(text):
-    return {m.group(1): m.group(2) for m in
-            re.finditer(r"^IIF_BEGIN (\w+)\n(.*?)^IIF_END \1$", text, re.S | re.M)}
 
 
 def load(p):
@@ -79,7 +76,7 @@ def check_session(r, suite, t, mode, work, out, version):
     b = blocks(read(base + ".out"))
     try:
         # the logs' paths as a chroot's crash saw them: WORK/host/PATH (crashes.sh)
-        j = json.loads(re.sub(r"/\.lab-work/job\.[^/\"]+/host/", "/", b["json"][b["json"].index("{"):]))
+        j = parse_json_block(re.sub(r"/\.lab-work/job\.[^/\"]+/host/", "/", b["json"]))
     except (KeyError, ValueError) as e:
         r.check(label + ": iommu_inflight -j printed one JSON object", False,
                 "%s; tail: %r" % (e, read(base + ".out")[-300:]))
