@@ -15,6 +15,12 @@ PREFIX  ?= /usr/local
 # The crash whose defs.h the extension is built against: an extension is
 # built for one crash version (struct program_context and others change).
 CRASH_INCLUDE ?= /usr/include/crash
+# That crash's version (pc->program_version): the extension refuses to load
+# into another crash (tools/crash-version.sh; empty when it cannot be told,
+# and then the check is off).  Set it when the defs.h comes from elsewhere.
+ifeq ($(origin CRASH_VERSION),undefined)
+CRASH_VERSION := $(shell sh tools/crash-version.sh $(CRASH_INCLUDE))
+endif
 DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
@@ -45,7 +51,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: all extension synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
+.PHONY: FORCE all extension synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 extension: $(LIB) $(EXT)
 
@@ -75,9 +81,18 @@ $(CLI): $(CLI_SRC) $(LIB) $(HDRS)
 # The crash extension is the only code that sees crash's defs.h.
 # crash dlopens it RTLD_GLOBAL: bind our own references inside the .so
 # (-Bsymbolic) and export none of the library's symbols (--exclude-libs).
-$(BUILD)/iommu_inflight.so: $(EXT_SRC) $(wildcard extensions/*.h) $(LIB) $(HDRS)
+# The crash it is built for is part of what the .so is: a stamp that changes
+# with CRASH_INCLUDE or CRASH_VERSION rebuilds it.
+EXT_FOR := $(CRASH_INCLUDE) $(CRASH_VERSION)
+$(BUILD)/crash-target.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(EXT_FOR)' | cmp -s - $@ || echo '$(EXT_FOR)' > $@
+FORCE:
+
+$(BUILD)/iommu_inflight.so: $(EXT_SRC) $(wildcard extensions/*.h) $(LIB) $(HDRS) $(BUILD)/crash-target.stamp
 	$(CC) $(ALL_CFLAGS) -Wno-shadow -Wno-strict-prototypes -Wno-missing-prototypes \
 	  -Wno-unused-parameter -Wno-sign-compare -DX86_64 -I$(CRASH_INCLUDE) \
+	  -DIIF_CRASH_VERSION='"$(CRASH_VERSION)"' \
 	  -shared -Wl,-Bsymbolic -Wl,--exclude-libs,ALL -o $@ $(EXT_SRC) $(LIB) $(LDFLAGS)
 
 # Unit tests: every tests/unit/*.c may define `Suite *NAME_suite(void)`;
@@ -122,7 +137,9 @@ crash-tests: all
 	@echo "== crash 8.0.2 with the extension on every 6.1 lab dump"
 	@r=0; bash tests/crash/run.sh || r=1; \
 	  echo "== the extension in crash 8.0.2, 8.0.6 and 9.0.x (the lab's trixie and sid chroots) on every dump"; \
-	  bash tests/crash/matrix.sh || r=1; exit $$r
+	  bash tests/crash/matrix.sh || r=1; \
+	  echo "== make install in a fresh system of each crash's suite: extend by bare name, help, uninstall"; \
+	  bash tests/crash/install.sh || r=1; exit $$r
 
 standalone-tests: all
 	@echo "== iommu-inflight analyze on every lab dump of both kernels"

@@ -15,6 +15,7 @@
 #include "defs.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,6 +26,11 @@
 #include "target/fixture.h"
 
 #include "crash_target.h"
+
+/* The version of the crash this was built for (Makefile: CRASH_VERSION). */
+#ifndef IIF_CRASH_VERSION
+#define IIF_CRASH_VERSION ""
+#endif
 
 /* What the previous run left behind if it was interrupted (Ctrl-C makes
  * crash longjmp to its prompt from anywhere); freed on the next run. */
@@ -359,6 +365,9 @@ static void cmd_iommu_inflight(void)
 		fprintf(fp, "\ndump: %s, makedumpfile level %d%s; excluded pages detected by %s\n",
 			info.format, info.dump_level, info.zero_excluded ? ", --zero_excluded" : "",
 			info.exclusion_method);
+		fprintf(fp, "extension: built against the defs.h of crash %s, running in crash %s\n",
+			IIF_CRASH_VERSION[0] ? IIF_CRASH_VERSION : "(version not known at build time)",
+			pc->program_version);
 		if (pc->flags & MINIMAL_MODE)
 			fprintf(fp, "crash --minimal: %lu module/vmalloc reads translated through the "
 				"kernel's own page tables (init_top_pgt)%s\n", s->walked,
@@ -491,9 +500,42 @@ static struct command_table_entry command_table[] = {
 	{ NULL }
 };
 
+/*
+ * The crash whose defs.h this was built against (Makefile, from
+ * tools/crash-version.sh).  The layouts the extension uses through defs.h
+ * (struct program_context, the offset and size tables) change between crash
+ * releases, so in another crash it could read the wrong fields.  It then
+ * registers nothing, which makes crash unload it with "no commands
+ * registered" and go on; IOMMU_INFLIGHT_ANY_CRASH=1 loads it anyway.
+ * pc->program_version is the third member of struct program_context in
+ * 8.0.2, 8.0.6 and 9.0.2 alike (tests/crash/install.sh loads one crash's
+ * build into the others), so reading it is safe in any of them.
+ */
+static bool built_for_this_crash(void)
+{
+	const char *running = pc && pc->program_version ? pc->program_version : "";
+	const char *forced = getenv("IOMMU_INFLIGHT_ANY_CRASH");
+
+	if (!IIF_CRASH_VERSION[0] || strcmp(running, IIF_CRASH_VERSION) == 0)
+		return true;
+	if (forced && strcmp(forced, "1") == 0) {
+		error(WARNING, "iommu_inflight.so was built for crash %s, this is crash %s: "
+		      "loaded anyway (IOMMU_INFLIGHT_ANY_CRASH=1); its reports may be wrong\n",
+		      IIF_CRASH_VERSION, running);
+		return true;
+	}
+	error(INFO, "iommu_inflight.so was built against the defs.h of crash %s and this is "
+	      "crash %s: not loaded (structure layouts differ between crash releases).  "
+	      "Rebuild it for this crash: make extension CRASH_INCLUDE=<dir of its defs.h>, "
+	      "or set IOMMU_INFLIGHT_ANY_CRASH=1 to load it anyway\n",
+	      IIF_CRASH_VERSION, running);
+	return false;
+}
+
 __attribute__((constructor)) static void iommu_inflight_init(void)
 {
-	register_extension(command_table);
+	if (built_for_this_crash())
+		register_extension(command_table);
 }
 
 __attribute__((destructor)) static void iommu_inflight_fini(void)

@@ -91,19 +91,33 @@ chroot_work() {           # chroot_work ROOT -> a private folder under ROOT/.lab
 # (dumps, say) to CMD read-only, each host PATH at WORK/host/PATH inside
 # (chroot_host_path); the mounts end with the namespace, and being
 # read-only, a removal of WORK while one lives cannot reach the host's files.
+#
+# CHROOT_SCRATCH=DIR (a host folder outside ROOT) runs CMD in a throw-away
+# copy of the chroot instead: an overlay whose lower layer is ROOT and whose
+# changes land in DIR, so CMD may install into /usr as on a fresh system
+# (make install, dpkg -i) while the cached chroot stays as it was.
 chroot_run() {            # chroot_run ROOT WORK CMD...: HOME and TMPDIR in WORK (from chroot_work)
     local root=$1 work=${2#"$1"}; shift 2
     env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
-        HOME="$work" TMPDIR="$work/tmp" LAB_BINDS="${CHROOT_BINDS:-}" LAB_WORK="$root$work" \
+        HOME="$work" TMPDIR="$work/tmp" LAB_BINDS="${CHROOT_BINDS:-}" LAB_WORK="$work" \
+        LAB_SCRATCH="${CHROOT_SCRATCH:-}" \
         unshare --mount --propagation private -- \
-        /bin/sh -c 'mount -t proc proc "$0/proc" || exit 1
+        /bin/sh -c 'r=$0
+            if [ -n "$LAB_SCRATCH" ]; then
+                mkdir -p "$LAB_SCRATCH/upper" "$LAB_SCRATCH/ovl-work" "$LAB_SCRATCH/root" &&
+                    mount -t overlay overlay -o "lowerdir=$r,upperdir=$LAB_SCRATCH/upper,workdir=$LAB_SCRATCH/ovl-work" \
+                        "$LAB_SCRATCH/root" ||
+                    { echo "chroot_run: cannot make a scratch copy of $r in $LAB_SCRATCH" >&2; exit 1; }
+                r=$LAB_SCRATCH/root
+            fi
+            mount -t proc proc "$r/proc" || exit 1
             for p in $LAB_BINDS; do
-                mkdir -p "$LAB_WORK/host$p" && mount --bind "$p" "$LAB_WORK/host$p" &&
-                    mount -o remount,bind,ro "$LAB_WORK/host$p" ||
+                mkdir -p "$r$LAB_WORK/host$p" && mount --bind "$p" "$r$LAB_WORK/host$p" &&
+                    mount -o remount,bind,ro "$r$LAB_WORK/host$p" ||
                     { echo "chroot_run: cannot show $p in the chroot" >&2; exit 1; }
             done
-            unset LAB_BINDS LAB_WORK
-            exec chroot "$0" "$@"' "$root" "$@"
+            unset LAB_BINDS LAB_WORK LAB_SCRATCH
+            exec chroot "$r" "$@"' "$root" "$@"
 }
 
 chroot_host_path() {      # chroot_host_path ROOT WORK PATH -> PATH as CMD sees it (CHROOT_BINDS)
