@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dump/integrity.h"
 #include "dump/vmlinux.h"
 #include "target/target.h"
 
@@ -45,6 +46,10 @@ int dump_attach_vmlinux(struct dump *d, struct vmlinux *vm, char *err, size_t er
 /* The engine's target over the dump (after dump_attach_vmlinux). */
 void dump_target_init(struct target *t, struct dump *d);
 
+/* Whether the file is whole (src/dump/integrity.c), checked at open; for a
+ * flattened dump, the stream's end marker too. */
+const struct dump_integrity *dump_get_integrity(const struct dump *d);
+
 struct dump_stats {
 	unsigned long reads, bytes, failed, excluded, invalid, io;
 };
@@ -58,7 +63,8 @@ bool flattened_is_header(const void *buf, size_t len);
  * Reassembles the flattened stream read from in_fd (a file or a pipe;
  * `already` bytes of it were consumed into `head`) into out_fd, the way
  * `makedumpfile -R` does: every (offset, size) record written at its offset.
- * Returns 0, or -1 with the reason in err.
+ * Returns 0; 1 when the stream ends early (a cut file: what came before is
+ * reassembled, err says where it ends); or -1 with the reason in err.
  */
 int flattened_reassemble(int in_fd, const void *head, size_t already, int out_fd,
 			 bool progress, uint64_t total_hint, char *err, size_t errlen);

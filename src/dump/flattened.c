@@ -130,8 +130,9 @@ int flattened_reassemble(int in_fd, const void *head, size_t already, int out_fd
 		int r = read_full(in_fd, rh, sizeof(rh), &consumed);
 
 		if (r != 1) {
-			snprintf(err, errlen, "flattened dump: truncated after %llu bytes (record %lu): no end marker",
-				 (unsigned long long)consumed, rec);
+			snprintf(err, errlen, "the flattened stream ends after %llu bytes (record %lu) "
+				 "without its end marker", (unsigned long long)consumed, rec);
+			rc = 1;
 			goto out;
 		}
 		int64_t off = (int64_t)be64(rh), size = (int64_t)be64(rh + 8);
@@ -149,7 +150,9 @@ int flattened_reassemble(int in_fd, const void *head, size_t already, int out_fd
 			size_t n = left < FLAT_CHUNK ? (size_t)left : FLAT_CHUNK;
 
 			if (read_full(in_fd, buf, n, &consumed) != 1) {
-				snprintf(err, errlen, "flattened dump: truncated inside record %lu", rec);
+				snprintf(err, errlen, "the flattened stream ends inside record %lu, after %llu bytes",
+					 rec, (unsigned long long)consumed);
+				rc = 1;
 				goto out;
 			}
 			if (write_full(out_fd, buf, n, pos)) {

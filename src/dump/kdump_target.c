@@ -38,6 +38,7 @@ struct dump {
 	uint64_t kaslr;
 	struct vmlinux *vm;
 	struct dump_stats stats;
+	struct dump_integrity integrity;
 };
 
 static char *vmcoreinfo(kdump_ctx_t *kd, const char *key)
@@ -82,6 +83,8 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 	unsigned char head[4096];
 	ssize_t got = 0;
 	struct stat st;
+	char cut[256] = "";
+	bool stream_cut = false;
 
 	if (!opts)
 		opts = &no_opts;
@@ -107,14 +110,20 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		int out = tmp_fd(opts->tmpdir, err, errlen);
 		uint64_t total = fstat(d->fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
 
-		if (out < 0 || flattened_reassemble(d->fd, head, (size_t)got, out, opts->progress,
-						    total, err, errlen)) {
+		int rc = out < 0 ? -1 : flattened_reassemble(d->fd, head, (size_t)got, out, opts->progress,
+							       total, cut, sizeof(cut));
+
+		if (rc < 0) {
+			if (out >= 0)
+				snprintf(err, errlen, "%s", cut);
 			if (out >= 0)
 				close(out);
 			close(d->fd);
 			free(d);
 			return NULL;
 		}
+		if (rc > 0)
+			stream_cut = true;
 		close(d->fd);
 		d->fd = out;
 		snprintf(d->format, sizeof(d->format), "kdump-flattened");
@@ -123,6 +132,17 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		close(d->fd);
 		free(d);
 		return NULL;
+	}
+
+	/* whole or cut short: known before the first read fails */
+	dump_integrity_check(d->fd, &d->integrity);
+	if (stream_cut) {
+		struct dump_integrity *di = &d->integrity;
+		char was[sizeof(di->summary)];
+
+		snprintf(was, sizeof(was), "%s", di->summary);
+		di->checked = di->truncated = true;
+		snprintf(di->summary, sizeof(di->summary), "%.120s%s%.130s", cut, was[0] ? "; " : "", was);
 	}
 
 	d->kd = kdump_new();
@@ -140,7 +160,8 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		return NULL;
 	}
 	if (kdump_open_fd(d->kd, d->fd) != KDUMP_OK) {
-		snprintf(err, errlen, "%s: %s", path, kdump_get_err(d->kd));
+		snprintf(err, errlen, "%s: %s%s%s", path, kdump_get_err(d->kd),
+			 d->integrity.summary[0] ? ": " : "", d->integrity.summary);
 		dump_close(d);
 		return NULL;
 	}
@@ -197,6 +218,7 @@ void dump_close(struct dump *d)
 }
 
 const char *dump_format(const struct dump *d) { return d->format; }
+const struct dump_integrity *dump_get_integrity(const struct dump *d) { return &d->integrity; }
 const char *dump_release(const struct dump *d) { return d->release; }
 const char *dump_build_id(const struct dump *d) { return d->build_id; }
 uint64_t dump_kaslr_offset(const struct dump *d) { return d->kaslr; }
