@@ -15,6 +15,8 @@
 #include "defs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -291,6 +293,21 @@ static void cmd_iommu_inflight(void)
 		}
 	}
 
+	/* the dump file crash has open, whole or cut short (the same check
+	 * as the standalone reader's; a live session has no file) */
+	static struct dump_integrity integrity;
+
+	memset(&integrity, 0, sizeof(integrity));
+	if (!ACTIVE() && pc->dumpfile) {
+		int fd = open(pc->dumpfile, O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			dump_integrity_check(fd, &integrity);
+			close(fd);
+			opt.integrity = &integrity;
+		}
+	}
+
 	t = &ct;
 	if (record_path) {
 		leftover.fx = fixture_new();
@@ -365,6 +382,9 @@ static void cmd_iommu_inflight(void)
 		fprintf(fp, "\ndump: %s, makedumpfile level %d%s; excluded pages detected by %s\n",
 			info.format, info.dump_level, info.zero_excluded ? ", --zero_excluded" : "",
 			info.exclusion_method);
+		fprintf(fp, "dump file: %s\n", !integrity.checked ? "not checked (not a format the check knows)" :
+			dump_integrity_damaged(&integrity) ? integrity.summary :
+			"whole (the data its headers point to is all in the file)");
 		fprintf(fp, "extension: built against the defs.h of crash %s, running in crash %s\n",
 			IIF_CRASH_VERSION[0] ? IIF_CRASH_VERSION : "(version not known at build time)",
 			pc->program_version);

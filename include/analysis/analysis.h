@@ -18,6 +18,7 @@
 #include "analysis/iopt_walk.h"
 #include "analysis/layout.h"
 #include "analysis/problems.h"
+#include "dump/integrity.h"
 #include "klog/klog.h"
 #include "target/target.h"
 
@@ -37,6 +38,9 @@ struct analysis_options {
 	iopt_extent_fn on_extent;
 	void *on_extent_arg;
 	bool discard_extents;
+	/* What the front end found when it opened the dump (NULL: not checked).
+	 * A damaged input is the first problem, and the reports say so first. */
+	const struct dump_integrity *integrity;
 };
 
 void analysis_options_init(struct analysis_options *opt);
@@ -188,6 +192,21 @@ struct analysis {
  * memory.  Log files that cannot be opened become problems. */
 struct analysis *analysis_run(const struct target *t, const struct analysis_options *opt);
 void analysis_free(struct analysis *a);
+
+/* The answers that could not be given because reads failed (each one
+ * "unknown" or a lower bound in the reports), and whether the input was
+ * damaged.  A front end's exit status comes from this. */
+struct analysis_gaps {
+	bool input_damaged;		/* the dump file is cut short or marked incomplete */
+	bool presence_unknown;		/* whether there was an active AMD IOMMU */
+	size_t rings_unread;		/* IOMMUs whose command ring could not be read (flush: unknown) */
+	bool devices_incomplete;	/* device-table entries could not be read */
+	size_t domains_incomplete;	/* domains whose page tables could not all be read */
+	size_t event_logs_unread;	/* IOMMUs whose event log could not be read */
+};
+
+/* Fills g; true when every answer was given in full from an intact input. */
+bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g);
 
 const char *corr_class_name(enum corr_class c);
 

@@ -81,6 +81,10 @@ struct inventory {
 	bool cwb_reused;		/* the capture log says it reused the CWB (semaphore) page */	/* amd_iommu_snp_en: the capture kernel may reuse the semaphore page */
 	bool driver_present;		/* the kernel has the AMD IOMMU driver's types */
 	bool iommu_active;		/* at least one IOMMU registered on amd_iommu_list */
+	bool presence_unknown;		/* !iommu_active because amd_iommu_list could not be read:
+					   whether there was an active IOMMU is not known */
+	bool devtab_incomplete;		/* some device-table entries (or whole segments) could not be read */
+	size_t dte_unread;		/* entries of the known segments that could not be read */
 	char inactive_reason[160];
 };
 

@@ -17,6 +17,7 @@ enum problem_kind {
 	PROBLEM_TYPE,		/* a type, member or symbol the analysis needs is missing */
 	PROBLEM_CORRUPT,	/* data read fine but cannot be right (cycle, bad level, wild pointer) */
 	PROBLEM_LIMIT,		/* a bound was hit (too many entries); output is cut there */
+	PROBLEM_INPUT,		/* the input itself is damaged (a dump file cut short) */
 };
 
 struct problem {

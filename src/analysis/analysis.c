@@ -16,7 +16,7 @@ void analysis_options_init(struct analysis_options *opt)
  * only if every IOMMU completed; unknown beats none. */
 static enum flush_verdict overall_flush(const struct analysis *a)
 {
-	bool any_queued = false, all_completed = a->inv.n_iommus > 0, any_unknown = false;
+	bool any_queued = false, all_completed = a->inv.n_iommus > 0, any_unknown = a->inv.presence_unknown;
 
 	for (size_t i = 0; i < a->inv.n_iommus; i++) {
 		enum flush_verdict v = a->rings[i].flush.verdict;
@@ -44,6 +44,8 @@ struct analysis *analysis_run(const struct target *t, const struct analysis_opti
 		analysis_options_init(&a->opt);
 	a->target_name = t->name;
 	problems_init(&a->pb);
+	if (dump_integrity_damaged(a->opt.integrity))
+		problem_add(&a->pb, PROBLEM_INPUT, "vmcore", "%s", a->opt.integrity->summary);
 	layout_probe(t, &a->lay, &a->pb);
 	inventory_read(t, &a->lay, &a->inv, &a->pb);
 	if (a->inv.n_iommus) {
@@ -88,4 +90,22 @@ void analysis_free(struct analysis *a)
 	free(a->corr);
 	free(a->lookups);
 	free(a);
+}
+
+bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->input_damaged = dump_integrity_damaged(a->opt.integrity);
+	g->presence_unknown = a->inv.presence_unknown;
+	g->devices_incomplete = a->inv.iommu_active && a->inv.devtab_incomplete;
+	for (size_t i = 0; i < a->n_doms; i++)
+		g->domains_incomplete += a->doms[i].walked && a->doms[i].stats.unreadable_tables;
+	for (size_t i = 0; i < a->inv.n_iommus; i++) {
+		const struct inv_iommu *io = &a->inv.iommus[i];
+
+		g->rings_unread += !io->ring_ok;
+		g->event_logs_unread += io->evt_buf && !io->evt_log;
+	}
+	return !g->input_damaged && !g->presence_unknown && !g->rings_unread && !g->devices_incomplete &&
+	       !g->domains_incomplete && !g->event_logs_unread;
 }

@@ -24,14 +24,18 @@ static bool read_field(const struct target *t, struct problems *pb, uint64_t bas
 /* Walks a kernel list_head from `head` and calls fn on each entry address
  * (node - node_offset).  Bounded by `max` and stops on a read error or a
  * loop that does not come back to the head. */
+/* Calls fn for each entry of the list at head; the number of entries, and
+ * in *head_err (when not NULL) whether the head itself could be read. */
 static size_t walk_list(const struct target *t, struct problems *pb, uint64_t head,
 			long node_offset, size_t max, const char *what,
-			void (*fn)(uint64_t entry, void *arg), void *arg)
+			void (*fn)(uint64_t entry, void *arg), void *arg, enum target_err *head_err)
 {
 	uint64_t node, first;
 	size_t n = 0;
 	enum target_err err = target_read_u64(t, TARGET_KVADDR, head, &node);
 
+	if (head_err)
+		*head_err = err;
 	if (err) {
 		problem_read(pb, err, TARGET_KVADDR, head, 8, "%s (list head)", what);
 		return 0;
@@ -221,8 +225,10 @@ static void read_iommu(const struct target *t, const struct layout *lay, uint64_
 
 /* Reads one device table of n entries; entries on unreadable pages are
  * marked and counted, the rest kept. */
-static void read_devtab(const struct target *t, struct inv_segment *seg, struct problems *pb)
+/* Reads the segment's device table; returns how many entries could not be read. */
+static size_t read_devtab(const struct target *t, struct inv_segment *seg, struct problems *pb)
 {
+	size_t unread = 0;
 	size_t n = (size_t)seg->last_bdf + 1;
 	size_t bytes = n * 32;
 
@@ -230,7 +236,7 @@ static void read_devtab(const struct target *t, struct inv_segment *seg, struct 
 	seg->dte_ok = calloc(n, sizeof(bool));
 	if (!seg->dte || !seg->dte_ok) {
 		problem_add(pb, PROBLEM_LIMIT, "device table", "out of memory for %zu entries", n);
-		return;
+		return n;
 	}
 	seg->n_dte = n;
 	/* page by page, so an excluded page loses only its 128 entries */
@@ -243,11 +249,13 @@ static void read_devtab(const struct target *t, struct inv_segment *seg, struct 
 			problem_read(pb, err, TARGET_KVADDR, seg->dev_table + off, len,
 				     "segment %u device table, devids 0x%04zx-0x%04zx",
 				     seg->id, off / 32, (off + len) / 32 - 1);
+			unread += len / 32;
 			continue;
 		}
 		for (size_t i = off / 32; i < (off + len) / 32; i++)
 			seg->dte_ok[i] = true;
 	}
+	return unread;
 }
 
 static void read_segments(const struct target *t, const struct layout *lay,
@@ -261,8 +269,12 @@ static void read_segments(const struct target *t, const struct layout *lay,
 
 		if (target_symbol(t, "amd_iommu_pci_seg_list", &head) != TARGET_OK)
 			return;
+		enum target_err head_err;
+
 		walk_list(t, pb, head, lay->seg.list, INV_MAX_SEGMENTS, "amd_iommu_pci_seg_list",
-			  collect_addr, &c);
+			  collect_addr, &c, &head_err);
+		if (head_err)
+			inv->devtab_incomplete = true;	/* no segment, so no DTE, is known */
 		inv->segs = calloc(c.n ? c.n : 1, sizeof(*inv->segs));
 		if (!inv->segs)
 			return;
@@ -278,6 +290,7 @@ static void read_segments(const struct target *t, const struct layout *lay,
 			    target_read_uint(t, TARGET_KVADDR, addrs[i] + lay->seg.last_bdf, 2, &last_bdf) ||
 			    target_read_u64(t, TARGET_KVADDR, addrs[i] + lay->seg.dev_table, &seg->dev_table)) {
 				problem_add(pb, PROBLEM_READ, what, "could not read id/last_bdf/dev_table");
+				inv->devtab_incomplete = true;
 				continue;
 			}
 			seg->id = (uint16_t)id;
@@ -298,6 +311,7 @@ static void read_segments(const struct target *t, const struct layout *lay,
 		if (target_symbol(t, "amd_iommu_dev_table", &sym) ||
 		    target_read_u64(t, TARGET_KVADDR, sym, &seg->dev_table)) {
 			problem_add(pb, PROBLEM_READ, "amd_iommu_dev_table", "could not read the pointer");
+			inv->devtab_incomplete = true;
 			return;
 		}
 		if (target_symbol(t, "amd_iommu_last_bdf", &sym) ||
@@ -313,7 +327,9 @@ static void read_segments(const struct target *t, const struct layout *lay,
 	}
 	for (size_t i = 0; i < inv->n_segs; i++)
 		if (inv->segs[i].dev_table)
-			read_devtab(t, &inv->segs[i], pb);
+			inv->dte_unread += read_devtab(t, &inv->segs[i], pb);
+	if (inv->dte_unread)
+		inv->devtab_incomplete = true;
 }
 
 void inventory_read(const struct target *t, const struct layout *lay,
@@ -351,12 +367,25 @@ void inventory_read(const struct target *t, const struct layout *lay,
 	}
 
 	if (target_symbol(t, "amd_iommu_list", &head) != TARGET_OK) {
+		/* the driver's types are there, so its list should be: a
+		 * vmlinux that does not go with the dump, or stripped symbols */
 		snprintf(inv->inactive_reason, sizeof(inv->inactive_reason),
-			 "symbol amd_iommu_list not found");
+			 "the driver's types are in the vmlinux but its symbol amd_iommu_list is not");
+		inv->presence_unknown = true;
 		problem_add(pb, PROBLEM_TYPE, "amd_iommu_list", "symbol not found");
 		return;
 	}
-	walk_list(t, pb, head, lay->iommu.list, INV_MAX_IOMMUS, "amd_iommu_list", collect_addr, &c);
+	enum target_err head_err;
+
+	walk_list(t, pb, head, lay->iommu.list, INV_MAX_IOMMUS, "amd_iommu_list", collect_addr, &c, &head_err);
+	if (head_err) {
+		/* "no IOMMU" only from a list that was read and found empty */
+		snprintf(inv->inactive_reason, sizeof(inv->inactive_reason),
+			 "the list of AMD IOMMUs (amd_iommu_list at %#llx) could not be read: %s",
+			 (unsigned long long)head, target_err_name(head_err));
+		inv->presence_unknown = true;
+		return;
+	}
 	if (c.n == 0) {
 		snprintf(inv->inactive_reason, sizeof(inv->inactive_reason),
 			 "amd_iommu_list is empty: no AMD IOMMU was initialised (amd_iommu=off, no IVRS table, or not AMD hardware)");

@@ -83,6 +83,7 @@ const char *problem_kind_name(enum problem_kind kind)
 	case PROBLEM_TYPE:	return "type";
 	case PROBLEM_CORRUPT:	return "corrupt";
 	case PROBLEM_LIMIT:	return "limit";
+	case PROBLEM_INPUT:	return "input";
 	}
 	return "unknown";
 }

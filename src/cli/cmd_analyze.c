@@ -47,7 +47,11 @@ static void analyze_usage(FILE *out)
 		"  --dmesg  print the crashed kernel's log read from the dump, and stop\n"
 		"  --mappings-jsonl FILE  stream every extent to FILE ('-': stdout) as one JSON object per\n"
 		"                  line while the tables are walked; none is kept (memory does not grow)\n"
-		"  --stream  with -m: print the mappings table while walking instead of keeping the extents\n");
+		"  --stream  with -m: print the mappings table while walking instead of keeping the extents\n"
+		"exit status: 0 a complete analysis of an intact dump; 3 analysis done, but the dump is\n"
+		"  damaged (cut short, marked incomplete) or reads failed, so some answers are unknown or\n"
+		"  lower bounds; 1 no analysis (the dump or vmlinux could not be used); 2 bad options.\n"
+		"  Several dumps: the worst of them; each --batch/--json line carries its \"status\".\n");
 }
 
 struct job {
@@ -168,7 +172,7 @@ static FILE *dump_log_stream(const struct target *t, char *err, size_t errlen)
 }
 
 static void write_json_line(const struct analysis *a, const struct job *j, const char *vmlinux_path,
-			    FILE *out)
+			    int status, FILE *out)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -186,6 +190,7 @@ static void write_json_line(const struct analysis *a, const struct job *j, const
 		json_string(out, j->vmcore);
 		fputs(",\"vmlinux\":", out);
 		json_string(out, vmlinux_path);
+		fprintf(out, ",\"status\":\"%s\",\"exit_status\":%d", cli_exit_name(status), status);
 		fputc(len > 1 && buf[1] != '}' ? ',' : ' ', out);
 		fputs(buf + 1, out);
 	} else {
@@ -204,6 +209,7 @@ static void write_json_error(const struct job *j, const char *err, FILE *out)
 		json_string(out, j->vmlinux);
 	else
 		fputs("null", out);
+	fprintf(out, ",\"status\":\"%s\",\"exit_status\":%d", cli_exit_name(CLI_EXIT_FAILED), CLI_EXIT_FAILED);
 	fputs(",\"error\":", out);
 	json_string(out, err);
 	fputs("}\n", out);
@@ -288,7 +294,8 @@ static int stream_extent(const struct iopt_extent *e, void *arg)
 	return 0;
 }
 
-/* One dump, start to finish.  0, or 1 with the reason in err. */
+/* One dump, start to finish: CLI_EXIT_COMPLETE, CLI_EXIT_INCOMPLETE, or
+ * CLI_EXIT_FAILED with the reason in err. */
 static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, size_t errlen)
 {
 	struct dump_open_opts dopts = { .progress = !cx->quiet };
@@ -307,7 +314,8 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 	unsigned sections = cx->sections;
 
 	if (!d)
-		return 1;
+		return CLI_EXIT_FAILED;
+	opt.integrity = dump_get_integrity(d);
 	vm = get_vmlinux(cx, j->vmlinux, d, err, errlen);
 	if (!vm || dump_attach_vmlinux(d, vm, err, errlen))
 		goto out;
@@ -380,6 +388,9 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 	}
 	t_run = now_seconds();
 	a->target_name = t.name;
+	struct analysis_gaps gaps;
+	int status = analysis_gaps(a, &gaps) ? CLI_EXIT_COMPLETE : CLI_EXIT_INCOMPLETE;
+
 	if (!opt.crashed_log && !log) {
 		problem_add(&a->pb, PROBLEM_READ, "crashed kernel log (printk ring buffer)", "%s", logerr);
 		if (!cx->json && !cx->batch)
@@ -389,7 +400,7 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 	if (!cx->json && !cx->batch)
 		note_empty_selection(a);
 	if (cx->batch)
-		write_json_line(a, j, vm_path(cx, vm), stdout);
+		write_json_line(a, j, vm_path(cx, vm), status, stdout);
 	else if (cx->json)
 		report_json(a, stdout);
 	else
@@ -419,6 +430,11 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 		printf("\ndump: %s, release %s, KASLR offset 0x%llx; excluded pages detected by "
 		       "libkdumpfile's file and memory page maps\n", dump_format(d), dump_release(d),
 		       (unsigned long long)dump_kaslr_offset(d));
+		const struct dump_integrity *di = dump_get_integrity(d);
+
+		printf("dump file: %s\n", !di->checked ? "not checked (not a format the check knows)" :
+		       dump_integrity_damaged(di) ? di->summary :
+		       "whole (the data its headers point to is all in the file)");
 		printf("reads: %lu (%lu bytes), failed %lu: %lu excluded, %lu not in the dump, %lu other; "
 		       "DWARF units scanned %zu of %zu\n", s->reads, s->bytes, s->failed, s->excluded,
 		       s->invalid, s->io, scanned, total);
@@ -426,7 +442,7 @@ static int analyze_one(struct analyze_ctx *cx, const struct job *j, char *err, s
 		       t_open - t0, t_log - t_open, t_run - t_log, t_report - t_run);
 	}
 	fflush(stdout);
-	rc = 0;
+	rc = status;
 out:
 	if (sc.out && sc.out != stdout)
 		fclose(sc.out);
@@ -614,9 +630,12 @@ int cmd_analyze(int argc, char **argv)
 	}
 	for (size_t i = 0; i < n_jobs; i++) {
 		char err[1024] = "";
+		int one = analyze_one(&cx, &jobs[i], err, sizeof(err));
 
-		if (analyze_one(&cx, &jobs[i], err, sizeof(err))) {
-			rc = 1;
+		/* the worst: failed, then incomplete, then complete */
+		if (one == CLI_EXIT_FAILED || (one == CLI_EXIT_INCOMPLETE && rc != CLI_EXIT_FAILED))
+			rc = one;
+		if (one == CLI_EXIT_FAILED) {
 			if (cx.batch) {
 				write_json_error(&jobs[i], err, stdout);
 				fprintf(stderr, "iommu-inflight analyze: %s: %s\n", jobs[i].vmcore, err);
@@ -632,4 +651,15 @@ out:
 	free(keep);
 	free(jobs);
 	return rc;
+}
+
+const char *cli_exit_name(int status)
+{
+	switch (status) {
+	case CLI_EXIT_COMPLETE:		return "complete";
+	case CLI_EXIT_FAILED:		return "failed";
+	case CLI_EXIT_USAGE:		return "usage";
+	case CLI_EXIT_INCOMPLETE:	return "incomplete";
+	}
+	return "unknown";
 }

@@ -23,7 +23,9 @@ static void replay_usage(FILE *out)
 		"  -p  problems        -a  all sections -v  verbose      -n  no page-table walk\n"
 		"  -i N  one IOMMU     -d BDF  one device\n"
 		"  -k FILE  the capture kernel's log (kexec-dmesg.log, console)\n"
-		"  -l FILE  the crashed kernel's log (vmcore-dmesg.txt)\n");
+		"  -l FILE  the crashed kernel's log (vmcore-dmesg.txt)\n"
+		"exit status: 0 complete; 3 analysis done but reads failed (some answers unknown or\n"
+		"  lower bounds); 1 the fixture could not be loaded; 2 bad options\n");
 }
 
 /* "[SSSS:]BB:DD.F" -> segment and devid. */
@@ -101,6 +103,8 @@ int cmd_replay(int argc, char **argv)
 		return 1;
 	}
 	char notes[256];
+	struct analysis_gaps gaps;
+	int status = analysis_gaps(a, &gaps) ? CLI_EXIT_COMPLETE : CLI_EXIT_INCOMPLETE;
 
 	if (report_selection_notes(a, notes, sizeof(notes)))
 		fprintf(stderr, "iommu-inflight replay: %s", notes);
@@ -110,5 +114,5 @@ int cmd_replay(int argc, char **argv)
 		report_text(a, sections ? sections : REPORT_SUMMARY, verbose, stdout);
 	analysis_free(a);
 	fixture_free(fx);
-	return 0;
+	return status;
 }

@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "amdvi/efr.h"
 #include "report/report.h"
@@ -493,6 +494,46 @@ static void json_problems(struct jw *w, const struct analysis *a)
 	kuint(w, "excluded_reads", a->pb.excluded_reads);
 }
 
+/* "complete", and what was not: the input's damage ("input") and the
+ * answers that are unknown or lower bounds ("gaps"), only when there are. */
+static void json_completeness(struct jw *w, const struct analysis *a)
+{
+	struct analysis_gaps g;
+	const struct dump_integrity *di = a->opt.integrity;
+	bool complete = analysis_gaps(a, &g);
+
+	kbool(w, "complete", complete);
+	if (g.input_damaged) {
+		open_obj(w, "input");
+		kbool(w, "damaged", true);
+		kstr(w, "format", di->format);
+		kbool(w, "truncated", di->truncated);
+		kbool(w, "headers_cut", di->headers_cut);
+		kbool(w, "marked_incomplete", di->incomplete_flag);
+		kuint(w, "file_size", di->file_size);
+		if (di->needed_size)
+			kuint(w, "expected_size", di->needed_size);
+		if (di->units_total || di->units_missing) {
+			kstr(w, "unit", !strcmp(di->format, "elf") ? "bytes" : "pages");
+			kuint(w, "stored", di->units_total);
+			kuint(w, "missing", di->units_missing);
+		}
+		kstr(w, "summary", di->summary);
+		close_obj(w);
+	}
+	if (complete)
+		return;
+	open_obj(w, "gaps");
+	kbool(w, "input_damaged", g.input_damaged);
+	kbool(w, "presence_unknown", g.presence_unknown);
+	kuint(w, "rings_unread", g.rings_unread);
+	kbool(w, "devices_incomplete", g.devices_incomplete);
+	kuint(w, "device_table_entries_unread", a->inv.dte_unread);
+	kuint(w, "domains_incomplete", g.domains_incomplete);
+	kuint(w, "event_logs_unread", g.event_logs_unread);
+	close_obj(w);
+}
+
 void report_json(const struct analysis *a, FILE *out)
 {
 	struct jw w = { .out = out, .first = true };
@@ -501,8 +542,13 @@ void report_json(const struct analysis *a, FILE *out)
 	kstr(&w, "schema", "iommu-inflight/1");
 	kstr(&w, "target", a->target_name);
 	kbool(&w, "driver_present", a->inv.driver_present);
-	kbool(&w, "iommu_active", a->inv.iommu_active);
+	if (a->inv.presence_unknown)
+		knull(&w, "iommu_active");	/* not read: neither true nor false */
+	else
+		kbool(&w, "iommu_active", a->inv.iommu_active);
+	kstr(&w, "iommu_presence", a->inv.iommu_active ? "active" : a->inv.presence_unknown ? "unknown" : "none");
 	kstr(&w, "inactive_reason", a->inv.iommu_active ? NULL : a->inv.inactive_reason);
+	json_completeness(&w, a);
 	open_obj(&w, "layout");
 	kstr(&w, "cmd_sem", layout_cmd_sem_name(a->lay.cmd_sem));
 	kstr(&w, "device_tables", layout_devtab_name(a->lay.devtab));

@@ -114,6 +114,20 @@ static void summary_devices(const struct analysis *a, FILE *out)
 	}
 	fprintf(out, "  other valid DTEs: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
 		blocked, passthrough, other);
+	struct analysis_gaps g;
+
+	analysis_gaps(a, &g);
+	if (g.devices_incomplete) {
+		if (a->inv.dte_unread)
+			fprintf(out, "  AT LEAST: %zu device-table entries could not be read; the devices behind them "
+				"are not listed (-p)\n", a->inv.dte_unread);
+		else
+			fprintf(out, "  AT LEAST: a device table could not be read at all; the devices behind it "
+				"are not listed (-p)\n");
+	}
+	if (g.domains_incomplete)
+		fprintf(out, "  AT LEAST: %zu domain(s) have page tables that could not be read; their mappings "
+			"are a lower bound (-p)\n", g.domains_incomplete);
 	/* Where the dump's DTE is not the crashed kernel's (a 6.18+ capture
 	 * kernel rewrites the reused table in place), one line each. */
 	size_t checked = 0, rewritten = 0;
@@ -148,8 +162,15 @@ static void summary_devices(const struct analysis *a, FILE *out)
 
 static void summary_rest(const struct analysis *a, FILE *out)
 {
-	fprintf(out, "\nUnprocessed event-log and PPR-log entries (written after the crashed kernel last looked): %zu\n",
+	struct analysis_gaps g;
+
+	analysis_gaps(a, &g);
+	fprintf(out, "\nUnprocessed event-log and PPR-log entries (written after the crashed kernel last looked): %zu",
 		a->n_events);
+	if (g.event_logs_unread)
+		fprintf(out, ", and UNKNOWN for %zu IOMMU(s) whose event log could not be read (-p)",
+			g.event_logs_unread);
+	fputc('\n', out);
 	if (a->opt.capture_log && !a->capture_log_read) {
 		fprintf(out, "\nCapture kernel log %s: could not be read (see problems, -p)\n", a->opt.capture_log);
 	} else if (a->opt.capture_log) {
@@ -325,8 +346,16 @@ static void section_problems(const struct analysis *a, FILE *out)
 
 void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE *out)
 {
+	if (dump_integrity_damaged(a->opt.integrity))
+		fprintf(out, "iommu_inflight: DAMAGED DUMP: %s.\n  Reads of what is missing fail and are listed "
+			"under problems (-p); the answers that needed them are given as unknown or as lower "
+			"bounds.\n\n", a->opt.integrity->summary);
 	if (!a->inv.iommu_active) {
-		fprintf(out, "iommu_inflight: no active AMD IOMMU in this dump: %s\n", a->inv.inactive_reason);
+		if (a->inv.presence_unknown)
+			fprintf(out, "iommu_inflight: whether this dump had an active AMD IOMMU is unknown: %s\n",
+				a->inv.inactive_reason);
+		else
+			fprintf(out, "iommu_inflight: no active AMD IOMMU in this dump: %s\n", a->inv.inactive_reason);
 		if (verbose || (sections & REPORT_PROBLEMS))
 			section_problems(a, out);
 		return;
