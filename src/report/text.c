@@ -84,7 +84,11 @@ static void summary_devices(const struct analysis *a, FILE *out)
 		}
 		return;
 	}
-	fprintf(out, "\nDevices that could still DMA at the panic (translated, with live mappings): %zu\n", live);
+	struct analysis_gaps g;
+
+	analysis_gaps(a, &g);
+	fprintf(out, "\nDevices that could still DMA at the panic (translated, with live mappings): %s%zu\n",
+		g.devices_incomplete || g.domains_incomplete ? "at least " : "", live);
 	if (live)
 		fprintf(out, "  DEVICE          DRIVER          DOMAIN  MODE  EXTENTS  MAPPED       WRITABLE\n");
 	for (size_t i = 0; i < a->n_devs; i++) {
@@ -114,9 +118,6 @@ static void summary_devices(const struct analysis *a, FILE *out)
 	}
 	fprintf(out, "  other valid DTEs: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
 		blocked, passthrough, other);
-	struct analysis_gaps g;
-
-	analysis_gaps(a, &g);
 	if (g.devices_incomplete) {
 		if (a->inv.dte_unread)
 			fprintf(out, "  AT LEAST: %zu device-table entries could not be read; the devices behind them "

@@ -64,12 +64,15 @@ in_scratch() {
 host() { echo "${2#"$1"}/host$3"; }    # host ROOT WORK PATH -> PATH inside
 
 for suite in "${suites[@]}"; do
+    # bookworm's too: crash_root would give the host, not a fresh system
     root=$(lab_chroot "$suite") || { echo "no $suite chroot" > "$WORK/$suite.install.out"; continue; }
+    root=$root/root
     roots+=("$root")
     w=$(mktemp -d "$root/.lab-work/install.XXXXXX") || die "cannot make a folder in $root/.lab-work"
     echo "$w" > "$WORK/$suite.work"
     mkdir -p "$w/tmp"
-    (cd "$REPO" && tar -cf - Makefile src include extensions tools/crash-version.sh) |
+    # shellcheck disable=SC2046
+    (cd "$REPO" && tar -cf - $(crash_ext_sources)) |
         (mkdir -p "$w/src" && tar -C "$w/src" -xf -) || die "cannot copy the sources into $w"
     hv=$(host "$root" "$w" "$vml"); hd=$(host "$root" "$w" "$d")
     {
@@ -116,9 +119,13 @@ for suite in "${suites[@]}"; do
          echo IIF_UNINSTALLED"
     # what the install left in the fresh system: the scratch layer's files
     # outside the job's own folder
-    (cd "$WORK/scratch-$suite/upper" 2> /dev/null &&
-        find . -path ./.lab-work -prune -o -path ./proc -prune -o \( -type f -o -type l \) -print) \
-        > "$WORK/$suite.left"
+    if [ -d "$WORK/scratch-$suite/upper/usr" ]; then
+        (cd "$WORK/scratch-$suite/upper" &&
+            find . -path ./.lab-work -prune -o -path ./proc -prune -o \( -type f -o -type l \) -print) \
+            > "$WORK/$suite.left"
+    else
+        echo "(no scratch layer with the install in it: $WORK/scratch-$suite/upper/usr)" > "$WORK/$suite.left"
+    fi
 done
 
 python3 "$HERE/install_check.py" --work "$WORK" --truth "$d/truth.json" --dump "$DUMP" "${suites[@]}"

@@ -12,8 +12,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "standalone"))
+from check import check_truth, strip  # noqa: E402  (tests/standalone/check.py, before tests/crash's)
 sys.path.insert(0, HERE)
-from check import check_truth, strip  # noqa: E402  (tests/standalone/check.py)
 from matrix_check import HELP_MUST, Results, load, read  # noqa: E402
 from session_blocks import blocks, parse_json_block  # noqa: E402
 
