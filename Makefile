@@ -143,7 +143,9 @@ crash-tests: all
 
 standalone-tests: all
 	@echo "== iommu-inflight analyze on every lab dump of both kernels"
-	@bash tests/standalone/run.sh $(CLI)
+	@r=0; bash tests/standalone/run.sh $(CLI) || r=1; \
+	  echo "== damaged dumps: the lab's dumps cut short, in every format and series"; \
+	  bash tests/standalone/damaged.sh $(CLI) || r=1; exit $$r
 
 # The synthetic dump generator (tools/synth) and the scale tests on its
 # images; they use the lab's 6.1 vmlinux for the kernel's types.
