@@ -150,6 +150,74 @@ START_TEST(test_61_damaged)
 }
 END_TEST
 
+/* No verdict from what could not be read: the same recording with the
+ * reads behind each answer failing.  Each answer becomes "unknown" or a
+ * lower bound, says so in analysis_gaps(), and is never the opposite. */
+START_TEST(test_61_damaged_no_wrong_verdict)
+{
+	struct fixture *fx = load("stock");
+	struct analysis *a = run(fx, "stock");
+	struct analysis_gaps g;
+	struct target t;
+	uint64_t list, devtab = a->inv.segs[0].dev_table, evt = a->inv.iommus[0].evt_buf;
+	size_t n_devs = a->n_devs;
+
+	ck_assert(analysis_gaps(a, &g));		/* the intact recording is complete */
+	analysis_free(a);
+	replay_target_init(&t, fx);
+	ck_assert_int_eq(target_symbol(&t, "amd_iommu_list", &list), TARGET_OK);
+
+	/* 1. the list of IOMMUs unreadable: not "no AMD IOMMU" but unknown */
+	fixture_add_memory(fx, TARGET_KVADDR, list, 8, NULL, TARGET_E_IO);
+	a = run(fx, "stock");
+	ck_assert(!a->inv.iommu_active);
+	ck_assert(a->inv.presence_unknown);
+	ck_assert_ptr_nonnull(strstr(a->inv.inactive_reason, "could not be read"));
+	ck_assert_int_eq(a->flush, FLUSH_UNKNOWN);
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert(g.presence_unknown);
+	analysis_free(a);
+	fixture_free(fx);
+
+	/* 2. the list's first entry pointing nowhere: an IOMMU whose ring
+	 * cannot be read gets an unknown verdict, never "none" */
+	fx = load("stock");
+	{
+		uint64_t wild = 0xffffdead00000000ull;
+
+		fixture_add_memory(fx, TARGET_KVADDR, list, 8, &wild, TARGET_OK);
+	}
+	a = run(fx, "stock");
+	ck_assert_int_ne(a->flush, FLUSH_NONE);
+	ck_assert(!analysis_gaps(a, &g));
+	analysis_free(a);
+	fixture_free(fx);
+
+	/* 3. the device table's first page excluded: its 128 devids unknown,
+	 * the device list a lower bound (the NIC and disk live there) */
+	fx = load("stock");
+	fixture_add_memory(fx, TARGET_KVADDR, devtab, 4096, NULL, TARGET_E_EXCLUDED);
+	a = run(fx, "stock");
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert(g.devices_incomplete);
+	ck_assert_uint_eq(a->inv.dte_unread, 128);
+	ck_assert_uint_lt(a->n_devs, n_devs);
+	ck_assert_ptr_null(find_dev(a, 0, 0x18));
+	analysis_free(a);
+	fixture_free(fx);
+
+	/* 4. the event log excluded: its unprocessed entries unknown */
+	fx = load("stock");
+	fixture_add_memory(fx, TARGET_KVADDR, evt, 8192, NULL, TARGET_E_EXCLUDED);
+	a = run(fx, "stock");
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert_uint_eq(g.event_logs_unread, 1);
+	ck_assert_uint_eq(a->n_events, 0);
+	analysis_free(a);
+	fixture_free(fx);
+}
+END_TEST
+
 Suite *dump_fixture_61_suite(void)
 {
 	Suite *s = suite_create("dump_fixture_61");
@@ -158,6 +226,7 @@ Suite *dump_fixture_61_suite(void)
 	tcase_add_test(tc, test_61_stock);
 	tcase_add_test(tc, test_61_passthrough);
 	tcase_add_test(tc, test_61_damaged);
+	tcase_add_test(tc, test_61_damaged_no_wrong_verdict);
 	suite_add_tcase(s, tc);
 	return s;
 }
