@@ -114,10 +114,10 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 							       total, cut, sizeof(cut));
 
 		if (rc < 0) {
-			if (out >= 0)
+			if (out >= 0) {		/* else tmp_fd() said why */
 				snprintf(err, errlen, "%s", cut);
-			if (out >= 0)
 				close(out);
+			}
 			close(d->fd);
 			free(d);
 			return NULL;
