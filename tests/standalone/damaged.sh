@@ -16,12 +16,44 @@ CLI=${1:-$REPO/build/iommu-inflight}
 OUT=${IOMMU_LAB_OUT:-$REPO/tests/dumps/out}
 DUMPS=${DAMAGED_DUMPS:-"5.10/stock 6.1/stock 6.1/flattened 6.1/elf 6.12/stock 6.12-deb13/stock 7.x/stock"}
 CUTS=${DAMAGED_CUTS:-"1 5 25 50 75 90 99 last"}
+EXT=${IIF_CRASH_EXT:-$REPO/build/iommu_inflight.so}
+# where the crash command (this host's crash 8.0.2) is run on the cut dump too
+CRASH_DUMP=6.1/stock CRASH_CUTS="90 last"
 
 pass=0; fail=0
 ok()   { pass=$((pass + 1)); printf '  ok   %s\n' "$*"; }
 bad()  { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
 
 tmp=$(mktemp -d /tmp/iif-damaged.XXXXXX); trap 'rm -rf "$tmp"' EXIT
+
+# crash_leg VMLINUX CUT BASE INTACT LABEL: the crash command on the cut dump,
+# in full mode or, when crash itself stops on the missing pages, --minimal
+crash_leg() {
+    local vml=$1 cut=$2 base=$3 ref=$4 label=$5 mode
+    printf 'extend %s\n!echo IIF_BEGIN json\niommu_inflight -j\n!echo IIF_END json\n!echo IIF_BEGIN text\niommu_inflight\n!echo IIF_END text\n!echo IIF_DONE\nexit\n' \
+        "$EXT" > "$base.cmds"
+    for mode in full minimal; do
+        timeout 300 crash $([ $mode = minimal ] && echo --minimal) -s "$vml" "$cut" -i "$base.cmds" \
+            > "$base.out" 2>&1 < /dev/null
+        grep -q '^IIF_DONE' "$base.out" && break
+    done
+    if ! grep -q '^IIF_DONE' "$base.out"; then
+        bad "$label: crash did not open it in either mode: $(tail -n 2 "$base.out")"; return
+    fi
+    /usr/bin/python3 - "$base" <<'PY'
+import re, sys
+b = sys.argv[1]
+text = open(b + ".out", errors="replace").read()
+for name in ("json", "text"):
+    m = re.search(r"^IIF_BEGIN %s\n(.*?)^IIF_END %s$" % (name, name), text, re.S | re.M)
+    open(b + (".json" if name == "json" else ".txt"), "w").write(m.group(1) if m else "")
+PY
+    if out=$(/usr/bin/python3 "$HERE/damaged_check.py" --crash "$ref" "$base"); then
+        ok "$label: crash 8.0.2 [$mode]: $out"
+    else
+        bad "$label: crash 8.0.2 [$mode]"; echo "$out" | sed 's/^/       /'
+    fi
+}
 : > "$tmp/batch.list"; nbatch=0
 for t in $DUMPS; do
     d=$OUT/$t
@@ -49,6 +81,9 @@ for t in $DUMPS; do
             ok "$label: $out"
         else
             bad "$label"; echo "$out" | sed 's/^/       /'
+        fi
+        if [ "$t" = "$CRASH_DUMP" ] && [[ " $CRASH_CUTS " == *" $c "* ]]; then
+            crash_leg "$vml" "$cut" "$base.crash" "$ref" "$label"
         fi
         # the batch keeps the copies of two cuts per dump
         if [ "$c" = 50 ] || [ "$c" = last ]; then

@@ -2,6 +2,8 @@
 """Checks of tests/standalone/damaged.sh.
 
   damaged_check.py INTACT.json BASE        one cut dump: BASE.{json,txt,err,rc}
+  damaged_check.py --crash INTACT.json BASE   the same through the crash command
+                                           (BASE.{json,txt} from its session; no exit status)
   damaged_check.py --batch OUT N RC        the --batch run over the cut dumps
 
 A cut dump must be named damaged (exit 3, "complete": false, "input", the
@@ -45,9 +47,9 @@ def live(j):
     return {key(d) for d in j.get("devices", []) if d.get("mapped_bytes")}
 
 
-def check_one(intact, base):
+def check_one(intact, base, crash=False):
     errs = []
-    rc = read(base + ".rc").strip()
+    rc = "3" if crash else read(base + ".rc").strip()
     err = read(base + ".err")
     j = load(base + ".json")
     if rc == "1":
@@ -99,7 +101,7 @@ def check_one(intact, base):
         if not gaps.get("event_logs_unread") and len(j.get("events", [])) != len(intact.get("events", [])):
             errs.append("%d unprocessed events with every event log read; intact %d" %
                         (len(j.get("events", [])), len(intact.get("events", []))))
-    what = "exit 3, %s; presence %s" % (inp.get("summary", "?")[:90], presence)
+    what = "%s%s; presence %s" % ("named damaged: " if crash else "exit 3, ", inp.get("summary", "?")[:90], presence)
     if presence == "active":
         what += ", flush %s, %d of %d live devices" % (j["flush"]["verdict"], len(live(j)), len(live(intact)))
     return errs, what
@@ -130,14 +132,18 @@ def check_batch(out, n, rc):
 
 
 def main():
-    if sys.argv[1] == "--batch":
-        errs, what = check_batch(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    args = sys.argv[1:]
+    if args[0] == "--batch":
+        errs, what = check_batch(args[1], int(args[2]), int(args[3]))
     else:
-        intact = load(sys.argv[1])
+        crash = args[0] == "--crash"
+        if crash:
+            args = args[1:]
+        intact = load(args[0])
         if intact is None:
             print("the intact dump's JSON is missing")
             return 1
-        errs, what = check_one(intact, sys.argv[2])
+        errs, what = check_one(intact, args[1], crash)
     if errs:
         print("\n".join(errs))
         return 1
