@@ -111,6 +111,9 @@ void klog_set_dev(struct klog_record *r, const struct klog_pciname *pn);
  * s[i], after the prefix and the tag.  Fills the record's type and fields;
  * false when the text is none of them. */ 
 bool klog_driver_msg_parse(const char *s, size_t n, size_t i, struct klog_record *r);
+/* The driver's informational lines (init: "Found IOMMU cap", "Extended
+ * features", ...) at s[i]: known, and of no interest to the analysis. */
+bool klog_driver_info_known(const char *s, size_t n, size_t i);
 
 /* --------------------------------------------------------- ratelimit.c */
 

@@ -433,6 +433,22 @@ static enum klog_line_kind parse_cmd_buffer(const char *s, size_t n, size_t i, s
 	return L->kind = KLOG_LINE_CMD_ENTRY;
 }
 
+/* The fields a "<driver> <device>: " prefix gives every message: the IOMMU
+ * of "iommu ivhdN:", the driver of a PCI device (and, with with_dev, the
+ * device itself: events take theirs from their own fields first). */
+static void set_prefix(struct klog_record *r, const struct devprefix *dp, bool with_dev)
+{
+	if (dp->is_ivhd) {
+		copy_str(r->iommu, sizeof(r->iommu), dp->name, dp->name_len);
+		r->has |= KLOG_HAS_IOMMU;
+	} else {
+		copy_str(r->driver, sizeof(r->driver), dp->drv, dp->drv_len);
+		r->has |= KLOG_HAS_DRIVER;
+		if (with_dev)
+			klog_set_dev(r, &dp->pci);
+	}
+}
+
 /* The message starting at s[i0]. */
 static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 {
@@ -443,13 +459,7 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 
 	if (d) {
 		i = d;
-		if (dp.is_ivhd) {
-			copy_str(r->iommu, sizeof(r->iommu), dp.name, dp.name_len);
-			r->has |= KLOG_HAS_IOMMU;
-		} else {
-			copy_str(r->driver, sizeof(r->driver), dp.drv, dp.drv_len);
-			r->has |= KLOG_HAS_DRIVER;
-		}
+		set_prefix(r, &dp, false);
 	}
 	bool tagged = false;
 	if (STARTS("AMD-Vi:")) {
@@ -547,7 +557,17 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 		}
 		memset(r, 0, sizeof(*r));
 		r->iommu_index = -1;
-		L->kind = (tagged || dp.is_ivhd) ? KLOG_LINE_OTHER : KLOG_LINE_NONE;
+		if (!tagged && !dp.is_ivhd) {
+			L->kind = KLOG_LINE_NONE;	/* "<drv> <device>: ..." is anybody's */
+		} else if (klog_driver_info_known(s, n, i)) {
+			L->kind = KLOG_LINE_OTHER;
+		} else {
+			/* ours by its tag, but no message we know: keep who printed it */
+			r->type = KLOG_UNRECOGNISED;
+			if (d)
+				set_prefix(r, &dp, true);
+			L->kind = KLOG_LINE_OTHER;
+		}
 		return;
 	}
 	L->kind = KLOG_LINE_NONE;

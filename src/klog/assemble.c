@@ -44,7 +44,8 @@ struct qent {
 	uint16_t cmd_next;	/* COMMAND_BUFFER_DUMP: lowest slot still expected */
 	uint64_t since;
 	uint64_t dump_last;	/* line of the event or of its last dump line */
-	char text[160];		/* a pending head's text, for the unparsed report */
+	char text[KLOG_TEXT_MAX];	/* a pending head's text (for the unparsed report),
+					 * an unrecognised line's (for its record) */
 	size_t text_len;
 };
 
@@ -55,6 +56,7 @@ struct qent {
 
 struct klog_parser {
 	struct klog_parser_ops ops;
+	klog_record_fn on_unrecognised;	/* may be NULL */
 	void *ctx;
 	const char *file;
 	uint64_t line;
@@ -112,6 +114,11 @@ const struct klog_parser_stats *klog_parser_get_stats(const struct klog_parser *
 	return &p->st;
 }
 
+void klog_parser_on_unrecognised(struct klog_parser *p, klog_record_fn fn)
+{
+	p->on_unrecognised = fn;
+}
+
 static inline struct qent *qat(struct klog_parser *p, size_t k)
 {
 	return &p->q[(p->qhead + k) % QCAP];
@@ -132,11 +139,23 @@ static void emit(struct klog_parser *p, struct klog_record *r)
 		p->ops.record(r, p->ctx);
 }
 
+/* An unrecognised line, handed out with its text (not a record). */
+static void emit_unrecognised(struct klog_parser *p, struct qent *e)
+{
+	e->rec.file = p->file;
+	e->rec.text = e->text;
+	e->rec.text_len = e->text_len;
+	if (p->on_unrecognised)
+		p->on_unrecognised(&e->rec, p->ctx);
+}
+
 static void release(struct klog_parser *p)
 {
 	while (p->qlen) {
 		struct qent *e = qat(p, 0);
-		if (e->state == Q_READY && !e->dump_open) {
+		if (e->state == Q_READY && !e->dump_open && e->rec.type == KLOG_UNRECOGNISED) {
+			emit_unrecognised(p, e);
+		} else if (e->state == Q_READY && !e->dump_open) {
 			emit(p, &e->rec);
 			if (e->rec.type == KLOG_COMMAND_BUFFER_DUMP)
 				p->cmd_buffer_busy = false;
@@ -200,6 +219,14 @@ static struct qent *push(struct klog_parser *p, const struct klog_record *r, enu
 	e->since = p->line;
 	e->text_len = 0;
 	return e;
+}
+
+/* At most KLOG_TEXT_MAX - 1 bytes of a line, kept with its queue entry. */
+static void keep_text(struct qent *e, const char *s, size_t n)
+{
+	e->text_len = n < sizeof(e->text) - 1 ? n : sizeof(e->text) - 1;
+	memcpy(e->text, s, e->text_len);
+	e->text[e->text_len] = 0;
 }
 
 static const char *key_of(const struct klog_record *r)
@@ -417,9 +444,14 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
 	if (L.kind == KLOG_LINE_NONE)
 		goto out;
-	if (L.kind == KLOG_LINE_OTHER) {
+	if (L.kind == KLOG_LINE_OTHER && L.rec.type != KLOG_UNRECOGNISED) {
 		p->st.other_amdvi++;
 		goto out;
+	}
+	if (L.kind == KLOG_LINE_OTHER) {
+		p->st.unrecognised++;
+		if (!p->on_unrecognised)
+			goto out;
 	}
 	if (L.kind == KLOG_LINE_BAD) {
 		report_unparsed(p, p->line, L.reason, s, n);
@@ -473,8 +505,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 			e->state = Q_READY;
 		} else {
 			e = push(p, r, Q_WAIT_TAIL, PAIR_EVENT);
-			e->text_len = n < sizeof(e->text) ? n : sizeof(e->text);
-			memcpy(e->text, s, e->text_len);
+			keep_text(e, s, n);
 		}
 		break;
 	case KLOG_LINE_TAIL:
@@ -515,6 +546,11 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		break;
 	case KLOG_LINE_CMD_ENTRY:
 		on_cmd_entry(p, &L, s, n);
+		break;
+	case KLOG_LINE_OTHER:
+		/* unrecognised: queued like a record, so that it comes out in line order */
+		e = push(p, r, Q_READY, PAIR_EVENT);
+		keep_text(e, s + pf.msg_off + L.match_off, n - pf.msg_off - L.match_off);
 		break;
 	default:
 		break;

@@ -262,6 +262,10 @@ void klog_record_write_json(const struct klog_record *r, FILE *out)
 		fputs(",\"tail_missing\":true", out);
 	if (r->notes & KLOG_NOTE_PANIC)
 		fputs(",\"panic\":true", out);
+	if (r->type == KLOG_UNRECOGNISED && r->text) {
+		fputs(",\"text\":", out);
+		klog_json_string(out, r->text, r->text_len);
+	}
 	fputs("}\n", out);
 }
 

@@ -41,7 +41,7 @@ struct storm {
 
 struct klog_summary {
 	uint64_t by_type[KLOG_NTYPES];
-	uint64_t records, unparsed, lines, bytes, other_amdvi, truncated;
+	uint64_t records, unparsed, lines, bytes, other_amdvi, unrecognised, truncated;
 	struct table devices, domains;
 	struct namecount iommus[MAX_NAMES];
 	size_t niommus;
@@ -219,6 +219,7 @@ void klog_summary_add_stats(struct klog_summary *s, const struct klog_parser_sta
 	s->lines += st->lines;
 	s->bytes += st->bytes;
 	s->other_amdvi += st->other_amdvi;
+	s->unrecognised += st->unrecognised;
 	s->truncated += st->truncated;
 	s->in_storm = false;	/* storms never span files */
 }
@@ -263,6 +264,8 @@ void klog_summary_print(const struct klog_summary *s, FILE *out)
 	fprintf(out, "  AMD-Vi records:      %" PRIu64 "\n", s->records);
 	fprintf(out, "  unparsed AMD-Vi-looking lines: %" PRIu64 "%s\n", s->unparsed,
 		s->unparsed ? " (use -v to list them)" : "");
+	fprintf(out, "  unrecognised AMD-Vi lines: %" PRIu64 "%s\n", s->unrecognised,
+		s->unrecognised ? " (use -v to list them)" : "");
 	fprintf(out, "  other AMD-Vi lines (init, info): %" PRIu64 "\n", s->other_amdvi);
 	if (s->truncated)
 		fprintf(out, "  over-long lines (parsed on their first %d bytes): %" PRIu64 "\n", KLOG_LINE_MAX,

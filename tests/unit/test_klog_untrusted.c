@@ -1,0 +1,227 @@
+/*
+ * klog on damaged and strange real-world logs (issue 14): split events when
+ * every line carries a syslog or journal prefix, several boots in one file,
+ * timestamps going backwards, driver markers printed without the "AMD-Vi: "
+ * tag, ratelimit summaries of any function or device, and AMD-Vi lines the
+ * parser does not know (counted and handed out, never dropped).
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "klog/klog_line.h"
+
+#define MAXREC 64
+
+static struct klog_record recs[MAXREC];
+static int nrec;
+static uint64_t bad_line[MAXREC];
+static int nbad;
+/* unrecognised lines, with their text copied out of the callback */
+static struct klog_record unk[MAXREC];
+static char unk_text[MAXREC][200];
+static size_t unk_len[MAXREC];
+static int nunk;
+/* the order of every callback: 'r' record, 'u' unrecognised, 'b' unparsed */
+static char order[4 * MAXREC];
+static int norder;
+
+static void note(char c)
+{
+	if (norder + 1 < (int)sizeof(order))
+		order[norder++] = c;
+	order[norder] = 0;
+}
+
+static void on_rec(const struct klog_record *r, void *ctx)
+{
+	(void)ctx;
+	if (nrec < MAXREC)
+		recs[nrec] = *r;
+	nrec++;
+	note('r');
+}
+
+static void on_bad(const char *file, uint64_t line, const char *reason, const char *text, size_t len, void *ctx)
+{
+	(void)file, (void)reason, (void)text, (void)len, (void)ctx;
+	if (nbad < MAXREC)
+		bad_line[nbad] = line;
+	nbad++;
+	note('b');
+}
+
+static void on_unk(const struct klog_record *r, void *ctx)
+{
+	(void)ctx;
+	if (nunk < MAXREC) {
+		unk[nunk] = *r;
+		snprintf(unk_text[nunk], sizeof(unk_text[nunk]), "%.*s", (int)r->text_len, r->text);
+		unk[nunk].text = NULL;
+		unk_len[nunk] = r->text_len;
+	}
+	nunk++;
+	note('u');
+}
+
+static void reset_results(void)
+{
+	nrec = nbad = nunk = norder = 0;
+	order[0] = 0;
+	memset(recs, 0, sizeof(recs));
+	memset(unk, 0, sizeof(unk));
+}
+
+/* Feeds the lines (NULL-terminated) as one file and flushes; the parser is
+ * returned for its statistics. */
+static struct klog_parser *run(const char *const *lines, bool want_unrecognised)
+{
+	static const struct klog_parser_ops ops = { on_rec, on_bad };
+	struct klog_parser *p = klog_parser_new(&ops, NULL);
+	ck_assert_ptr_nonnull(p);
+	if (want_unrecognised)
+		klog_parser_on_unrecognised(p, on_unk);
+	reset_results();
+	klog_parser_set_file(p, "test.log");
+	for (int i = 0; lines[i]; i++)
+		klog_parser_feed_line(p, lines[i], strlen(lines[i]));
+	klog_parser_flush(p);
+	return p;
+}
+
+static void run_free(const char *const *lines)
+{
+	klog_parser_free(run(lines, false));
+}
+
+static char *json_of(const struct klog_record *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	klog_record_write_json(r, f);
+	fclose(f);
+	return buf;
+}
+
+/* ------------------------------------------------- (e) lines we do not know */
+
+START_TEST(test_unrecognised_lines)
+{
+	const char *const lines[] = {
+		"[    0.9] pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40",					/* 1: known, info */
+		"[    2.2] AMD-Vi: Something new we do not know",						/* 2 */
+		"[    2.2] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0x1 flags=0x0020]", /* 3 */
+		"Nov 24 02:50:01 host kernel: [    2.3] iommu ivhd0: AMD-Vi: weird",				/* 4 */
+		"[    2.4] iommu ivhd0: AMD-Vi: Event logged [",							/* 5 */
+		"[    2.4] pci 0000:00:00.2: AMD-Vi: Odd thing 0x12",						/* 6 */
+		"[    2.4] iommu ivhd0: IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x0000000000001000 flags=0x0070]", /* 7 */
+		"[    2.5] AMD-Vi: Interrupt remapping enabled",						/* 8: known */
+		"[    2.6] iommu ivhd1: no tag here",								/* 9 */
+		"[    2.6] AMD IOMMU: an era A line we do not know",						/* 10 */
+		"[    2.7] usb 1-1: AMD something",								/* 11: not ours */
+		NULL,
+	};
+	struct klog_parser *p = run(lines, true);
+	const struct klog_parser_stats *st = klog_parser_get_stats(p);
+	ck_assert_int_eq(nbad, 0);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_int_eq(nunk, 5);
+	ck_assert_uint_eq(st->unrecognised, 5);
+	ck_assert_uint_eq(st->other_amdvi, 2);
+	ck_assert_uint_eq(st->records, 2);
+	/* handed out in line order, the pending split included */
+	ck_assert_str_eq(order, "uruuruu");
+	ck_assert_uint_eq(unk[0].line, 2);
+	ck_assert_int_eq(unk[0].type, KLOG_UNRECOGNISED);
+	ck_assert_str_eq(unk_text[0], "AMD-Vi: Something new we do not know");
+	ck_assert_str_eq(unk[0].time.mono_text, "2.2");
+	ck_assert_uint_eq(unk[1].line, 4);
+	ck_assert_str_eq(unk_text[1], "iommu ivhd0: AMD-Vi: weird");
+	ck_assert_str_eq(unk[1].iommu, "ivhd0");
+	ck_assert_str_eq(unk[1].time.wall, "Nov 24 02:50:01");
+	ck_assert_uint_eq(unk[2].line, 6);
+	ck_assert_str_eq(unk[2].driver, "pci");
+	ck_assert_uint_eq(unk[2].fn, 2);
+	ck_assert_uint_eq(unk[3].line, 9);
+	ck_assert_uint_eq(unk[4].line, 10);
+
+	/* JSON: the required keys, then the text */
+	unk[0].text = unk_text[0];
+	unk[0].text_len = strlen(unk_text[0]);
+	char *j = json_of(&unk[0]);
+	ck_assert_str_eq(j, "{\"file\":\"test.log\",\"line\":2,\"type\":\"UNRECOGNISED\",\"segment\":null,\"bdf\":null,"
+			    "\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,"
+			    "\"suppressed\":null,\"time\":2.2,\"text\":\"AMD-Vi: Something new we do not know\"}\n");
+	free(j);
+
+	/* the summary counts them */
+	struct klog_summary *s = klog_summary_new();
+	for (int i = 0; i < nrec; i++)
+		klog_summary_add(s, &recs[i]);
+	klog_summary_add_stats(s, st);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	klog_summary_print(s, f);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "unrecognised AMD-Vi lines: 5 (use -v to list them)"), "%s", buf);
+	ck_assert_msg(strstr(buf, "other AMD-Vi lines (init, info): 2"), "%s", buf);
+	free(buf);
+	klog_summary_free(s);
+	klog_parser_free(p);
+
+	/* without the callback they are still counted, and records are unchanged */
+	p = run(lines, false);
+	ck_assert_int_eq(nunk, 0);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_uint_eq(klog_parser_get_stats(p)->unrecognised, 5);
+	klog_parser_free(p);
+}
+END_TEST
+
+/* Without the callback they are only counted: the records around them come
+ * out as before. */
+START_TEST(test_unrecognised_without_callback)
+{
+	const char *const lines[] = {
+		"[    1.0] AMD-Vi: Something new",
+		"[    1.1] AMD-Vi: Completion-Wait loop timed out",
+		"[    1.2] iommu ivhd3: odd",
+		NULL,
+	};
+	run_free(lines);
+	ck_assert_int_eq(nrec, 1);
+	ck_assert_int_eq(nunk, 0);
+	ck_assert_int_eq(nbad, 0);
+	ck_assert_str_eq(order, "r");
+}
+END_TEST
+
+/* A long unknown line is handed out on its first KLOG_TEXT_MAX - 1 bytes. */
+START_TEST(test_unrecognised_long_line)
+{
+	static char line[4096];
+	const char *lines[] = { line, NULL };
+	memset(line, 'x', sizeof(line) - 1);
+	memcpy(line, "AMD-Vi: ", 8);
+	struct klog_parser *p = run(lines, true);
+	ck_assert_int_eq(nunk, 1);
+	ck_assert_uint_eq(unk_len[0], KLOG_TEXT_MAX - 1);
+	ck_assert(!strncmp(unk_text[0], "AMD-Vi: xxx", 11));
+	klog_parser_free(p);
+}
+END_TEST
+
+Suite *klog_untrusted_suite(void)
+{
+	Suite *s = suite_create("klog_untrusted");
+	TCase *te = tcase_create("unrecognised");
+	tcase_add_test(te, test_unrecognised_lines);
+	tcase_add_test(te, test_unrecognised_without_callback);
+	tcase_add_test(te, test_unrecognised_long_line);
+	suite_add_tcase(s, te);
+	return s;
+}
