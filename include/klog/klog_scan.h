@@ -108,9 +108,11 @@ void klog_set_dev(struct klog_record *r, const struct klog_pciname *pn);
 /* ------------------------------------------------------- driver_msgs.c */
 
 /* The driver's fixed-text messages (timeouts, overflows, kdump markers) at
- * s[i], after the prefix and the tag.  Fills the record's type and fields;
- * false when the text is none of them. */ 
-bool klog_driver_msg_parse(const char *s, size_t n, size_t i, struct klog_record *r);
+ * s[i], after the prefix and the tag.  `tagged`: the line carried the
+ * "AMD-Vi: " / "AMD IOMMU: " tag or an "iommu ivhdN: " prefix (wording other
+ * drivers could print is taken only then).  Fills the record's type and
+ * fields; false when the text is none of them. */
+bool klog_driver_msg_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r);
 /* The driver's informational lines (init: "Found IOMMU cap", "Extended
  * features", ...) at s[i]: known, and of no interest to the analysis. */
 bool klog_driver_info_known(const char *s, size_t n, size_t i);

@@ -104,6 +104,10 @@ static size_t parse_dev_prefix(const char *s, size_t n, size_t i, struct devpref
 		d++;
 	if (d == i || d >= n || s[d] != ' ')
 		return 0;
+	/* 7.x "IOMMU SSSS:BB:DD.F: Completion-Wait loop timed out" is a
+	 * message, not a driver's prefix, when it comes without its tag */
+	if (d - i == 5 && !memcmp(s + i, "IOMMU", 5))
+		return 0;
 	size_t nm = d + 1, e;
 	if (starts(s, n, nm, "ivhd", 4) && nm + 4 < n && is_digit(s[nm + 4])) {
 		e = nm + 4;
@@ -542,7 +546,7 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 	/* 7.x: pr_err(), always tagged */
 	if (tagged && parse_cmd_buffer(s, n, i, L) != KLOG_LINE_NONE)
 		return;
-	if (klog_driver_msg_parse(s, n, i, r)) {
+	if (klog_driver_msg_parse(s, n, i, tagged || dp.is_ivhd, r)) {
 		L->kind = KLOG_LINE_RECORD;
 		return;
 	}
@@ -575,9 +579,21 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 
 bool klog_amdvi_candidate(const char *s, size_t n)
 {
-	/* Every line we recognise contains one of these. */
-	return memmem(s, n, "AMD", 3) || memmem(s, n, "=0x", 3) || memmem(s, n, "Event logged", 12) ||
-	       memmem(s, n, "device=", 7) || memmem(s, n, "suppressed", 10) || memmem(s, n, "ivhd", 4);
+	/* Every line we recognise contains one of these: the tags, event
+	 * fields, and the words of the markers printed without a tag
+	 * (driver_msgs.c). */
+	static const struct {
+		const char *lit;
+		size_t len;
+	} needles[] = {
+		{ "AMD", 3 }, { "=0x", 3 }, { "Event logged", 12 }, { "device=", 7 }, { "suppressed", 10 },
+		{ "ivhd", 4 }, { "IOMMU", 5 }, { "previous kernel", 15 }, { "translation structures", 22 },
+		{ "old device table", 16 }, { "irq remapping flag", 18 }, { "Completion-Wait", 15 },
+	};
+	for (size_t k = 0; k < sizeof(needles) / sizeof(needles[0]); k++)
+		if (memmem(s, n, needles[k].lit, needles[k].len))
+			return true;
+	return false;
 }
 
 static void reset(struct klog_line *L)

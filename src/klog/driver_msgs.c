@@ -3,6 +3,15 @@
  * 5): Completion-Wait and command-buffer timeouts, event/GA/PPR log
  * overflows and restarts, and the kdump markers of init.c, matched by hand
  * against the driver's format strings at the start of the message.
+ *
+ * Kernels whose string had no literal "AMD-Vi: " and whose file had no
+ * pr_fmt print them without the tag.  Wording only this driver uses ("DEV
+ * table", "IOMMU:%d", "Completion-Wait", "IOMMU event log", ...) is taken
+ * with or without the tag; wording another driver could print ("Command
+ * buffer timeout", "No event written to event log", "Completion wait loop
+ * failed") only with it.  Intel VT-d's kdump lines differ ("Translation
+ * already enabled", "Copied translation tables from previous kernel for
+ * dmar0", "Translation was enabled for dmar0") and never match.
  */
 #include <stdio.h>
 
@@ -16,7 +25,35 @@ static void set_detail(struct klog_record *r, const char *s, size_t len)
 	r->has |= KLOG_HAS_DETAIL;
 }
 
-bool klog_driver_msg_parse(const char *s, size_t n, size_t i, struct klog_record *r)
+/* "Re-using <what> buffer(s) from the previous kernel" (6.18+): untagged,
+ * only the three buffers the driver names, and the whole wording. */
+static bool reused_buffer(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r)
+{
+	static const char *const what[] = { "command buffer", "event buffer", "CWB buffers" };
+	size_t e = i + 9, w = e;
+
+	if (!STARTS("Re-using ") || e >= n)
+		return false;
+	while (w < n && s[w] != ' ')
+		w++;
+	if (!starts(s, n, w, " buffer", 7))
+		return false;
+	if (!tagged) {
+		bool known = false;
+		for (size_t k = 0; k < sizeof(what) / sizeof(what[0]) && !known; k++) {
+			size_t l = strlen(what[k]);
+			known = starts(s, n, e, what[k], l) && starts(s, n, e + l, " from the previous kernel", 25);
+		}
+		if (!known)
+			return false;
+	}
+	r->type = KLOG_KDUMP_BUFFER_REUSED;
+	r->notes |= KLOG_NOTE_REUSE;
+	set_detail(r, s + e, w - e);
+	return true;
+}
+
+bool klog_driver_msg_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r)
 {
 	size_t e;
 	int idx;
@@ -33,13 +70,13 @@ bool klog_driver_msg_parse(const char *s, size_t n, size_t i, struct klog_record
 		r->has |= KLOG_HAS_IOMMU;
 		return true;
 	}
-	if (STARTS("Completion wait loop failed")) {	/* <= 2.6.29 panic() */
+	if (tagged && STARTS("Completion wait loop failed")) {	/* <= 2.6.29 panic() */
 		r->type = KLOG_COMPLETION_WAIT_TIMEOUT;
 		r->notes |= KLOG_NOTE_PANIC;
 		r->era = 'A';
 		return true;
 	}
-	if (STARTS("Command buffer timeout")) {
+	if (tagged && STARTS("Command buffer timeout")) {
 		r->type = KLOG_COMMAND_BUFFER_TIMEOUT;
 		return true;
 	}
@@ -95,17 +132,8 @@ bool klog_driver_msg_parse(const char *s, size_t n, size_t i, struct klog_record
 		snprintf(r->iommu, sizeof(r->iommu), "ivhd%d", idx);
 		return true;
 	}
-	if (STARTS("Re-using ") && (e = i + 9) < n) {
-		size_t w = e;
-		while (w < n && s[w] != ' ')
-			w++;
-		if (starts(s, n, w, " buffer", 7)) {
-			r->type = KLOG_KDUMP_BUFFER_REUSED;
-			r->notes |= KLOG_NOTE_REUSE;
-			set_detail(r, s + e, w - e);
-			return true;
-		}
-	}
+	if (reused_buffer(s, n, i, tagged, r))
+		return true;
 	if (STARTS("The device table size of IOMMU:") && parse_int(s, n, i + 31, &idx, &e)) {
 		r->type = KLOG_KDUMP_DEV_TABLE_COPY_ERROR;
 		r->iommu_index = idx;
@@ -123,7 +151,7 @@ bool klog_driver_msg_parse(const char *s, size_t n, size_t i, struct klog_record
 		set_detail(r, s + i, n - i);
 		return true;
 	}
-	if (STARTS("No event written to event log")) {
+	if (tagged && STARTS("No event written to event log")) {
 		r->type = KLOG_NO_EVENT_WRITTEN;
 		return true;
 	}
@@ -131,7 +159,7 @@ bool klog_driver_msg_parse(const char *s, size_t n, size_t i, struct klog_record
 		r->type = KLOG_COMMAND_BUFFER_RESET;
 		return true;
 	}
-	if (STARTS("ILLEGAL_COMMAND_ERROR while resetting command buffer")) {
+	if (tagged && STARTS("ILLEGAL_COMMAND_ERROR while resetting command buffer")) {
 		r->type = KLOG_COMMAND_BUFFER_RESET;
 		r->notes |= KLOG_NOTE_PANIC;
 		return true;

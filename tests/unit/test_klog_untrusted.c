@@ -106,6 +106,104 @@ static char *json_of(const struct klog_record *r)
 	return buf;
 }
 
+/* ------------------------------------------------- (c) markers without the tag */
+
+START_TEST(test_untagged_markers)
+{
+	static const struct {
+		const char *msg;
+		enum klog_type type;
+		bool reuse;
+	} ok[] = {
+		{ "Translation is already enabled - trying to copy translation structures", KLOG_KDUMP_TRANSLATION_PRE_ENABLED, false },
+		{ "Translation is already enabled - trying to reuse translation structures", KLOG_KDUMP_TRANSLATION_PRE_ENABLED, true },
+		{ "Copied DEV table from previous kernel.", KLOG_KDUMP_DEV_TABLE_COPIED, false },
+		{ "Reused DEV table from previous kernel.", KLOG_KDUMP_DEV_TABLE_COPIED, true },
+		{ "Failed to copy DEV table from previous kernel.", KLOG_KDUMP_DEV_TABLE_COPY_FAILED, false },
+		{ "Failed to reuse DEV table from previous kernel.", KLOG_KDUMP_DEV_TABLE_COPY_FAILED, true },
+		{ "Translation was enabled for IOMMU:1 but we are not in kdump mode", KLOG_TRANSLATION_ENABLED_NOT_KDUMP, false },
+		{ "Re-using command buffer from the previous kernel", KLOG_KDUMP_BUFFER_REUSED, true },
+		{ "Re-using event buffer from the previous kernel", KLOG_KDUMP_BUFFER_REUSED, true },
+		{ "Re-using CWB buffers from the previous kernel", KLOG_KDUMP_BUFFER_REUSED, true },
+		{ "The device table size of IOMMU:0 is not expected!", KLOG_KDUMP_DEV_TABLE_COPY_ERROR, false },
+		{ "The address of old device table is above 4G, not trustworthy!", KLOG_KDUMP_DEV_TABLE_COPY_ERROR, false },
+		{ "Failed to allocate memory for copying old device table!", KLOG_KDUMP_DEV_TABLE_COPY_ERROR, false },
+		{ "Wrong old irq remapping flag: 0x20000000", KLOG_KDUMP_DEV_TABLE_COPY_ERROR, false },
+		{ "Failed to remap memory for reusing old device table!", KLOG_KDUMP_DEV_TABLE_COPY_ERROR, true },
+		{ "Completion-Wait loop timed out", KLOG_COMPLETION_WAIT_TIMEOUT, false },
+		{ "IOMMU 0000:00:02.0: Completion-Wait loop timed out", KLOG_COMPLETION_WAIT_TIMEOUT, false },
+		{ "IOMMU event log overflow", KLOG_EVENT_LOG_OVERFLOW, false },
+		{ "IOMMU Event log restarting", KLOG_EVENT_LOG_OVERFLOW, false },
+		{ "IOMMU GA Log overflow", KLOG_OTHER_LOG_OVERFLOW, false },
+		{ "IOMMU PPR log restarting", KLOG_OTHER_LOG_OVERFLOW, false },
+		{ "Resetting IOMMU command buffer", KLOG_COMMAND_BUFFER_RESET, false },
+	};
+	static const char *const prefixes[] = {
+		"", "[    0.913300] ", "Nov 24 02:50:01 host kernel: ", "Nov 24 02:50:01 host kernel: [    0.9133] ",
+		"[Tue Nov 24 02:50:01 2026] ",
+	};
+	for (size_t k = 0; k < sizeof(ok) / sizeof(ok[0]); k++)
+		for (size_t q = 0; q < sizeof(prefixes) / sizeof(prefixes[0]); q++) {
+			char line[256];
+			const char *lines[] = { line, NULL };
+			snprintf(line, sizeof(line), "%s%s", prefixes[q], ok[k].msg);
+			run_free(lines);
+			ck_assert_msg(nrec == 1, "'%s': %d records", line, nrec);
+			ck_assert_msg(recs[0].type == ok[k].type, "'%s': type %s", line, klog_type_name(recs[0].type));
+			ck_assert_int_eq(!!(recs[0].notes & KLOG_NOTE_REUSE), ok[k].reuse);
+		}
+
+	/* the fields are read as with the tag */
+	const char *const fields[] = {
+		"[    0.4] Translation was enabled for IOMMU:1 but we are not in kdump mode",
+		"[    0.5] Re-using CWB buffers from the previous kernel",
+		"[    5.0] IOMMU 0000:00:02.0: Completion-Wait loop timed out",
+		NULL,
+	};
+	run_free(fields);
+	ck_assert_int_eq(nrec, 3);
+	ck_assert_str_eq(recs[0].iommu, "ivhd1");
+	ck_assert_int_eq(recs[0].iommu_index, 1);
+	ck_assert_str_eq(recs[1].detail, "CWB");
+	ck_assert_str_eq(recs[2].iommu, "0000:00:02.0");
+}
+END_TEST
+
+/* Wording that other drivers could print is recognised only with the tag. */
+START_TEST(test_untagged_ambiguous_not_taken)
+{
+	const char *const lines[] = {
+		"[    5.0] Command buffer timeout",
+		"[    5.0] mlx5_core 0000:41:00.0: Command buffer timeout",
+		"[    5.0] No event written to event log",
+		"[    5.0] Completion wait loop failed",
+		"[    0.5] Re-using DMA buffer from the previous kernel",
+		"[    0.5] Re-using command buffer",
+		"[    0.5] DMAR: Translation already enabled - trying to copy translation structures",
+		"[    0.5] DMAR: Copied translation tables from previous kernel for dmar0",
+		"[    0.5] DMAR: Translation was enabled for dmar0 but we are not in kdump mode",
+		NULL,
+	};
+	struct klog_parser *p = run(lines, true);
+	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(nbad, 0);
+	ck_assert_int_eq(nunk, 0);
+	klog_parser_free(p);
+
+	const char *const tagged[] = {
+		"[    5.0] AMD-Vi: Command buffer timeout",
+		"[    5.0] AMD-Vi: No event written to event log",
+		"[    5.0] Kernel panic - not syncing: AMD IOMMU: Completion wait loop failed",
+		NULL,
+	};
+	run_free(tagged);
+	ck_assert_int_eq(nrec, 3);
+	ck_assert_int_eq(recs[0].type, KLOG_COMMAND_BUFFER_TIMEOUT);
+	ck_assert_int_eq(recs[1].type, KLOG_NO_EVENT_WRITTEN);
+	ck_assert_int_eq(recs[2].type, KLOG_COMPLETION_WAIT_TIMEOUT);
+}
+END_TEST
+
 /* ------------------------------------------------- (e) lines we do not know */
 
 START_TEST(test_unrecognised_lines)
@@ -218,6 +316,10 @@ END_TEST
 Suite *klog_untrusted_suite(void)
 {
 	Suite *s = suite_create("klog_untrusted");
+	TCase *tc = tcase_create("markers_and_ratelimit");
+	tcase_add_test(tc, test_untagged_markers);
+	tcase_add_test(tc, test_untagged_ambiguous_not_taken);
+	suite_add_tcase(s, tc);
 	TCase *te = tcase_create("unrecognised");
 	tcase_add_test(te, test_unrecognised_lines);
 	tcase_add_test(te, test_unrecognised_without_callback);
