@@ -236,6 +236,12 @@ struct klog_parser_stats {
 /* Each DTE/CMD dump line must follow its event (or the previous dump line)
  * within this many lines. */
 #define KLOG_DUMP_WINDOW 24
+/* "<func>: N callbacks suppressed" of a function the parser does not know,
+ * or named after a device, is the AMD IOMMU driver's when an AMD-Vi line
+ * follows it within this many lines and this many seconds (___ratelimit()
+ * prints it right before the message that passes). */
+#define KLOG_RATELIMIT_WINDOW 2
+#define KLOG_RATELIMIT_SECONDS 0.1
 
 struct klog_parser;
 

@@ -67,6 +67,10 @@ struct klog_line {
 	uint64_t dump_value;
 	/* KLOG_LINE_CMD_ENTRY (dump_index is the slot) */
 	uint32_t cmd_entry[4];
+	/* KLOG_LINE_NONE, but rec holds a ratelimit summary of another
+	 * function or of a device: the AMD IOMMU driver's only if an AMD-Vi
+	 * line follows at once (the assembler decides) */
+	bool ratelimit_maybe;
 };
 
 /* Cheap pre-filter: false means the line cannot be an AMD IOMMU line. */

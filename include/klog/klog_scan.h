@@ -119,9 +119,17 @@ bool klog_driver_info_known(const char *s, size_t n, size_t i);
 
 /* --------------------------------------------------------- ratelimit.c */
 
-/* "[func: ]N callbacks suppressed" at s[i].  Returns true for a
- * RATELIMIT_SUPPRESSED record: a tagged line, or a function of the AMD IOMMU
- * driver. */
-bool klog_ratelimit_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r);
+enum klog_rl_owner {
+	KLOG_RL_NONE,		/* not a ratelimit summary */
+	KLOG_RL_AMD,		/* ours: tagged (or ivhdN), or an AMD IOMMU driver function */
+	KLOG_RL_GLOBAL,		/* a limiter every caller shares (printk_ratelimit, net_ratelimit) */
+	KLOG_RL_MAYBE,		/* another function, or none (a device's prefix may name it):
+				 * ours only if an AMD-Vi line follows at once */
+};
+
+/* "[func: ]N callbacks suppressed" at s[i].  For KLOG_RL_AMD and
+ * KLOG_RL_MAYBE the record is filled (type, suppressed, function).
+ * `tagged`: the tag or an "iommu ivhdN:" prefix. */
+enum klog_rl_owner klog_ratelimit_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r);
 
 #endif

@@ -550,9 +550,30 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 		L->kind = KLOG_LINE_RECORD;
 		return;
 	}
-	if (klog_ratelimit_parse(s, n, i, tagged, r)) {
+	switch (klog_ratelimit_parse(s, n, i, tagged || dp.is_ivhd, r)) {
+	case KLOG_RL_AMD:
+		if (d)
+			set_prefix(r, &dp, true);
 		L->kind = KLOG_LINE_RECORD;
 		return;
+	case KLOG_RL_MAYBE:
+		/* a function's name, or a device's prefix: named, so it can be
+		 * attributed if an AMD-Vi line follows */
+		if ((r->has & KLOG_HAS_FUNCTION) || (d && dp.is_pci)) {
+			if (d)
+				set_prefix(r, &dp, true);
+			L->ratelimit_maybe = true;
+			L->kind = KLOG_LINE_NONE;
+			return;
+		}
+		memset(r, 0, sizeof(*r));
+		r->iommu_index = -1;
+		break;
+	case KLOG_RL_GLOBAL:
+		L->kind = KLOG_LINE_NONE;
+		return;
+	case KLOG_RL_NONE:
+		break;
 	}
 	if (tagged || d) {
 		if (memmem(s + i, n - i, "Event logged", 12)) {
@@ -613,7 +634,7 @@ void klog_amdvi_parse(const char *s, size_t n, struct klog_line *L)
 
 	reset(L);
 	parse_at(s, n, 0, L);
-	if (L->kind != KLOG_LINE_NONE)
+	if (L->kind != KLOG_LINE_NONE || L->ratelimit_maybe)
 		return;
 	/* Line noise in front: retry at each anchor, with its device prefix. */
 	for (size_t a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++) {

@@ -76,6 +76,9 @@ struct klog_parser {
 	uint64_t cwt_line;
 	bool cwt_has_iommu;
 	char cwt_iommu[24];
+	/* a ratelimit summary of another function or of a device, waiting for
+	 * the AMD-Vi line that would make it ours (rl.line 0: none) */
+	struct klog_record rl;
 };
 
 struct klog_parser *klog_parser_new(const struct klog_parser_ops *ops, void *ctx)
@@ -385,6 +388,32 @@ static void on_cmd_entry(struct klog_parser *p, const struct klog_line *L, const
 	report_unparsed(p, p->line, "command-buffer dump line without its 'CMD Buffer head= tail=' line", s, n);
 }
 
+/* Two times within `secs` of each other, on a clock both have; true when
+ * they share no clock.  Wall clocks have a resolution of one second. */
+static bool times_close(const struct klog_time *a, const struct klog_time *b, double secs)
+{
+	if (a->has_mono && b->has_mono)
+		return a->mono - b->mono <= secs && b->mono - a->mono <= secs;
+	if (a->has_wall && b->has_wall && a->wall_sec_ok && b->wall_sec_ok)
+		return a->wall_sec - b->wall_sec <= secs + 1 && b->wall_sec - a->wall_sec <= secs + 1;
+	return true;
+}
+
+/* An AMD-Vi line at p->line: a waiting ratelimit summary just before it is
+ * the driver's (it was printed with this message), else it was another
+ * driver's. */
+static void claim_ratelimit(struct klog_parser *p, const struct klog_time *t)
+{
+	if (!p->rl.line)
+		return;
+	if (p->line - p->rl.line <= KLOG_RATELIMIT_WINDOW && times_close(&p->rl.time, t, KLOG_RATELIMIT_SECONDS)) {
+		p->rl.event_line = p->line;
+		p->rl.has |= KLOG_HAS_EVENT_LINE;
+		push(p, &p->rl, Q_READY, PAIR_EVENT);
+	}
+	p->rl.line = 0;
+}
+
 static bool has_time(const struct klog_prefix *pf)
 {
 	return pf->time.has_mono || pf->time.has_wall || pf->time.has_delta;
@@ -442,8 +471,15 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	if (n && s[0] == ' ')
 		continuation_of_head(p, s, n, &pf);
 	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
-	if (L.kind == KLOG_LINE_NONE)
+	if (L.kind == KLOG_LINE_NONE) {
+		if (L.ratelimit_maybe) {
+			p->rl = L.rec;
+			p->rl.line = p->line;
+			p->rl.time = pf.time;
+		}
 		goto out;
+	}
+	claim_ratelimit(p, &pf.time);
 	if (L.kind == KLOG_LINE_OTHER && L.rec.type != KLOG_UNRECOGNISED) {
 		p->st.other_amdvi++;
 		goto out;
@@ -572,6 +608,7 @@ void klog_parser_set_file(struct klog_parser *p, const char *file)
 	p->line = 0;
 	p->head_len = 0;
 	p->cwt_line = 0;
+	p->rl.line = 0;
 }
 
 int klog_parser_feed_file(struct klog_parser *p, FILE *f)

@@ -344,7 +344,8 @@ void klog_record_write_text(const struct klog_record *r, FILE *out)
 		}
 	}
 	if (r->has & KLOG_HAS_EVENT_LINE)
-		NOTE("%s(after line %" PRIu64 ")", o ? " " : "", r->event_line);
+		NOTE("%s(%s line %" PRIu64 ")", o ? " " : "", r->type == KLOG_RATELIMIT_SUPPRESSED ? "before" : "after",
+		     r->event_line);
 	if (r->has & KLOG_HAS_DETAIL)
 		NOTE("%s%s", o ? " " : "", r->detail);
 	if (r->notes & KLOG_NOTE_REUSE)

@@ -1,8 +1,12 @@
 /*
  * Ratelimit summaries: ___ratelimit() prints "<func>: N callbacks
- * suppressed" before the message that passes the limit again, naming the
- * function that called the ratelimited printk.  Counted when the function
- * belongs to the AMD IOMMU driver, or when the line carries the tag.
+ * suppressed" right before the message that passes the limit again, naming
+ * the function that called the ratelimited printk.  Counted at once when
+ * the function belongs to the AMD IOMMU driver, or when the line carries the
+ * tag or an "iommu ivhdN:" prefix.  Any other function's, or one named
+ * after a device ("<drv> SSSS:BB:DD.F: N callbacks suppressed"), is ours
+ * only when an AMD-Vi line follows it at once: the assembler decides
+ * (KLOG_RATELIMIT_WINDOW).
  */
 #include "klog/klog_scan.h"
 
@@ -24,42 +28,51 @@ static bool amd_function(const char *f, size_t len)
 	return false;
 }
 
-bool klog_ratelimit_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r)
+/* Limiters shared by every caller: their count mixes every subsystem's
+ * messages, so it is never the AMD IOMMU driver's. */
+static bool global_limiter(const char *f, size_t len)
+{
+	return (len == 16 && !memcmp(f, "printk_ratelimit", 16)) || (len == 13 && !memcmp(f, "net_ratelimit", 13));
+}
+
+enum klog_rl_owner klog_ratelimit_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r)
 {
 	static const char tail[] = " callbacks suppressed";
 	size_t tl = sizeof(tail) - 1;
 	size_t e = n;
+	enum klog_rl_owner owner = tagged ? KLOG_RL_AMD : KLOG_RL_MAYBE;
+
 	while (e > i && s[e - 1] == ' ')
 		e--;
 	if (e < i + tl + 1 || memcmp(s + e - tl, tail, tl))
-		return false;
+		return KLOG_RL_NONE;
 	size_t ne = e - tl, nb = ne;
 	while (nb > i && is_digit(s[nb - 1]))
 		nb--;
 	if (nb == ne || ne - nb > 18)
-		return false;
+		return KLOG_RL_NONE;
 	uint64_t cnt = 0;
 	for (size_t k = nb; k < ne; k++)
 		cnt = cnt * 10 + (uint64_t)(s[k] - '0');
 	size_t fe = nb;
 	if (fe > i) {
 		if (fe < i + 2 || s[fe - 1] != ' ' || s[fe - 2] != ':')
-			return false;
+			return KLOG_RL_NONE;
 		fe -= 2;
 		size_t fb = fe;
 		while (fb > i && (tok_char(s[fb - 1])))
 			fb--;
 		if (fb != i || fb == fe)
-			return false;
-		if (!tagged && !amd_function(s + fb, fe - fb))
-			return false;
+			return KLOG_RL_NONE;
+		if (!tagged && global_limiter(s + fb, fe - fb))
+			return KLOG_RL_GLOBAL;
+		if (amd_function(s + fb, fe - fb))
+			owner = KLOG_RL_AMD;
 		copy_str(r->function, sizeof(r->function), s + fb, fe - fb);
 		r->has |= KLOG_HAS_FUNCTION;
-	} else if (!tagged) {
-		return false;
 	}
 	r->type = KLOG_RATELIMIT_SUPPRESSED;
 	r->suppressed = cnt;
 	r->has |= KLOG_HAS_SUPPRESSED;
-	return true;
+	return owner;
 }

@@ -180,8 +180,28 @@ static void storm_add(struct klog_summary *s, const struct klog_record *r)
 		cur->last_sec = sec;
 }
 
+/* What a ratelimit summary names: its function, else the IOMMU or the
+ * device of its prefix. */
+static const char *suppressed_name(const struct klog_record *r, char *buf, size_t size)
+{
+	char dev[32];
+
+	if (r->has & KLOG_HAS_FUNCTION)
+		return r->function;
+	if (r->has & KLOG_HAS_IOMMU)
+		return r->iommu;
+	if (r->has & KLOG_HAS_BDF) {
+		snprintf(buf, size, "%s %s", (r->has & KLOG_HAS_DRIVER) ? r->driver : "-",
+			 klog_record_device(r, dev, sizeof(dev)));
+		return buf;
+	}
+	return "(AMD-Vi)";
+}
+
 void klog_summary_add(struct klog_summary *s, const struct klog_record *r)
 {
+	char name[48];
+
 	if ((unsigned)r->type < KLOG_NTYPES)
 		s->by_type[r->type]++;
 	s->records++;
@@ -198,8 +218,7 @@ void klog_summary_add(struct klog_summary *s, const struct klog_record *r)
 		name_add(s->iommus, &s->niommus, &s->iommus_other, r->iommu, 1);
 	if (r->type == KLOG_RATELIMIT_SUPPRESSED) {
 		s->suppressed_total += r->suppressed;
-		name_add(s->funcs, &s->nfuncs, NULL, (r->has & KLOG_HAS_FUNCTION) ? r->function : "(AMD-Vi)",
-			 r->suppressed);
+		name_add(s->funcs, &s->nfuncs, NULL, suppressed_name(r, name, sizeof(name)), r->suppressed);
 		if (s->in_storm && s->nstorms)
 			s->storms[s->nstorms - 1].suppressed += r->suppressed;
 	}

@@ -204,6 +204,143 @@ START_TEST(test_untagged_ambiguous_not_taken)
 }
 END_TEST
 
+/* ------------------------------------------------- (d) ratelimit summaries */
+
+START_TEST(test_ratelimit_known_functions)
+{
+	const char *const lines[] = {
+		"[    2.0] amd_iommu_report_page_fault: 12 callbacks suppressed",
+		"[    2.1] iommu_print_event: 5 callbacks suppressed",
+		"[    2.2] __iommu_queue_command_sync: 3 callbacks suppressed",
+		"Nov 24 02:50:01 host kernel: [    2.3] amd_iommu_int_thread: 40 callbacks suppressed",
+		"[    2.4] iommu ivhd1: 7 callbacks suppressed",
+		"[    2.5] pci 0000:00:00.2: AMD-Vi: 2 callbacks suppressed",
+		NULL,
+	};
+	run_free(lines);
+	ck_assert_int_eq(nrec, 6);
+	ck_assert_str_eq(recs[0].function, "amd_iommu_report_page_fault");
+	ck_assert_uint_eq(recs[0].suppressed, 12);
+	ck_assert_str_eq(recs[1].function, "iommu_print_event");
+	ck_assert_str_eq(recs[2].function, "__iommu_queue_command_sync");
+	ck_assert_uint_eq(recs[3].suppressed, 40);
+	ck_assert_int_eq(recs[4].type, KLOG_RATELIMIT_SUPPRESSED);
+	ck_assert_str_eq(recs[4].iommu, "ivhd1");
+	ck_assert_uint_eq(recs[4].suppressed, 7);
+	ck_assert_int_eq(recs[5].type, KLOG_RATELIMIT_SUPPRESSED);
+	ck_assert_str_eq(recs[5].driver, "pci");
+	ck_assert(recs[5].has & KLOG_HAS_BDF);
+	ck_assert_uint_eq(recs[5].fn, 2);
+	for (int i = 0; i < nrec; i++)
+		ck_assert(!(recs[i].has & KLOG_HAS_EVENT_LINE));
+}
+END_TEST
+
+/*
+ * ___ratelimit() prints "<func>: N callbacks suppressed" right before the
+ * message that passes: a summary of a function we do not know, or one named
+ * after a device, is the AMD IOMMU driver's when an AMD-Vi line follows it
+ * at once (the next line, or the one after when another CPU's line came
+ * between, and at most 0.1 s later).
+ */
+START_TEST(test_ratelimit_any_function_or_device)
+{
+	const char *const lines[] = {
+		"[    2.000000] some_new_amd_func: 12 callbacks suppressed",						/* 1 */
+		"[    2.000001] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0xfffc0000 flags=0x0020]", /* 2 */
+		"[    2.100000] nvme 0000:01:00.0: 9 callbacks suppressed",						/* 3 */
+		"[    2.100001] usb 1-1: reset high-speed USB device number 2 using xhci_hcd",				/* 4 */
+		"[    2.100002] nvme 0000:01:00.0: AMD-Vi: Event logged [IO_PAGE_FAULT domain=0x000d address=0xfffc0040 flags=0x0020]", /* 5 */
+		"[    3.000000] e1000e_poll: 4 callbacks suppressed",							/* 6: nothing of ours follows */
+		"[    3.000001] e1000e 0000:00:19.0 eth0: Reset adapter",						/* 7 */
+		"[    3.500000] ixgbe_poll: 2 callbacks suppressed",							/* 8: ours, but 3 s later */
+		"[    6.500000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0xfffc0080 flags=0x0020]", /* 9 */
+		"[    7.000000] net_ratelimit: 10 callbacks suppressed",						/* 10: a global limiter */
+		"[    7.000001] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0xfffc00c0 flags=0x0020]", /* 11 */
+		"[    8.000000] foo_worker: 3 callbacks suppressed",							/* 12: three lines before */
+		"[    8.000001] a",
+		"[    8.000002] b",
+		"[    8.000003] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0xfffc0100 flags=0x0020]", /* 15 */
+		"Nov 24 02:50:01 host kernel: [    9.000000] amdvi_helper: 6 callbacks suppressed",			/* 16 */
+		"Nov 24 02:50:01 host kernel: [    9.000001] AMD-Vi: Event logged [",					/* 17 */
+		"Nov 24 02:50:01 host kernel: [    9.000002] IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x0000000000001000 flags=0x0070]", /* 18 */
+		NULL,
+	};
+	run_free(lines);
+	ck_assert_int_eq(nbad, 0);
+	/* 1+2, 3+5, 9, 11, 15, 16+18 */
+	ck_assert_int_eq(nrec, 9);
+	ck_assert_int_eq(recs[0].type, KLOG_RATELIMIT_SUPPRESSED);
+	ck_assert_uint_eq(recs[0].line, 1);
+	ck_assert_str_eq(recs[0].function, "some_new_amd_func");
+	ck_assert_uint_eq(recs[0].suppressed, 12);
+	ck_assert(recs[0].has & KLOG_HAS_EVENT_LINE);
+	ck_assert_uint_eq(recs[0].event_line, 2);
+	ck_assert_uint_eq(recs[1].line, 2);
+
+	ck_assert_int_eq(recs[2].type, KLOG_RATELIMIT_SUPPRESSED);
+	ck_assert_uint_eq(recs[2].line, 3);
+	ck_assert_str_eq(recs[2].driver, "nvme");
+	ck_assert(recs[2].has & KLOG_HAS_SEGMENT);
+	ck_assert_uint_eq(recs[2].bus, 1);
+	ck_assert(!(recs[2].has & KLOG_HAS_FUNCTION));
+	ck_assert_uint_eq(recs[2].suppressed, 9);
+	ck_assert_uint_eq(recs[2].event_line, 5);
+	ck_assert_uint_eq(recs[3].line, 5);
+
+	ck_assert_uint_eq(recs[4].line, 9);
+	ck_assert_int_eq(recs[4].type, KLOG_IO_PAGE_FAULT);
+	ck_assert_uint_eq(recs[5].line, 11);
+	ck_assert_uint_eq(recs[6].line, 15);
+
+	ck_assert_int_eq(recs[7].type, KLOG_RATELIMIT_SUPPRESSED);
+	ck_assert_uint_eq(recs[7].line, 16);
+	ck_assert_str_eq(recs[7].function, "amdvi_helper");
+	ck_assert_uint_eq(recs[7].event_line, 17);
+	ck_assert_uint_eq(recs[8].line, 18);
+
+	char *j = json_of(&recs[2]);
+	ck_assert_msg(strstr(j, "\"type\":\"RATELIMIT_SUPPRESSED\",\"segment\":0,\"bdf\":\"01:00.0\",\"domain\":null,"
+				"\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":\"nvme\",\"iommu\":null,"
+				"\"suppressed\":9,\"time\":2.100000,\"event_line\":5}"), "%s", j);
+	free(j);
+
+	/* the summary names what was suppressed */
+	struct klog_summary *s = klog_summary_new();
+	for (int i = 0; i < nrec; i++)
+		klog_summary_add(s, &recs[i]);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	klog_summary_print(s, f);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "Messages suppressed by ratelimit: 27"), "%s", buf);
+	ck_assert_msg(strstr(buf, "some_new_amd_func"), "%s", buf);
+	ck_assert_msg(strstr(buf, "nvme 0000:01:00.0"), "%s", buf);
+	free(buf);
+	klog_summary_free(s);
+}
+END_TEST
+
+/* A summary waiting for its line does not outlive its file or its boot. */
+START_TEST(test_ratelimit_not_across_files)
+{
+	static const struct klog_parser_ops ops = { on_rec, on_bad };
+	struct klog_parser *p = klog_parser_new(&ops, NULL);
+	const char *a = "some_func: 3 callbacks suppressed";
+	const char *b = "AMD-Vi: Completion-Wait loop timed out";
+	reset_results();
+	klog_parser_set_file(p, "a.log");
+	klog_parser_feed_line(p, a, strlen(a));
+	klog_parser_set_file(p, "b.log");
+	klog_parser_feed_line(p, b, strlen(b));
+	klog_parser_flush(p);
+	ck_assert_int_eq(nrec, 1);
+	ck_assert_int_eq(recs[0].type, KLOG_COMPLETION_WAIT_TIMEOUT);
+	klog_parser_free(p);
+}
+END_TEST
+
 /* ------------------------------------------------- (e) lines we do not know */
 
 START_TEST(test_unrecognised_lines)
@@ -319,6 +456,9 @@ Suite *klog_untrusted_suite(void)
 	TCase *tc = tcase_create("markers_and_ratelimit");
 	tcase_add_test(tc, test_untagged_markers);
 	tcase_add_test(tc, test_untagged_ambiguous_not_taken);
+	tcase_add_test(tc, test_ratelimit_known_functions);
+	tcase_add_test(tc, test_ratelimit_any_function_or_device);
+	tcase_add_test(tc, test_ratelimit_not_across_files);
 	suite_add_tcase(s, tc);
 	TCase *te = tcase_create("unrecognised");
 	tcase_add_test(te, test_unrecognised_lines);
