@@ -227,12 +227,21 @@ struct klog_parser_stats {
 	uint64_t other_amdvi;	/* known AMD-Vi lines of no interest (init messages, ...) */
 	uint64_t unrecognised;	/* AMD-Vi lines of no message we know (KLOG_UNRECOGNISED) */
 	uint64_t truncated;	/* lines longer than KLOG_LINE_MAX (tail ignored) */
+	uint64_t restarts;	/* the log starting again within a file: a new boot, or the
+				 * printk clock going back (halves never pair across) */
 };
 
 /* Lines longer than this are parsed on their first KLOG_LINE_MAX bytes. */
 #define KLOG_LINE_MAX 16384
-/* A split event's halves must be at most this many lines apart. */
+/* A split event's halves must be at most this many lines apart, and, when
+ * both carry a time on the same clock, this many seconds (one more on wall
+ * clocks, which print whole seconds). */
 #define KLOG_PAIR_WINDOW 64
+#define KLOG_PAIR_SECONDS 1.0
+/* The printk clock going back by more than this within a file is the log
+ * starting again (a new boot, another capture pasted after): what waits
+ * for a partner is resolved, nothing pairs across. */
+#define KLOG_RESTART_SECONDS 1.0
 /* Each DTE/CMD dump line must follow its event (or the previous dump line)
  * within this many lines. */
 #define KLOG_DUMP_WINDOW 24

@@ -237,6 +237,7 @@ int cmd_log(int argc, char **argv)
 			.other_amdvi = st->other_amdvi - prev.other_amdvi,
 			.unrecognised = st->unrecognised - prev.unrecognised,
 			.truncated = st->truncated - prev.truncated,
+			.restarts = st->restarts - prev.restarts,
 		};
 		prev = *st;
 		klog_summary_add_stats(c.sum, &d);

@@ -27,6 +27,7 @@
  * as unparsed, a lone tail still carries every field and becomes a record
  * noted "head missing".
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,10 @@ struct klog_parser {
 	/* a ratelimit summary of another function or of a device, waiting for
 	 * the AMD-Vi line that would make it ours (rl.line 0: none) */
 	struct klog_record rl;
+	/* restarts of the log within the file (a new boot, the clock going back) */
+	bool seen;		/* a line that counts was read since the file began */
+	bool has_max_mono;
+	double max_mono;	/* the latest printk time since the last restart */
 };
 
 struct klog_parser *klog_parser_new(const struct klog_parser_ops *ops, void *ctx)
@@ -237,14 +242,27 @@ static const char *key_of(const struct klog_record *r)
 	return (r->has & KLOG_HAS_IOMMU) ? r->iommu : "";
 }
 
-/* The oldest entry waiting in `state` for `pair` whose IOMMU key matches;
- * an exact key match wins over a match where one side has no key. */
-static struct qent *find_partner(struct klog_parser *p, enum qstate state, enum qpair pair, const char *key)
+/* Two times within `secs` of each other, on a clock both have; true when
+ * they share no clock.  Wall clocks have a resolution of one second. */
+static bool times_close(const struct klog_time *a, const struct klog_time *b, double secs)
+{
+	if (a->has_mono && b->has_mono)
+		return a->mono - b->mono <= secs && b->mono - a->mono <= secs;
+	if (a->has_wall && b->has_wall && a->wall_sec_ok && b->wall_sec_ok)
+		return a->wall_sec - b->wall_sec <= secs + 1 && b->wall_sec - a->wall_sec <= secs + 1;
+	return true;
+}
+
+/* The oldest entry waiting in `state` for `pair` whose IOMMU key matches
+ * and whose time is near t; an exact key match wins over a match where one
+ * side has no key. */
+static struct qent *find_partner(struct klog_parser *p, enum qstate state, enum qpair pair, const char *key,
+				 const struct klog_time *t)
 {
 	struct qent *loose = NULL;
 	for (size_t k = 0; k < p->qlen; k++) {
 		struct qent *e = qat(p, k);
-		if (e->state != state || e->pair != pair)
+		if (e->state != state || e->pair != pair || !times_close(&e->rec.time, t, KLOG_PAIR_SECONDS))
 			continue;
 		const char *ek = key_of(&e->rec);
 		if (!strcmp(ek, key))
@@ -388,17 +406,6 @@ static void on_cmd_entry(struct klog_parser *p, const struct klog_line *L, const
 	report_unparsed(p, p->line, "command-buffer dump line without its 'CMD Buffer head= tail=' line", s, n);
 }
 
-/* Two times within `secs` of each other, on a clock both have; true when
- * they share no clock.  Wall clocks have a resolution of one second. */
-static bool times_close(const struct klog_time *a, const struct klog_time *b, double secs)
-{
-	if (a->has_mono && b->has_mono)
-		return a->mono - b->mono <= secs && b->mono - a->mono <= secs;
-	if (a->has_wall && b->has_wall && a->wall_sec_ok && b->wall_sec_ok)
-		return a->wall_sec - b->wall_sec <= secs + 1 && b->wall_sec - a->wall_sec <= secs + 1;
-	return true;
-}
-
 /* An AMD-Vi line at p->line: a waiting ratelimit summary just before it is
  * the driver's (it was printed with this message), else it was another
  * driver's. */
@@ -417,6 +424,67 @@ static void claim_ratelimit(struct klog_parser *p, const struct klog_time *t)
 static bool has_time(const struct klog_prefix *pf)
 {
 	return pf->time.has_mono || pf->time.has_wall || pf->time.has_delta;
+}
+
+/* The log starts again within the file: what waits for a partner is
+ * resolved now (a head alone is unparsed, a tail alone a record noted
+ * head_missing), so that nothing of one boot pairs with the next's. */
+static void restart(struct klog_parser *p)
+{
+	if (p->seen)
+		p->st.restarts++;
+	expire(p, true);
+	p->cwt_line = 0;
+	p->rl.line = 0;
+	p->has_max_mono = false;
+}
+
+/* A candidate line's printk time: far behind the latest one is a restart. */
+static void check_clock(struct klog_parser *p, const struct klog_time *t)
+{
+	p->seen = true;
+	if (!t->has_mono)
+		return;
+	if (p->has_max_mono && t->mono < p->max_mono - KLOG_RESTART_SECONDS)
+		restart(p);
+	if (!p->has_max_mono || t->mono > p->max_mono)
+		p->max_mono = t->mono;
+	p->has_max_mono = true;
+}
+
+/* Lines that start a boot: journalctl's separators between boots, and the
+ * first line every kernel prints ("Linux version ..."). */
+static bool boot_start(const char *s, size_t n)
+{
+	struct klog_prefix pf;
+
+	if ((n >= 8 && !memcmp(s, "-- Boot ", 8)) || (n >= 12 && !memcmp(s, "-- Reboot --", 12)))
+		return true;
+	if (!memmem(s, n, "Linux version ", 14))
+		return false;
+	klog_prefix_parse(s, n, &pf);
+	return n - pf.msg_off >= 14 && !memcmp(s + pf.msg_off, "Linux version ", 14);
+}
+
+/* A line with no prefix that the recogniser did not take, and junk in front
+ * of a prefix further on ("\xfe noise [ 12.3] IO_PAGE_FAULT ..."): the
+ * message after that prefix.  Returns false when there is none. */
+static bool resync_message(const char *s, size_t n, struct klog_prefix *pf, struct klog_line *L)
+{
+	struct klog_prefix p2;
+
+	if (has_time(pf) || !klog_prefix_resync(s + pf->msg_off, n - pf->msg_off, n - pf->msg_off, &p2))
+		return false;
+	p2.msg_off += pf->msg_off;
+	if (p2.level < 0)
+		p2.level = pf->level;
+	if (!p2.caller[0])
+		memcpy(p2.caller, pf->caller, sizeof(p2.caller));
+	klog_amdvi_parse(s + p2.msg_off, n - p2.msg_off, L);
+	if (L->kind == KLOG_LINE_NONE && !L->ratelimit_maybe)
+		return false;
+	*pf = p2;
+	return true;
 }
 
 /* A line without a prefix of its own, indented at least as far as the
@@ -461,6 +529,10 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		p->head_len = n < sizeof(p->head) ? n : sizeof(p->head);
 		memcpy(p->head, s, p->head_len);
 	}
+	if (boot_start(s, n)) {
+		restart(p);
+		p->seen = true;
+	}
 	if (!klog_amdvi_candidate(s, n))
 		goto out;
 	p->st.candidates++;
@@ -470,7 +542,10 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	klog_prefix_parse(s, n, &pf);
 	if (n && s[0] == ' ')
 		continuation_of_head(p, s, n, &pf);
+	check_clock(p, &pf.time);
 	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
+	if (L.kind == KLOG_LINE_NONE && !L.ratelimit_maybe && resync_message(s, n, &pf, &L))
+		check_clock(p, &pf.time);
 	if (L.kind == KLOG_LINE_NONE) {
 		if (L.ratelimit_maybe) {
 			p->rl = L.rec;
@@ -533,7 +608,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		}
 		break;
 	case KLOG_LINE_HEAD:
-		e = find_partner(p, Q_WAIT_HEAD, PAIR_EVENT, key_of(r));
+		e = find_partner(p, Q_WAIT_HEAD, PAIR_EVENT, key_of(r), &r->time);
 		if (e) {
 			struct klog_record tail = e->rec;
 			join(&tail, r);
@@ -545,7 +620,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		}
 		break;
 	case KLOG_LINE_TAIL:
-		e = find_partner(p, Q_WAIT_TAIL, PAIR_EVENT, key_of(r));
+		e = find_partner(p, Q_WAIT_TAIL, PAIR_EVENT, key_of(r), &r->time);
 		if (e) {
 			/* the record takes the tail's place, so output stays in line order */
 			join(r, &e->rec);
@@ -557,7 +632,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		open_dump(e);
 		break;
 	case KLOG_LINE_DNA_HEAD:
-		e = find_partner(p, Q_WAIT_HEAD, PAIR_DNA, key_of(r));
+		e = find_partner(p, Q_WAIT_HEAD, PAIR_DNA, key_of(r), &r->time);
 		if (e) {
 			struct klog_record tail = e->rec;
 			join(&tail, r);
@@ -568,7 +643,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		}
 		break;
 	case KLOG_LINE_DNA_TAIL:
-		e = find_partner(p, Q_WAIT_TAIL, PAIR_DNA, key_of(r));
+		e = find_partner(p, Q_WAIT_TAIL, PAIR_DNA, key_of(r), &r->time);
 		if (e) {
 			join(r, &e->rec);
 			e->state = Q_DEAD;
@@ -609,6 +684,8 @@ void klog_parser_set_file(struct klog_parser *p, const char *file)
 	p->head_len = 0;
 	p->cwt_line = 0;
 	p->rl.line = 0;
+	p->seen = false;
+	p->has_max_mono = false;
 }
 
 int klog_parser_feed_file(struct klog_parser *p, FILE *f)

@@ -106,6 +106,276 @@ static char *json_of(const struct klog_record *r)
 	return buf;
 }
 
+/* ------------------------------------------------- (a) split events, every prefix */
+
+/*
+ * Every prefix of docs/log-formats.md section 1 (and the combinations a
+ * syslog daemon or a serial console adds), on both halves of a split event.
+ * Second column: the tail's prefix when it differs from the head's.
+ */
+static const char *const split_prefixes[][2] = {
+	{ "", "" },
+	{ "[   12.300000] ", "[   12.300001] " },
+	{ "<3>[   12.300000] ", "<3>[   12.300001] " },
+	{ "<3>", "<3>" },
+	{ "[   12.300000][    T1] ", "[   12.300001][    T1] " },
+	{ "[   12.300000][    C0] ", "[   12.300001][    C0] " },
+	{ "[ 12.3] [  T12] ", "[ 12.3] [  T12] " },
+	{ "[Tue Nov 24 02:50:01 2026] ", "[Tue Nov 24 02:50:01 2026] " },
+	{ "[   12.300000 <    0.000123>] ", "[   12.300001 <    0.000001>] " },
+	{ "[<    0.000123>] ", "[<    0.000001>] " },
+	{ "[Nov24 02:50] ", "[Nov24 02:50] " },
+	{ "[  +0.000123] ", "[  +0.000001] " },
+	{ "2026-11-24T02:50:01,123456+00:00 ", "2026-11-24T02:50:01,123457+00:00 " },
+	{ "Nov 24 02:50:01 host kernel: ", "Nov 24 02:50:01 host kernel: " },
+	{ "Nov  4 02:50:01 host kernel: ", "Nov  4 02:50:02 host kernel: " },
+	{ "Nov 24 02:50:01.123456 host kernel: ", "Nov 24 02:50:01.123457 host kernel: " },
+	{ "2026-11-24T02:50:01+0000 host kernel: ", "2026-11-24T02:50:01+0000 host kernel: " },
+	{ "2026-11-24T02:50:01.123456+00:00 host kernel: ", "2026-11-24T02:50:01.123457+00:00 host kernel: " },
+	{ "Tue 2026-11-24 02:50:01 UTC host kernel: ", "Tue 2026-11-24 02:50:01 UTC host kernel: " },
+	{ "[   12.300000] host kernel: ", "[   12.300001] host kernel: " },
+	{ "Nov 24 02:50:01 host kernel: [   12.300000] ", "Nov 24 02:50:01 host kernel: [   12.300001] " },
+	{ "Nov 24 02:50:01 host.example.com kernel: [   12.3] ", "Nov 24 02:50:01 host.example.com kernel: [   12.3] " },
+	{ "Nov 24 02:50:01 host kernel: [   12.300000][    T1] ", "Nov 24 02:50:01 host kernel: [   12.300001][    T1] " },
+	{ "Nov 24 02:50:01 host kernel: <3>[   12.300000] ", "Nov 24 02:50:01 host kernel: <3>[   12.300001] " },
+	{ "2026-11-24T02:50:01.123456+01:00 host kernel: [   12.3] ", "2026-11-24T02:50:01.123457+01:00 host kernel: [   12.3] " },
+	/* a syslog priority in front of the header (on the wire, some templates) */
+	{ "<3>Nov 24 02:50:01 host kernel: [   12.300000] ", "<3>Nov 24 02:50:01 host kernel: [   12.300001] " },
+	{ "<11>Nov 24 02:50:01 host kernel: ", "<11>Nov 24 02:50:01 host kernel: " },
+	/* serial console: colours, carriage returns, garbage in front */
+	{ "\x1b[31m[   12.300000] \x1b[0m", "\r[   12.300001] " },
+	{ "\xff\xfe garbage [   12.300000] ", "\xfe\xfe noise [   12.300001] " },
+	/* the tail printed as a bare continuation, no prefix at all */
+	{ "Nov 24 02:50:01 host kernel: [   12.300000] ", "" },
+};
+#define NSPLIT (sizeof(split_prefixes) / sizeof(split_prefixes[0]))
+
+static const char *const *two_lines(const char *p1, const char *m1, const char *p2, const char *m2)
+{
+	static char buf[2][512];
+	static const char *lines[3];
+	snprintf(buf[0], sizeof(buf[0]), "%s%s", p1, m1);
+	snprintf(buf[1], sizeof(buf[1]), "%s%s", p2, m2);
+	lines[0] = buf[0];
+	lines[1] = buf[1];
+	lines[2] = NULL;
+	return lines;
+}
+
+START_TEST(test_split_every_prefix)
+{
+	for (size_t k = 0; k < NSPLIT; k++) {
+		const char *ph = split_prefixes[k][0], *pt = split_prefixes[k][1];
+
+		/* era A/B: a printk continuation broken in two */
+		run_free(two_lines(ph, "AMD-Vi: Event logged [", pt,
+				   "IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x000000000245a0c0 flags=0x0070]"));
+		ck_assert_msg(nrec == 1 && nbad == 0, "era B, prefix %zu '%s': %d records, %d unparsed", k, ph, nrec,
+			      nbad);
+		ck_assert_int_eq(recs[0].type, KLOG_IO_PAGE_FAULT);
+		ck_assert_uint_eq(recs[0].line, 2);
+		ck_assert_uint_eq(recs[0].head_line, 1);
+		ck_assert_uint_eq(recs[0].address, 0x245a0c0);
+
+		/* era C: two dev_err() lines on the IOMMU */
+		run_free(two_lines(ph, "iommu ivhd0: AMD-Vi: Event logged [", pt,
+				   "iommu ivhd0: ILLEGAL_DEV_TABLE_ENTRY device=03:00.0 pasid=0x00000 address=0x00000000fee00000 flags=0x0a00]"));
+		ck_assert_msg(nrec == 1 && nbad == 0, "era C, prefix %zu '%s': %d records, %d unparsed", k, ph, nrec,
+			      nbad);
+		ck_assert_int_eq(recs[0].type, KLOG_ILLEGAL_DEV_TABLE_ENTRY);
+		ck_assert_uint_eq(recs[0].head_line, 1);
+		ck_assert_str_eq(recs[0].iommu, "ivhd0");
+
+		/* 6.x: the "Device not attached" pair */
+		run_free(two_lines(ph, "AMD-Vi: Event logged [Device not attached to domain properly]", pt,
+				   "AMD-Vi:   device=0000:06:00.0 domain=0x0000"));
+		ck_assert_msg(nrec == 1 && nbad == 0, "DNA, prefix %zu '%s': %d records, %d unparsed", k, ph, nrec, nbad);
+		ck_assert_uint_eq(recs[0].head_line, 1);
+		ck_assert_uint_eq(recs[0].bus, 6);
+	}
+}
+END_TEST
+
+/* The syslog prefix keeps both clocks: the kernel's time, and the wall clock
+ * in wall_time; a <PRI> in front gives the level. */
+START_TEST(test_syslog_priority_prefix)
+{
+	const char *const lines[] = {
+		"<3>Nov 24 02:50:01 host kernel: [   12.300000] AMD-Vi: Event logged [",
+		"<3>Nov 24 02:50:01 host kernel: [   12.300001] IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x1000 flags=0x0070]",
+		"<11>Nov 24 02:50:02 host kernel: AMD-Vi: Completion-Wait loop timed out",
+		NULL,
+	};
+	run_free(lines);
+	ck_assert_int_eq(nbad, 0);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_str_eq(recs[0].time.mono_text, "12.300001");
+	ck_assert_str_eq(recs[0].time.wall, "Nov 24 02:50:01");
+	ck_assert_int_eq(recs[0].level, 3);
+	ck_assert_int_eq(recs[1].type, KLOG_COMPLETION_WAIT_TIMEOUT);
+	ck_assert_str_eq(recs[1].time.wall, "Nov 24 02:50:02");
+	ck_assert_int_eq(recs[1].level, 3);	/* <11>: facility user, severity err */
+}
+END_TEST
+
+/* ------------------------------------------------- (a) two boots in one file */
+
+/* Two boots in one syslog file: the kernel's clock starts again at 0.  The
+ * last head of boot 1 has lost its tail (the machine crashed); boot 2 splits
+ * events of its own.  No half of boot 1 may pair with a half of boot 2. */
+START_TEST(test_two_boots_syslog_linux_version)
+{
+	const char *const lines[] = {
+		"Nov 24 02:50:01 host kernel: [    0.000000] Linux version 4.18.0-80.el8.x86_64 (mockbuild@example) #1 SMP",	/* 1 */
+		"Nov 24 02:50:01 host kernel: [   12.300000] iommu ivhd0: AMD-Vi: Event logged [",				/* 2 */
+		"Nov 24 02:50:01 host kernel: [   12.300001] iommu ivhd0: ILLEGAL_DEV_TABLE_ENTRY device=03:00.0 pasid=0x00000 address=0x00000000fee00000 flags=0x0a00]", /* 3 */
+		"Nov 24 02:50:02 host kernel: [   13.000000] AMD-Vi: Event logged [",					/* 4 */
+		"Nov 24 02:50:02 host kernel: [   13.000001] IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x000000000245a0c0 flags=0x0070]", /* 5 */
+		"Nov 24 02:50:03 host kernel: [   14.000000] AMD-Vi: Event logged [",					/* 6: tail lost */
+		"Nov 24 03:10:00 host systemd[1]: Started Journal Service.",						/* 7 */
+		"Nov 24 03:10:00 host kernel: [    0.000000] Linux version 4.18.0-80.el8.x86_64 (mockbuild@example) #1 SMP",	/* 8 */
+		"Nov 24 03:10:00 host kernel: [    1.000000] AMD-Vi: Event logged [",					/* 9 */
+		"Nov 24 03:10:00 host kernel: [    1.000001] IO_PAGE_FAULT device=00:14.2 domain=0x000e address=0x0000000000001000 flags=0x0070]", /* 10 */
+		"Nov 24 03:10:01 host kernel: [    2.000001] IO_PAGE_FAULT device=00:14.3 domain=0x000e address=0x0000000000002000 flags=0x0070]", /* 11 */
+		"Nov 24 03:10:01 host kernel: [    2.000002] AMD-Vi: Event logged [",					/* 12 */
+		NULL,
+	};
+	struct klog_parser *p = run(lines, false);
+	ck_assert_int_eq(nbad, 1);
+	ck_assert_uint_eq(bad_line[0], 6);
+	ck_assert_int_eq(nrec, 4);
+	ck_assert_uint_eq(recs[0].line, 3);
+	ck_assert_uint_eq(recs[0].head_line, 2);
+	ck_assert_uint_eq(recs[1].line, 5);
+	ck_assert_uint_eq(recs[1].head_line, 4);
+	ck_assert_uint_eq(recs[2].line, 10);
+	ck_assert_uint_eq(recs[2].head_line, 9);
+	ck_assert_str_eq(recs[2].time.mono_text, "1.000001");
+	ck_assert_uint_eq(recs[3].line, 11);
+	ck_assert_uint_eq(recs[3].head_line, 12);
+	ck_assert_uint_eq(klog_parser_get_stats(p)->restarts, 1);
+	klog_parser_free(p);
+}
+END_TEST
+
+/* The same without any "Linux version" line (a log rotated in the middle of
+ * boot 2's start): the printk clock going back is enough.  A tail of boot 2
+ * whose head is in boot 1 is still a record, noted head_missing. */
+START_TEST(test_two_boots_clock_restart)
+{
+	const char *const lines[] = {
+		"Nov 24 02:50:03 host kernel: [   14.000000] AMD-Vi: Event logged [",					/* 1 */
+		"Nov 24 03:10:00 host kernel: [    0.900000] pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40",		/* 2 */
+		"Nov 24 03:10:00 host kernel: [    1.000001] IO_PAGE_FAULT device=00:14.2 domain=0x000e address=0x0000000000001000 flags=0x0070]", /* 3 */
+		"Nov 24 03:10:02 host kernel: [    3.000000] AMD-Vi: Event logged [",					/* 4 */
+		"Nov 24 03:10:02 host kernel: [    3.000001] IO_PAGE_FAULT device=00:14.3 domain=0x000e address=0x0000000000002000 flags=0x0070]", /* 5 */
+		NULL,
+	};
+	struct klog_parser *p = run(lines, false);
+	ck_assert_int_eq(nbad, 1);
+	ck_assert_uint_eq(bad_line[0], 1);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_uint_eq(recs[0].line, 3);
+	ck_assert(recs[0].notes & KLOG_NOTE_HEAD_MISSING);
+	ck_assert_uint_eq(recs[1].line, 5);
+	ck_assert_uint_eq(recs[1].head_line, 4);
+	ck_assert_uint_eq(klog_parser_get_stats(p)->restarts, 1);
+	klog_parser_free(p);
+}
+END_TEST
+
+/* journalctl without -b writes "-- Boot <id> --" (older: "-- Reboot --")
+ * between boots, and its short format carries only the wall clock. */
+START_TEST(test_two_boots_journal_separator)
+{
+	const char *const lines[] = {
+		"-- Logs begin at Tue 2026-11-24 02:49:50 UTC, end at Tue 2026-11-24 03:11:00 UTC. --",		/* 1 */
+		"Nov 24 02:50:03 host kernel: AMD-Vi: Event logged [",						/* 2 */
+		"-- Boot 3f2a0c1d9e8b4a7f9c6d5e4f3a2b1c0d --",							/* 3 */
+		"Nov 24 02:50:03 host kernel: IO_PAGE_FAULT device=00:14.2 domain=0x000e address=0x0000000000001000 flags=0x0070]", /* 4 */
+		"Nov 24 02:50:04 host kernel: AMD-Vi: Completion-Wait loop timed out",				/* 5 */
+		"-- Reboot --",												/* 6 */
+		"Nov 24 02:50:04 host kernel: AMD-Vi: Event logged [",						/* 7 */
+		"Nov 24 02:50:04 host kernel: IO_PAGE_FAULT device=00:14.3 domain=0x000e address=0x0000000000002000 flags=0x0070]", /* 8 */
+		NULL,
+	};
+	struct klog_parser *p = run(lines, false);
+	ck_assert_int_eq(nbad, 1);
+	ck_assert_uint_eq(bad_line[0], 2);
+	ck_assert_int_eq(nrec, 3);
+	ck_assert_uint_eq(recs[0].line, 4);
+	ck_assert(recs[0].notes & KLOG_NOTE_HEAD_MISSING);
+	ck_assert_int_eq(recs[1].type, KLOG_COMPLETION_WAIT_TIMEOUT);
+	ck_assert_uint_eq(recs[2].line, 8);
+	ck_assert_uint_eq(recs[2].head_line, 7);
+	ck_assert_uint_eq(klog_parser_get_stats(p)->restarts, 2);
+	klog_parser_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------- (b) time going backwards */
+
+/* CPUs' clocks disagree by a little: a tail stamped a few microseconds
+ * before its head still pairs; halves more than a second apart do not. */
+START_TEST(test_backwards_small_and_far_halves)
+{
+	const char *const lines[] = {
+		"[   12.300010][    C1] iommu ivhd0: AMD-Vi: Event logged [",					/* 1 */
+		"[   12.300002][    C0] iommu ivhd0: DEV_TAB_HARDWARE_ERROR device=03:00.0 address=0x0000000100fe4000 flags=0x0400]", /* 2 */
+		"[   20.000000] AMD-Vi: Event logged [",								/* 3 */
+		"[   25.000000] IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x000000000245a0c0 flags=0x0070]",	/* 4 */
+		NULL,
+	};
+	run_free(lines);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_uint_eq(recs[0].line, 2);
+	ck_assert_uint_eq(recs[0].head_line, 1);
+	ck_assert_uint_eq(recs[1].line, 4);
+	ck_assert(recs[1].notes & KLOG_NOTE_HEAD_MISSING);
+	ck_assert_int_eq(nbad, 1);
+	ck_assert_uint_eq(bad_line[0], 3);
+}
+END_TEST
+
+/* Two dmesg captures pasted one after the other: the clock jumps back by
+ * minutes.  Everything is still found; the summary's storms follow the
+ * clock, and a storm's length is never negative. */
+START_TEST(test_backwards_summary)
+{
+	const char *const lines[] = {
+		"[  300.000000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0x1 flags=0x0020]",
+		"[  300.100000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0x2 flags=0x0020]",
+		"[  299.950000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0x3 flags=0x0020]",
+		"[    5.000000] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0x4 flags=0x0020]",
+		"[    5.500000] AMD-Vi: Event logged [",
+		"[    5.500001] IO_PAGE_FAULT device=00:14.1 domain=0x000d address=0x000000000245a0c0 flags=0x0070]",
+		NULL,
+	};
+	struct klog_parser *p = run(lines, false);
+	ck_assert_int_eq(nrec, 5);
+	ck_assert_int_eq(nbad, 0);
+	ck_assert_uint_eq(recs[4].head_line, 5);
+	ck_assert_uint_eq(klog_parser_get_stats(p)->restarts, 1);
+
+	struct klog_summary *s = klog_summary_new();
+	for (int i = 0; i < nrec; i++)
+		klog_summary_add(s, &recs[i]);
+	klog_summary_add_stats(s, klog_parser_get_stats(p));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	klog_summary_print(s, f);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "lines 1-3: 3 faults, first 300.000000, last 299.950000 (0.150 s)"), "%s", buf);
+	ck_assert_msg(strstr(buf, "lines 4-6: 2 faults"), "%s", buf);
+	ck_assert_msg(strstr(buf, "log restarts (a new boot, or the clock going back): 1"), "%s", buf);
+	ck_assert(!strstr(buf, "(-"));
+	free(buf);
+	klog_summary_free(s);
+	klog_parser_free(p);
+}
+END_TEST
+
 /* ------------------------------------------------- (c) markers without the tag */
 
 START_TEST(test_untagged_markers)
@@ -453,6 +723,15 @@ END_TEST
 Suite *klog_untrusted_suite(void)
 {
 	Suite *s = suite_create("klog_untrusted");
+	TCase *ta = tcase_create("split_and_boots");
+	tcase_add_test(ta, test_split_every_prefix);
+	tcase_add_test(ta, test_syslog_priority_prefix);
+	tcase_add_test(ta, test_two_boots_syslog_linux_version);
+	tcase_add_test(ta, test_two_boots_clock_restart);
+	tcase_add_test(ta, test_two_boots_journal_separator);
+	tcase_add_test(ta, test_backwards_small_and_far_halves);
+	tcase_add_test(ta, test_backwards_summary);
+	suite_add_tcase(s, ta);
 	TCase *tc = tcase_create("markers_and_ratelimit");
 	tcase_add_test(tc, test_untagged_markers);
 	tcase_add_test(tc, test_untagged_ambiguous_not_taken);
