@@ -81,7 +81,8 @@ struct klog_parser {
 	 * the AMD-Vi line that would make it ours (rl.line 0: none) */
 	struct klog_record rl;
 	/* restarts of the log within the file (a new boot, the clock going back) */
-	bool seen;		/* a line that counts was read since the file began */
+	bool seen;		/* a candidate line was read since the file or the last
+				 * restart began: the next restart counts */
 	bool has_max_mono;
 	double max_mono;	/* the latest printk time since the last restart */
 };
@@ -431,8 +432,9 @@ static bool has_time(const struct klog_prefix *pf)
  * head_missing), so that nothing of one boot pairs with the next's. */
 static void restart(struct klog_parser *p)
 {
-	if (p->seen)
+	if (p->seen)	/* "-- Reboot --" then "Linux version": one restart */
 		p->st.restarts++;
+	p->seen = false;
 	expire(p, true);
 	p->cwt_line = 0;
 	p->rl.line = 0;
@@ -529,10 +531,8 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		p->head_len = n < sizeof(p->head) ? n : sizeof(p->head);
 		memcpy(p->head, s, p->head_len);
 	}
-	if (boot_start(s, n)) {
+	if (boot_start(s, n))
 		restart(p);
-		p->seen = true;
-	}
 	if (!klog_amdvi_candidate(s, n))
 		goto out;
 	p->st.candidates++;
