@@ -470,23 +470,40 @@ static bool boot_start(const char *s, size_t n)
 
 /* A line with no prefix that the recogniser did not take, and junk in front
  * of a prefix further on ("\xfe noise [ 12.3] IO_PAGE_FAULT ..."): the
- * message after that prefix.  Returns false when there is none. */
-static bool resync_message(const char *s, size_t n, struct klog_prefix *pf, struct klog_line *L)
+ * message after that prefix, when the recogniser takes it (pf and L are
+ * left as they were otherwise). */
+static void resync_message(const char *s, size_t n, struct klog_prefix *pf, struct klog_line *L)
 {
 	struct klog_prefix p2;
+	struct klog_line L2;
 
 	if (has_time(pf) || !klog_prefix_resync(s + pf->msg_off, n - pf->msg_off, n - pf->msg_off, &p2))
-		return false;
+		return;
 	p2.msg_off += pf->msg_off;
 	if (p2.level < 0)
 		p2.level = pf->level;
 	if (!p2.caller[0])
 		memcpy(p2.caller, pf->caller, sizeof(p2.caller));
-	klog_amdvi_parse(s + p2.msg_off, n - p2.msg_off, L);
-	if (L->kind == KLOG_LINE_NONE && !L->ratelimit_maybe)
-		return false;
+	klog_amdvi_parse(s + p2.msg_off, n - p2.msg_off, &L2);
+	if (L2.kind == KLOG_LINE_NONE && !L2.ratelimit_maybe)
+		return;
 	*pf = p2;
-	return true;
+	*L = L2;
+}
+
+/* A message found after junk (at an anchor, L->match_off into it): its
+ * time is that of a prefix within the junk, when there is one. */
+static void time_after_junk(const char *s, struct klog_prefix *pf, const struct klog_line *L)
+{
+	struct klog_prefix p2;
+
+	if (has_time(pf) || L->match_off == 0 || !klog_prefix_resync(s + pf->msg_off, L->match_off, L->match_off, &p2))
+		return;
+	pf->time = p2.time;
+	if (pf->level < 0)
+		pf->level = p2.level;
+	if (!pf->caller[0])
+		memcpy(pf->caller, p2.caller, sizeof(pf->caller));
 }
 
 /* A line without a prefix of its own, indented at least as far as the
@@ -542,10 +559,12 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	klog_prefix_parse(s, n, &pf);
 	if (n && s[0] == ' ')
 		continuation_of_head(p, s, n, &pf);
-	check_clock(p, &pf.time);
 	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
-	if (L.kind == KLOG_LINE_NONE && !L.ratelimit_maybe && resync_message(s, n, &pf, &L))
-		check_clock(p, &pf.time);
+	if (L.kind == KLOG_LINE_NONE && !L.ratelimit_maybe)
+		resync_message(s, n, &pf, &L);
+	else if (L.kind != KLOG_LINE_NONE)
+		time_after_junk(s, &pf, &L);
+	check_clock(p, &pf.time);
 	if (L.kind == KLOG_LINE_NONE) {
 		if (L.ratelimit_maybe) {
 			p->rl = L.rec;
@@ -568,17 +587,6 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		report_unparsed(p, p->line, L.reason, s, n);
 		goto out;
 	}
-	if (!pf.time.has_mono && !pf.time.has_wall && !pf.time.has_delta && L.match_off > 0) {
-		struct klog_prefix p2;
-		if (klog_prefix_resync(s + pf.msg_off, L.match_off, L.match_off, &p2)) {
-			pf.time = p2.time;
-			if (pf.level < 0)
-				pf.level = p2.level;
-			if (!pf.caller[0])
-				memcpy(pf.caller, p2.caller, sizeof(pf.caller));
-		}
-	}
-
 	struct klog_record *r = &L.rec;
 	r->file = p->file;
 	r->line = p->line;

@@ -177,6 +177,14 @@ START_TEST(test_split_every_prefix)
 		ck_assert_uint_eq(recs[0].head_line, 1);
 		ck_assert_uint_eq(recs[0].address, 0x245a0c0);
 
+		/* era A: "AMD IOMMU:" and its continuation */
+		run_free(two_lines(ph, "AMD IOMMU: Event logged [", pt,
+				   "ILLEGAL_DEV_TABLE_ENTRY device=03:00.0 address=0x00000000fee00000 flags=0x0a00]"));
+		ck_assert_msg(nrec == 1 && nbad == 0, "era A, prefix %zu '%s': %d records, %d unparsed", k, ph, nrec,
+			      nbad);
+		ck_assert_uint_eq(recs[0].head_line, 1);
+		ck_assert_int_eq(recs[0].era, 'A');
+
 		/* era C: two dev_err() lines on the IOMMU */
 		run_free(two_lines(ph, "iommu ivhd0: AMD-Vi: Event logged [", pt,
 				   "iommu ivhd0: ILLEGAL_DEV_TABLE_ENTRY device=03:00.0 pasid=0x00000 address=0x00000000fee00000 flags=0x0a00]"));
@@ -310,6 +318,80 @@ START_TEST(test_two_boots_journal_separator)
 	ck_assert_uint_eq(recs[2].head_line, 7);
 	ck_assert_uint_eq(klog_parser_get_stats(p)->restarts, 2);
 	klog_parser_free(p);
+}
+END_TEST
+
+/*
+ * Two boots for every prefix that carries a clock: boot 1 ends with a head
+ * whose tail was lost; boot 2 starts with a tail whose head was lost, then
+ * splits an event of its own.  With the printk clock the restart is found
+ * with or without the "Linux version" line; with a wall clock only, at
+ * that line.  %s is the time: seconds since boot, or the wall clock's
+ * seconds.
+ */
+START_TEST(test_two_boots_every_prefix)
+{
+	static const struct {
+		const char *fmt;
+		bool mono;
+	} forms[] = {
+		{ "[%s] ", true },
+		{ "<3>[%s] ", true },
+		{ "[%s][    T1] ", true },
+		{ "[%s <    0.000001>] ", true },
+		{ "[%s] host kernel: ", true },
+		{ "Nov 24 02:50:01 host kernel: [%s] ", true },
+		{ "<3>Nov 24 02:50:01 host kernel: [%s] ", true },
+		{ "2026-11-24T02:50:01.123456+01:00 host kernel: [%s] ", true },
+		{ "\xff\xfe garbage [%s] ", true },
+		{ "[Tue Nov 24 02:50:%s 2026] ", false },
+		{ "Nov 24 02:50:%s host kernel: ", false },
+		{ "Nov 24 02:50:%s.123456 host kernel: ", false },
+		{ "2026-11-24T02:50:%s+0000 host kernel: ", false },
+		{ "Tue 2026-11-24 02:50:%s UTC host kernel: ", false },
+		{ "2026-11-24T02:50:%s,123456+00:00 ", false },
+	};
+	static const char *const msgs[] = {
+		"AMD-Vi: Event logged [",
+		"Linux version 6.1.0-13-amd64 (debian-kernel@lists.debian.org)",
+		"IO_PAGE_FAULT device=00:14.2 domain=0x000e address=0x0000000000001000 flags=0x0070]",
+		"AMD-Vi: Event logged [",
+		"IO_PAGE_FAULT device=00:14.3 domain=0x000e address=0x0000000000002000 flags=0x0070]",
+	};
+	static const char *const mono[] = { "   14.000000", "    0.000000", "    1.000000", "    3.000000", "    3.000001" };
+	static const char *const wall[] = { "14", "30", "31", "45", "45" };
+	static char buf[5][256];
+
+	for (size_t k = 0; k < sizeof(forms) / sizeof(forms[0]); k++)
+		for (int with_version = 0; with_version < 2; with_version++) {
+			const char *lines[6];
+			int n = 0;
+			char pre[128];
+
+			if (!forms[k].mono && !with_version)
+				continue;
+			for (int i = 0; i < 5; i++) {
+				if (i == 1 && !with_version)
+					continue;
+				snprintf(pre, sizeof(pre), forms[k].fmt, forms[k].mono ? mono[i] : wall[i]);
+				snprintf(buf[i], sizeof(buf[i]), "%s%s", pre, msgs[i]);
+				lines[n++] = buf[i];
+			}
+			lines[n] = NULL;
+			struct klog_parser *p = run(lines, false);
+			int t1 = with_version ? 3 : 2;	/* boot 2's lone tail */
+			ck_assert_msg(nbad == 1 && bad_line[0] == 1 && nrec == 2,
+				      "form %zu '%s' (version line %d): %d unparsed, %d records", k, forms[k].fmt,
+				      with_version, nbad, nrec);
+			ck_assert_uint_eq(recs[0].line, (uint64_t)t1);
+			ck_assert(recs[0].notes & KLOG_NOTE_HEAD_MISSING);
+			ck_assert_uint_eq(recs[1].line, (uint64_t)t1 + 2);
+			ck_assert_uint_eq(recs[1].head_line, (uint64_t)t1 + 1);
+			ck_assert_msg(klog_parser_get_stats(p)->restarts == 1, "form %zu '%s' (version line %d): %llu restarts",
+				      k, forms[k].fmt, with_version,
+				      (unsigned long long)klog_parser_get_stats(p)->restarts);
+			klog_parser_free(p);
+		}
 }
 END_TEST
 
@@ -729,6 +811,7 @@ Suite *klog_untrusted_suite(void)
 	tcase_add_test(ta, test_two_boots_syslog_linux_version);
 	tcase_add_test(ta, test_two_boots_clock_restart);
 	tcase_add_test(ta, test_two_boots_journal_separator);
+	tcase_add_test(ta, test_two_boots_every_prefix);
 	tcase_add_test(ta, test_backwards_small_and_far_halves);
 	tcase_add_test(ta, test_backwards_summary);
 	suite_add_tcase(s, ta);
