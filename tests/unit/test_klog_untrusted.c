@@ -491,8 +491,11 @@ START_TEST(test_untagged_markers)
 		{ "Resetting IOMMU command buffer", KLOG_COMMAND_BUFFER_RESET, false },
 	};
 	static const char *const prefixes[] = {
-		"", "[    0.913300] ", "Nov 24 02:50:01 host kernel: ", "Nov 24 02:50:01 host kernel: [    0.9133] ",
-		"[Tue Nov 24 02:50:01 2026] ",
+		"", "[    0.913300] ", "<6>[    0.913300] ", "[    0.913300][    T1] ", "Nov 24 02:50:01 host kernel: ",
+		"Nov 24 02:50:01 host kernel: [    0.9133] ", "<14>Nov 24 02:50:01 host kernel: [    0.9133] ",
+		"[Tue Nov 24 02:50:01 2026] ", "2026-11-24T02:50:01+0000 host kernel: ", "[    0.913300] host kernel: ",
+		"Tue 2026-11-24 02:50:01 UTC host kernel: ", "2026-11-24T02:50:01,123456+00:00 ",
+		"\x1b[32m[    0.913300] \x1b[0m\r",
 	};
 	for (size_t k = 0; k < sizeof(ok) / sizeof(ok[0]); k++)
 		for (size_t q = 0; q < sizeof(prefixes) / sizeof(prefixes[0]); q++) {
@@ -674,6 +677,27 @@ START_TEST(test_ratelimit_any_function_or_device)
 }
 END_TEST
 
+/* The same under every prefix: the summary line and the AMD-Vi line each
+ * carry their own. */
+START_TEST(test_ratelimit_every_prefix)
+{
+	for (size_t k = 0; k < NSPLIT; k++) {
+		run_free(two_lines(split_prefixes[k][0], "some_helper: 12 callbacks suppressed", split_prefixes[k][1],
+				   "AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:01:00.0 domain=0x000d address=0x1 flags=0x0020]"));
+		ck_assert_msg(nrec == 2, "prefix %zu '%s': %d records", k, split_prefixes[k][0], nrec);
+		ck_assert_int_eq(recs[0].type, KLOG_RATELIMIT_SUPPRESSED);
+		ck_assert_str_eq(recs[0].function, "some_helper");
+		ck_assert_uint_eq(recs[0].event_line, 2);
+
+		run_free(two_lines(split_prefixes[k][0], "xhci_hcd 0000:00:14.0: 3 callbacks suppressed",
+				   split_prefixes[k][1], "AMD-Vi: Completion-Wait loop timed out"));
+		ck_assert_msg(nrec == 2, "device, prefix %zu '%s': %d records", k, split_prefixes[k][0], nrec);
+		ck_assert_str_eq(recs[0].driver, "xhci_hcd");
+		ck_assert_uint_eq(recs[0].dev, 0x14);
+	}
+}
+END_TEST
+
 /* A summary waiting for its line does not outlive its file or its boot. */
 START_TEST(test_ratelimit_not_across_files)
 {
@@ -690,6 +714,11 @@ START_TEST(test_ratelimit_not_across_files)
 	ck_assert_int_eq(nrec, 1);
 	ck_assert_int_eq(recs[0].type, KLOG_COMPLETION_WAIT_TIMEOUT);
 	klog_parser_free(p);
+
+	const char *const boots[] = { a, "-- Reboot --", b, NULL };
+	run_free(boots);
+	ck_assert_int_eq(nrec, 1);
+	ck_assert_int_eq(recs[0].type, KLOG_COMPLETION_WAIT_TIMEOUT);
 }
 END_TEST
 
@@ -820,6 +849,7 @@ Suite *klog_untrusted_suite(void)
 	tcase_add_test(tc, test_untagged_ambiguous_not_taken);
 	tcase_add_test(tc, test_ratelimit_known_functions);
 	tcase_add_test(tc, test_ratelimit_any_function_or_device);
+	tcase_add_test(tc, test_ratelimit_every_prefix);
 	tcase_add_test(tc, test_ratelimit_not_across_files);
 	suite_add_tcase(s, tc);
 	TCase *te = tcase_create("unrecognised");
