@@ -154,6 +154,17 @@ struct corr_info {
 	uint16_t segment;
 };
 
+/* A line of the logs the parser could not use, kept for the text report's
+ * -v: unparsed (AMD-Vi-looking, does not parse) or unrecognised (AMD-Vi
+ * tagged, no message the parser knows). */
+struct log_odd_line {
+	const char *file;		/* the log's name, as the fault records' */
+	uint64_t line;
+	const char *reason;		/* unparsed: the parser's reason; NULL: unrecognised */
+	char text[160];
+};
+#define LOG_ODD_MAX 50			/* kept for -v; the rest are counted */
+
 struct analysis {
 	struct analysis_options opt;
 	const char *target_name;
@@ -186,6 +197,11 @@ struct analysis {
 	bool kdump_cmd_reused, kdump_evt_reused, kdump_cwb_reused;	/* "Re-using command/event/CWB buffer(s)" */
 	bool capture_log_read;		/* the -k file could be opened */
 	size_t capture_faults;
+	/* lines of the logs the parser could not use (docs/log-formats.md
+	 * sections 5 and 6), over both logs */
+	size_t log_unparsed, log_unrecognised;
+	struct log_odd_line *log_odd;	/* the first LOG_ODD_MAX of them, in the order read */
+	size_t n_log_odd;
 };
 
 /* Runs every pass.  Never fails as a whole; returns NULL only when out of

@@ -21,7 +21,8 @@
  * emitted when its second half arrives, or when the pairing window closes).
  * The record pointer is only valid during the callback.  Lines that look
  * like AMD-Vi event lines but do not parse, and halves of split events that
- * never find their partner, go to ops.unparsed.
+ * never find their partner, go to ops.unparsed; AMD-Vi lines of no message
+ * the parser knows to klog_parser_on_unrecognised()'s callback.
  *
  * The parser does not allocate per line: every line is scanned in place or
  * copied into one fixed buffer owned by the parser.
@@ -73,6 +74,10 @@ enum klog_type {
 	/* 7.x iommu.c */
 	KLOG_CONTROL_REGISTER,		/* "Control Reg : 0x%llx" after ILLEGAL_DEV_TABLE_ENTRY */
 	KLOG_COMMAND_BUFFER_DUMP,	/* "CMD Buffer head=%llu tail=%llu" + 512 entry lines */
+	/* not a message we know: a line with the AMD-Vi tag or an ivhdN prefix
+	 * that matches none of the above nor a known informational line; handed
+	 * out through ops.unrecognised only */
+	KLOG_UNRECOGNISED,
 	KLOG_NTYPES
 };
 
@@ -181,7 +186,17 @@ struct klog_record {
 	 * Owned by the parser: valid during the record callback only. */
 	const uint32_t (*cmd_buffer)[4];
 	const uint8_t *cmd_buffer_seen;
+
+	/* KLOG_UNRECOGNISED: the message after the line's prefix (with its
+	 * "<driver> <device>: " and tag), at most KLOG_TEXT_MAX - 1 bytes, not
+	 * NUL-terminated.  Owned by the parser: valid during the callback only. */
+	const char *text;
+	size_t text_len;
 };
+
+/* The longest text kept of a line the parser reports without a record
+ * (KLOG_UNRECOGNISED), including room for a NUL. */
+#define KLOG_TEXT_MAX 256
 
 const char *klog_type_name(enum klog_type t);
 /* Returns KLOG_NONE when the name is not one of ours. */
@@ -209,17 +224,33 @@ struct klog_parser_stats {
 	uint64_t candidates;	/* lines that went through the full recogniser */
 	uint64_t records;	/* records emitted */
 	uint64_t unparsed;	/* unparsed reports (bad lines + orphan halves) */
-	uint64_t other_amdvi;	/* AMD-Vi lines of no interest (init messages, ...) */
+	uint64_t other_amdvi;	/* known AMD-Vi lines of no interest (init messages, ...) */
+	uint64_t unrecognised;	/* AMD-Vi lines of no message we know (KLOG_UNRECOGNISED) */
 	uint64_t truncated;	/* lines longer than KLOG_LINE_MAX (tail ignored) */
+	uint64_t restarts;	/* the log starting again within a file: a new boot, or the
+				 * printk clock going back (halves never pair across) */
 };
 
 /* Lines longer than this are parsed on their first KLOG_LINE_MAX bytes. */
 #define KLOG_LINE_MAX 16384
-/* A split event's halves must be at most this many lines apart. */
+/* A split event's halves must be at most this many lines apart, and, when
+ * both carry a time on the same clock, this many seconds (one more on wall
+ * clocks, which print whole seconds). */
 #define KLOG_PAIR_WINDOW 64
+#define KLOG_PAIR_SECONDS 1.0
+/* The printk clock going back by more than this within a file is the log
+ * starting again (a new boot, another capture pasted after): what waits
+ * for a partner is resolved, nothing pairs across. */
+#define KLOG_RESTART_SECONDS 1.0
 /* Each DTE/CMD dump line must follow its event (or the previous dump line)
  * within this many lines. */
 #define KLOG_DUMP_WINDOW 24
+/* "<func>: N callbacks suppressed" of a function the parser does not know,
+ * or named after a device, is the AMD IOMMU driver's when an AMD-Vi line
+ * follows it within this many lines and this many seconds (___ratelimit()
+ * prints it right before the message that passes). */
+#define KLOG_RATELIMIT_WINDOW 2
+#define KLOG_RATELIMIT_SECONDS 0.1
 
 struct klog_parser;
 
@@ -233,6 +264,12 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len);
 /* End of input: resolves every pending half and emits what is left. */
 void klog_parser_flush(struct klog_parser *p);
 const struct klog_parser_stats *klog_parser_get_stats(const struct klog_parser *p);
+/* Optional (NULL: none, the default): lines with the AMD-Vi tag (or an
+ * "iommu ivhdN:" prefix) that are no message the parser knows, as
+ * KLOG_UNRECOGNISED records carrying their text, in line order with the
+ * records, with the ops' ctx.  They are counted in the statistics either
+ * way, never in `records`. */
+void klog_parser_on_unrecognised(struct klog_parser *p, klog_record_fn fn);
 /* Convenience: reads f line by line (any line length) and feeds it.
  * Returns 0, or -1 with errno set on a read error.  Does not flush. */
 int klog_parser_feed_file(struct klog_parser *p, FILE *f);

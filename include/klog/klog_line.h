@@ -49,7 +49,10 @@ enum klog_line_kind {
 	KLOG_LINE_DUMP,		/* "DTE[n]: ..." / "CMD[n]: ..." */
 	KLOG_LINE_CMD_ENTRY,	/* 7.x "%3d: %08x %08x %08x %08x" of a command-buffer dump */
 	KLOG_LINE_BAD,		/* looks like ours, does not parse */
-	KLOG_LINE_OTHER,	/* AMD-Vi tagged but of no interest */
+	KLOG_LINE_OTHER,	/* AMD-Vi tagged (or ivhdN) but no record: rec.type is
+				 * KLOG_NONE for a known line of no interest (init,
+				 * info), KLOG_UNRECOGNISED (with the prefix's fields)
+				 * for a line of no message we know */
 };
 
 struct klog_line {
@@ -64,6 +67,10 @@ struct klog_line {
 	uint64_t dump_value;
 	/* KLOG_LINE_CMD_ENTRY (dump_index is the slot) */
 	uint32_t cmd_entry[4];
+	/* KLOG_LINE_NONE, but rec holds a ratelimit summary of another
+	 * function or of a device: the AMD IOMMU driver's only if an AMD-Vi
+	 * line follows at once (the assembler decides) */
+	bool ratelimit_maybe;
 };
 
 /* Cheap pre-filter: false means the line cannot be an AMD IOMMU line. */

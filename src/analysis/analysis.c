@@ -89,6 +89,7 @@ void analysis_free(struct analysis *a)
 	free(a->events);
 	free(a->corr);
 	free(a->lookups);
+	free(a->log_odd);
 	free(a);
 }
 

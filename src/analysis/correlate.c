@@ -131,14 +131,53 @@ static void on_record(const struct klog_record *rec, void *arg)
 		a->capture_faults++;
 }
 
+/* A line the parser could not use: counted, and the first ones kept. */
+static void keep_odd(struct analysis *a, const char *file, uint64_t line, const char *reason, const char *text,
+		     size_t len)
+{
+	struct log_odd_line *o;
+
+	if (a->n_log_odd >= LOG_ODD_MAX)
+		return;
+	if (!a->log_odd && !(a->log_odd = calloc(LOG_ODD_MAX, sizeof(*a->log_odd))))
+		return;
+	o = &a->log_odd[a->n_log_odd++];
+	o->file = file;
+	o->line = line;
+	o->reason = reason;
+	if (len >= sizeof(o->text))
+		len = sizeof(o->text) - 1;
+	memcpy(o->text, text, len);
+	o->text[len] = '\0';
+}
+
+static void on_unparsed(const char *file, uint64_t line, const char *reason, const char *text, size_t len,
+			void *arg)
+{
+	struct log_ctx *lc = arg;
+
+	(void)file;
+	lc->a->log_unparsed++;
+	keep_odd(lc->a, lc->source, line, reason, text, len);
+}
+
+static void on_unrecognised(const struct klog_record *rec, void *arg)
+{
+	struct log_ctx *lc = arg;
+
+	lc->a->log_unrecognised++;
+	keep_odd(lc->a, lc->source, rec->line, NULL, rec->text, rec->text_len);
+}
+
 static void parse_stream(struct analysis *a, FILE *f, const char *name, bool capture)
 {
 	struct log_ctx lc = { .a = a, .source = name, .capture = capture };
-	struct klog_parser_ops ops = { .record = on_record };
+	struct klog_parser_ops ops = { .record = on_record, .unparsed = on_unparsed };
 	struct klog_parser *p = klog_parser_new(&ops, &lc);
 
 	if (!p)
 		return;
+	klog_parser_on_unrecognised(p, on_unrecognised);
 	klog_parser_set_file(p, name);
 	klog_parser_feed_file(p, f);
 	klog_parser_flush(p);

@@ -18,18 +18,22 @@
 #include "cli.h"
 #include "klog/klog.h"
 
+/* Text mode -v: lines listed after the table (the first LIST_MAX of them). */
+struct listing {
+	char *buf;
+	size_t len, cap;
+	uint64_t n;	/* lines offered, listed or not */
+};
+
+#define LIST_MAX 1000
+
 struct log_ctx {
 	bool json, verbose;
 	FILE *out;
 	struct klog_summary *sum;
 	uint64_t shown;
-	/* text mode -v: unparsed lines are listed after the table */
-	char *unparsed;
-	size_t unparsed_len, unparsed_cap;
-	uint64_t unparsed_listed;
+	struct listing unparsed, unrecognised;
 };
-
-#define UNPARSED_LIST_MAX 1000
 
 static void log_help(FILE *out)
 {
@@ -44,7 +48,9 @@ static void log_help(FILE *out)
 		"\n"
 		"  --json         one JSON object per record per line (docs/json-log.md)\n"
 		"  -v, --verbose  also list the lines that look like AMD-Vi event lines but\n"
-		"                 do not parse (on stdout after the table; on stderr with --json)\n"
+		"                 do not parse (on stdout after the table; on stderr with --json),\n"
+		"                 and the AMD-Vi lines of no message the parser knows (after\n"
+		"                 the table; UNRECOGNISED records with --json)\n"
 		"  -h, --help     this text\n"
 		"\n"
 		"Exit status: 0 ok, 1 a file could not be read (others are still read), 2 usage.\n");
@@ -82,6 +88,52 @@ static size_t render_line(char *dst, size_t cap, const char *s, size_t len)
 	return o;
 }
 
+static void listing_add(struct listing *l, const char *entry)
+{
+	size_t n = strlen(entry);
+
+	if (l->n++ >= LIST_MAX)
+		return;
+	if (l->len + n + 1 > l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 65536;
+		while (cap < l->len + n + 1)
+			cap *= 2;
+		char *p = realloc(l->buf, cap);
+		if (!p)
+			return;
+		l->buf = p;
+		l->cap = cap;
+	}
+	memcpy(l->buf + l->len, entry, n + 1);
+	l->len += n;
+}
+
+static void listing_print(const struct listing *l, const char *title, FILE *out)
+{
+	if (!l->n)
+		return;
+	fprintf(out, "\n%s (%" PRIu64 "):\n", title, l->n);
+	if (l->buf)
+		fputs(l->buf, out);
+	if (l->n > LIST_MAX)
+		fprintf(out, "  ... %" PRIu64 " more not listed\n", l->n - LIST_MAX);
+}
+
+/* -v: an AMD-Vi line of no message the parser knows */
+static void on_unrecognised(const struct klog_record *rec, void *arg)
+{
+	struct log_ctx *c = arg;
+	char shown[1400], entry[2048];
+
+	if (c->json) {
+		klog_record_write_json(rec, c->out);
+		return;
+	}
+	render_line(shown, sizeof(shown), rec->text, rec->text_len);
+	snprintf(entry, sizeof(entry), "  %s:%" PRIu64 ": %s\n", rec->file, rec->line, shown);
+	listing_add(&c->unrecognised, entry);
+}
+
 static void on_unparsed(const char *file, uint64_t line, const char *reason, const char *text, size_t len,
 			void *arg)
 {
@@ -96,28 +148,9 @@ static void on_unparsed(const char *file, uint64_t line, const char *reason, con
 		fprintf(stderr, "%s:%" PRIu64 ": unparsed (%s): %s\n", file, line, reason, shown);
 		return;
 	}
-	if (c->unparsed_listed >= UNPARSED_LIST_MAX) {
-		c->unparsed_listed++;
-		return;
-	}
 	char entry[2048];
-	int n = snprintf(entry, sizeof(entry), "  %s:%" PRIu64 ": %s\n      %s\n", file, line, reason, shown);
-	if (n < 0)
-		return;
-	size_t need = c->unparsed_len + (size_t)n + 1;
-	if (need > c->unparsed_cap) {
-		size_t cap = c->unparsed_cap ? c->unparsed_cap * 2 : 65536;
-		while (cap < need)
-			cap *= 2;
-		char *p = realloc(c->unparsed, cap);
-		if (!p)
-			return;
-		c->unparsed = p;
-		c->unparsed_cap = cap;
-	}
-	memcpy(c->unparsed + c->unparsed_len, entry, (size_t)n + 1);
-	c->unparsed_len += (size_t)n;
-	c->unparsed_listed++;
+	snprintf(entry, sizeof(entry), "  %s:%" PRIu64 ": %s\n      %s\n", file, line, reason, shown);
+	listing_add(&c->unparsed, entry);
 }
 
 int cmd_log(int argc, char **argv)
@@ -171,6 +204,8 @@ int cmd_log(int argc, char **argv)
 		free(files);
 		return 2;
 	}
+	if (c.verbose)
+		klog_parser_on_unrecognised(p, on_unrecognised);
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
@@ -200,7 +235,9 @@ int cmd_log(int argc, char **argv)
 			.lines = st->lines - prev.lines,
 			.bytes = st->bytes - prev.bytes,
 			.other_amdvi = st->other_amdvi - prev.other_amdvi,
+			.unrecognised = st->unrecognised - prev.unrecognised,
 			.truncated = st->truncated - prev.truncated,
+			.restarts = st->restarts - prev.restarts,
 		};
 		prev = *st;
 		klog_summary_add_stats(c.sum, &d);
@@ -214,13 +251,9 @@ int cmd_log(int argc, char **argv)
 		if (!c.shown)
 			fprintf(c.out, "No AMD IOMMU records found.\n");
 		klog_summary_print(c.sum, c.out);
-		if (c.verbose && c.unparsed_listed) {
-			fprintf(c.out, "\nUnparsed AMD-Vi-looking lines (%" PRIu64 "):\n", c.unparsed_listed);
-			if (c.unparsed)
-				fputs(c.unparsed, c.out);
-			if (c.unparsed_listed > UNPARSED_LIST_MAX)
-				fprintf(c.out, "  ... %" PRIu64 " more not listed\n",
-					c.unparsed_listed - UNPARSED_LIST_MAX);
+		if (c.verbose) {
+			listing_print(&c.unparsed, "Unparsed AMD-Vi-looking lines", c.out);
+			listing_print(&c.unrecognised, "Unrecognised AMD-Vi lines", c.out);
 		}
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -229,7 +262,8 @@ int cmd_log(int argc, char **argv)
 	}
 	klog_parser_free(p);
 	klog_summary_free(c.sum);
-	free(c.unparsed);
+	free(c.unparsed.buf);
+	free(c.unrecognised.buf);
 	free(files);
 	return status;
 }

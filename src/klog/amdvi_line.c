@@ -16,60 +16,7 @@
 #include <string.h>
 
 #include "klog/klog_line.h"
-
-static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static inline int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static inline bool tok_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '-' ||
-	       c == '.';
-}
-
-static bool starts(const char *s, size_t n, size_t i, const char *lit, size_t ll)
-{
-	return i + ll <= n && !memcmp(s + i, lit, ll);
-}
-#define STARTS(lit) starts(s, n, i, lit, sizeof(lit) - 1)
-
-static size_t skip_sp(const char *s, size_t n, size_t i)
-{
-	while (i < n && s[i] == ' ')
-		i++;
-	return i;
-}
-
-/* Only spaces (or nothing) from i to the end. */
-static bool rest_blank(const char *s, size_t n, size_t i)
-{
-	return skip_sp(s, n, i) == n;
-}
-
-/* Up to maxd hex digits at s[i]; returns digits read. */
-static size_t hex_digits(const char *s, size_t n, size_t i, size_t maxd, uint64_t *v)
-{
-	size_t k = 0;
-	uint64_t x = 0;
-	while (i + k < n && k < maxd) {
-		int h = hexval(s[i + k]);
-		if (h < 0)
-			break;
-		x = (x << 4) | (uint64_t)h;
-		k++;
-	}
-	*v = x;
-	return k;
-}
+#include "klog/klog_scan.h"
 
 /* "0x<hex>" occupying exactly s[i..e); false if malformed or > 64 bits. */
 static bool hex_value(const char *s, size_t i, size_t e, uint64_t *v, size_t *ndig)
@@ -84,14 +31,7 @@ static bool hex_value(const char *s, size_t i, size_t e, uint64_t *v, size_t *nd
 	return true;
 }
 
-struct pciname {
-	bool has_seg;
-	uint16_t seg;
-	uint8_t bus, dev, fn;
-};
-
-/* "SSSS:BB:DD.F" or "BB:DD.F" at s[i]; returns end or 0. */
-static size_t parse_pci(const char *s, size_t n, size_t i, struct pciname *pn)
+size_t klog_parse_pci(const char *s, size_t n, size_t i, struct klog_pciname *pn)
 {
 	uint64_t a, b, c, f;
 	size_t da = hex_digits(s, n, i, 5, &a);
@@ -131,7 +71,7 @@ static size_t parse_pci(const char *s, size_t n, size_t i, struct pciname *pn)
 	return j + 1;
 }
 
-static void set_dev(struct klog_record *r, const struct pciname *pn)
+void klog_set_dev(struct klog_record *r, const struct klog_pciname *pn)
 {
 	r->bus = pn->bus;
 	r->dev = pn->dev;
@@ -146,17 +86,9 @@ static void set_dev(struct klog_record *r, const struct pciname *pn)
 	}
 }
 
-static void copy_str(char *dst, size_t cap, const char *s, size_t len)
-{
-	if (len >= cap)
-		len = cap - 1;
-	memcpy(dst, s, len);
-	dst[len] = 0;
-}
-
 struct devprefix {
 	bool ok, is_pci, is_ivhd;
-	struct pciname pci;
+	struct klog_pciname pci;
 	const char *drv;
 	size_t drv_len;
 	const char *name;
@@ -172,6 +104,10 @@ static size_t parse_dev_prefix(const char *s, size_t n, size_t i, struct devpref
 		d++;
 	if (d == i || d >= n || s[d] != ' ')
 		return 0;
+	/* 7.x "IOMMU SSSS:BB:DD.F: Completion-Wait loop timed out" is a
+	 * message, not a driver's prefix, when it comes without its tag */
+	if (d - i == 5 && !memcmp(s + i, "IOMMU", 5))
+		return 0;
 	size_t nm = d + 1, e;
 	if (starts(s, n, nm, "ivhd", 4) && nm + 4 < n && is_digit(s[nm + 4])) {
 		e = nm + 4;
@@ -179,7 +115,7 @@ static size_t parse_dev_prefix(const char *s, size_t n, size_t i, struct devpref
 			e++;
 		dp->is_ivhd = true;
 	} else {
-		e = parse_pci(s, n, nm, &dp->pci);
+		e = klog_parse_pci(s, n, nm, &dp->pci);
 		if (!e || !dp->pci.has_seg)
 			return 0;
 		dp->is_pci = true;
@@ -254,7 +190,7 @@ static enum klog_line_kind parse_event(const char *s, size_t n, size_t i, struct
 		return KLOG_LINE_NONE;
 	r->type = type;
 	bool closed = false, padded = false;
-	struct pciname dev = { 0 };
+	struct klog_pciname dev = { 0 };
 	bool have_dev = false;
 	size_t j = t;
 
@@ -287,7 +223,7 @@ static enum klog_line_kind parse_event(const char *s, size_t n, size_t i, struct
 		size_t nd = 0;
 
 		if (key_is(key, kl, "device")) {
-			if (parse_pci(s, e, v, &dev) != e)
+			if (klog_parse_pci(s, e, v, &dev) != e)
 				return bad(L, "bad device= value");
 			have_dev = true;
 		} else if (kl >= 8 && !memcmp(key, "event[", 6) && key[6] >= '0' && key[6] <= '3' &&
@@ -343,7 +279,7 @@ static enum klog_line_kind parse_event(const char *s, size_t n, size_t i, struct
 	}
 
 	if (have_dev) {
-		set_dev(r, &dev);
+		klog_set_dev(r, &dev);
 		if (!dev.has_seg && dp && dp->is_pci && dp->pci.bus == dev.bus && dp->pci.dev == dev.dev &&
 		    dp->pci.fn == dev.fn) {
 			r->segment = dp->pci.seg;
@@ -351,7 +287,7 @@ static enum klog_line_kind parse_event(const char *s, size_t n, size_t i, struct
 			r->notes |= KLOG_NOTE_SEG_PREFIX;
 		}
 	} else if (dp && dp->is_pci) {
-		set_dev(r, &dp->pci);
+		klog_set_dev(r, &dp->pci);
 		r->notes |= KLOG_NOTE_SEG_PREFIX;
 	}
 
@@ -390,208 +326,6 @@ static enum klog_line_kind parse_event(const char *s, size_t n, size_t i, struct
 }
 
 /* ------------------------------------------------------------ others */
-
-static const char *const amd_functions[] = {
-	"iommu_print_event", "iommu_poll_events", "iommu_poll_ppr_log", "iommu_poll_ga_log",
-	"iommu_handle_ppr_entry", "iommu_completion_wait", "wait_on_sem", "iommu_queue_command_sync",
-	"__iommu_queue_command_sync", "dump_dte_entry", "dump_command",
-};
-
-static bool amd_function(const char *f, size_t len)
-{
-	if (len > 9 && !memcmp(f, "amd_iommu", 9))
-		return true;
-	for (size_t k = 0; k < sizeof(amd_functions) / sizeof(amd_functions[0]); k++)
-		if (strlen(amd_functions[k]) == len && !memcmp(amd_functions[k], f, len))
-			return true;
-	return false;
-}
-
-/* "[func: ]N callbacks suppressed" at s[i]. */
-static bool parse_suppressed(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r)
-{
-	static const char tail[] = " callbacks suppressed";
-	size_t tl = sizeof(tail) - 1;
-	size_t e = n;
-	while (e > i && s[e - 1] == ' ')
-		e--;
-	if (e < i + tl + 1 || memcmp(s + e - tl, tail, tl))
-		return false;
-	size_t ne = e - tl, nb = ne;
-	while (nb > i && is_digit(s[nb - 1]))
-		nb--;
-	if (nb == ne || ne - nb > 18)
-		return false;
-	uint64_t cnt = 0;
-	for (size_t k = nb; k < ne; k++)
-		cnt = cnt * 10 + (uint64_t)(s[k] - '0');
-	size_t fe = nb;
-	if (fe > i) {
-		if (fe < i + 2 || s[fe - 1] != ' ' || s[fe - 2] != ':')
-			return false;
-		fe -= 2;
-		size_t fb = fe;
-		while (fb > i && (tok_char(s[fb - 1])))
-			fb--;
-		if (fb != i || fb == fe)
-			return false;
-		if (!tagged && !amd_function(s + fb, fe - fb))
-			return false;
-		copy_str(r->function, sizeof(r->function), s + fb, fe - fb);
-		r->has |= KLOG_HAS_FUNCTION;
-	} else if (!tagged) {
-		return false;
-	}
-	r->type = KLOG_RATELIMIT_SUPPRESSED;
-	r->suppressed = cnt;
-	r->has |= KLOG_HAS_SUPPRESSED;
-	return true;
-}
-
-static void set_detail(struct klog_record *r, const char *s, size_t len)
-{
-	while (len && s[len - 1] == ' ')
-		len--;
-	copy_str(r->detail, sizeof(r->detail), s, len);
-	r->has |= KLOG_HAS_DETAIL;
-}
-
-static bool parse_int(const char *s, size_t n, size_t i, int *v, size_t *end)
-{
-	size_t k = i;
-	int x = 0;
-	while (k < n && is_digit(s[k]) && k - i < 9)
-		x = x * 10 + (s[k++] - '0');
-	if (k == i)
-		return false;
-	*v = x;
-	*end = k;
-	return true;
-}
-
-/* Fixed-text driver messages.  Returns true when matched. */
-static bool parse_fixed(const char *s, size_t n, size_t i, struct klog_record *r)
-{
-	size_t e;
-	int idx;
-	struct pciname pn;
-
-	if (STARTS("Completion-Wait loop timed out")) {
-		r->type = KLOG_COMPLETION_WAIT_TIMEOUT;
-		return true;
-	}
-	if (STARTS("IOMMU ") && (e = parse_pci(s, n, i + 6, &pn)) &&
-	    starts(s, n, e, ": Completion-Wait loop timed out", 32)) {
-		r->type = KLOG_COMPLETION_WAIT_TIMEOUT;
-		copy_str(r->iommu, sizeof(r->iommu), s + i + 6, e - (i + 6));
-		r->has |= KLOG_HAS_IOMMU;
-		return true;
-	}
-	if (STARTS("Completion wait loop failed")) {	/* <= 2.6.29 panic() */
-		r->type = KLOG_COMPLETION_WAIT_TIMEOUT;
-		r->notes |= KLOG_NOTE_PANIC;
-		r->era = 'A';
-		return true;
-	}
-	if (STARTS("Command buffer timeout")) {
-		r->type = KLOG_COMMAND_BUFFER_TIMEOUT;
-		return true;
-	}
-	if (STARTS("IOMMU event log overflow") || STARTS("IOMMU Event log overflow")) {
-		r->type = KLOG_EVENT_LOG_OVERFLOW;
-		return true;
-	}
-	if (STARTS("IOMMU Event log restarting") || STARTS("IOMMU event log restarting")) {
-		r->type = KLOG_EVENT_LOG_OVERFLOW;	/* 6.12: amd_iommu_restart_log("Event") */
-		set_detail(r, "restarting", 10);
-		return true;
-	}
-	if (STARTS("IOMMU GA Log overflow") || STARTS("IOMMU GA log overflow") ||
-	    STARTS("IOMMU GA log restarting") || STARTS("IOMMU GA Log restarting") ||
-	    STARTS("IOMMU PPR log restarting") || STARTS("IOMMU PPR log overflow")) {
-		r->type = KLOG_OTHER_LOG_OVERFLOW;
-		set_detail(r, s + i + 6, n - i - 6);
-		return true;
-	}
-	if (STARTS("Translation is already enabled - trying to copy translation structures")) {
-		r->type = KLOG_KDUMP_TRANSLATION_PRE_ENABLED;
-		return true;
-	}
-	if (STARTS("Translation is already enabled - trying to reuse translation structures")) {
-		r->type = KLOG_KDUMP_TRANSLATION_PRE_ENABLED;
-		r->notes |= KLOG_NOTE_REUSE;
-		return true;
-	}
-	if (STARTS("Copied DEV table from previous kernel")) {
-		r->type = KLOG_KDUMP_DEV_TABLE_COPIED;
-		return true;
-	}
-	if (STARTS("Reused DEV table from previous kernel")) {
-		r->type = KLOG_KDUMP_DEV_TABLE_COPIED;
-		r->notes |= KLOG_NOTE_REUSE;
-		return true;
-	}
-	if (STARTS("Failed to copy DEV table from previous kernel")) {
-		r->type = KLOG_KDUMP_DEV_TABLE_COPY_FAILED;
-		return true;
-	}
-	if (STARTS("Failed to reuse DEV table from previous kernel")) {
-		r->type = KLOG_KDUMP_DEV_TABLE_COPY_FAILED;
-		r->notes |= KLOG_NOTE_REUSE;
-		return true;
-	}
-	if (STARTS("Translation was enabled for IOMMU:") && parse_int(s, n, i + 34, &idx, &e) &&
-	    starts(s, n, e, " but we are not in kdump mode", 29)) {
-		r->type = KLOG_TRANSLATION_ENABLED_NOT_KDUMP;
-		r->iommu_index = idx;
-		r->has |= KLOG_HAS_IOMMU_INDEX | KLOG_HAS_IOMMU;
-		/* iommu->index is also the N of the "ivhdN" sysfs name (init.c) */
-		snprintf(r->iommu, sizeof(r->iommu), "ivhd%d", idx);
-		return true;
-	}
-	if (STARTS("Re-using ") && (e = i + 9) < n) {
-		size_t w = e;
-		while (w < n && s[w] != ' ')
-			w++;
-		if (starts(s, n, w, " buffer", 7)) {
-			r->type = KLOG_KDUMP_BUFFER_REUSED;
-			r->notes |= KLOG_NOTE_REUSE;
-			set_detail(r, s + e, w - e);
-			return true;
-		}
-	}
-	if (STARTS("The device table size of IOMMU:") && parse_int(s, n, i + 31, &idx, &e)) {
-		r->type = KLOG_KDUMP_DEV_TABLE_COPY_ERROR;
-		r->iommu_index = idx;
-		r->has |= KLOG_HAS_IOMMU_INDEX | KLOG_HAS_IOMMU;
-		snprintf(r->iommu, sizeof(r->iommu), "ivhd%d", idx);
-		set_detail(r, s + i, n - i);
-		return true;
-	}
-	if (STARTS("The address of old device table is above 4G") ||
-	    STARTS("Failed to allocate memory for copying old device table") ||
-	    STARTS("Wrong old irq remapping flag") || STARTS("Failed to remap memory for reusing old device table")) {
-		r->type = KLOG_KDUMP_DEV_TABLE_COPY_ERROR;
-		if (STARTS("Failed to remap"))
-			r->notes |= KLOG_NOTE_REUSE;
-		set_detail(r, s + i, n - i);
-		return true;
-	}
-	if (STARTS("No event written to event log")) {
-		r->type = KLOG_NO_EVENT_WRITTEN;
-		return true;
-	}
-	if (STARTS("Resetting IOMMU command buffer")) {
-		r->type = KLOG_COMMAND_BUFFER_RESET;
-		return true;
-	}
-	if (STARTS("ILLEGAL_COMMAND_ERROR while resetting command buffer")) {
-		r->type = KLOG_COMMAND_BUFFER_RESET;
-		r->notes |= KLOG_NOTE_PANIC;
-		return true;
-	}
-	return false;
-}
 
 /* "DTE[n]: hex" / "CMD[n]: hex" at s[i] */
 static enum klog_line_kind parse_dump(const char *s, size_t n, size_t i, struct klog_line *L)
@@ -703,6 +437,22 @@ static enum klog_line_kind parse_cmd_buffer(const char *s, size_t n, size_t i, s
 	return L->kind = KLOG_LINE_CMD_ENTRY;
 }
 
+/* The fields a "<driver> <device>: " prefix gives every message: the IOMMU
+ * of "iommu ivhdN:", the driver of a PCI device (and, with with_dev, the
+ * device itself: events take theirs from their own fields first). */
+static void set_prefix(struct klog_record *r, const struct devprefix *dp, bool with_dev)
+{
+	if (dp->is_ivhd) {
+		copy_str(r->iommu, sizeof(r->iommu), dp->name, dp->name_len);
+		r->has |= KLOG_HAS_IOMMU;
+	} else {
+		copy_str(r->driver, sizeof(r->driver), dp->drv, dp->drv_len);
+		r->has |= KLOG_HAS_DRIVER;
+		if (with_dev)
+			klog_set_dev(r, &dp->pci);
+	}
+}
+
 /* The message starting at s[i0]. */
 static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 {
@@ -713,13 +463,7 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 
 	if (d) {
 		i = d;
-		if (dp.is_ivhd) {
-			copy_str(r->iommu, sizeof(r->iommu), dp.name, dp.name_len);
-			r->has |= KLOG_HAS_IOMMU;
-		} else {
-			copy_str(r->driver, sizeof(r->driver), dp.drv, dp.drv_len);
-			r->has |= KLOG_HAS_DRIVER;
-		}
+		set_prefix(r, &dp, false);
 	}
 	bool tagged = false;
 	if (STARTS("AMD-Vi:")) {
@@ -773,8 +517,8 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 		return;
 	}
 	if (STARTS("device=")) {
-		struct pciname pn;
-		size_t e = parse_pci(s, n, i + 7, &pn);
+		struct klog_pciname pn;
+		size_t e = klog_parse_pci(s, n, i + 7, &pn);
 		uint64_t dom;
 		size_t ds;
 		if (e && starts(s, n, e, " domain=", 8)) {
@@ -782,7 +526,7 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 			while (ve < n && s[ve] != ' ')
 				ve++;
 			if (hex_value(s, vs, ve, &dom, &ds) && dom <= 0xffffffffu && rest_blank(s, n, ve)) {
-				set_dev(r, &pn);
+				klog_set_dev(r, &pn);
 				r->domain = (uint32_t)dom;
 				r->has |= KLOG_HAS_DOMAIN;
 				r->type = KLOG_DEVICE_NOT_ATTACHED;
@@ -802,13 +546,34 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 	/* 7.x: pr_err(), always tagged */
 	if (tagged && parse_cmd_buffer(s, n, i, L) != KLOG_LINE_NONE)
 		return;
-	if (parse_fixed(s, n, i, r)) {
+	if (klog_driver_msg_parse(s, n, i, tagged || dp.is_ivhd, r)) {
 		L->kind = KLOG_LINE_RECORD;
 		return;
 	}
-	if (parse_suppressed(s, n, i, tagged, r)) {
+	switch (klog_ratelimit_parse(s, n, i, tagged || dp.is_ivhd, r)) {
+	case KLOG_RL_AMD:
+		if (d)
+			set_prefix(r, &dp, true);
 		L->kind = KLOG_LINE_RECORD;
 		return;
+	case KLOG_RL_MAYBE:
+		/* a function's name, or a device's prefix: named, so it can be
+		 * attributed if an AMD-Vi line follows */
+		if ((r->has & KLOG_HAS_FUNCTION) || (d && dp.is_pci)) {
+			if (d)
+				set_prefix(r, &dp, true);
+			L->ratelimit_maybe = true;
+			L->kind = KLOG_LINE_NONE;
+			return;
+		}
+		memset(r, 0, sizeof(*r));
+		r->iommu_index = -1;
+		break;
+	case KLOG_RL_GLOBAL:
+		L->kind = KLOG_LINE_NONE;
+		return;
+	case KLOG_RL_NONE:
+		break;
 	}
 	if (tagged || d) {
 		if (memmem(s + i, n - i, "Event logged", 12)) {
@@ -817,7 +582,17 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 		}
 		memset(r, 0, sizeof(*r));
 		r->iommu_index = -1;
-		L->kind = (tagged || dp.is_ivhd) ? KLOG_LINE_OTHER : KLOG_LINE_NONE;
+		if (!tagged && !dp.is_ivhd) {
+			L->kind = KLOG_LINE_NONE;	/* "<drv> <device>: ..." is anybody's */
+		} else if (klog_driver_info_known(s, n, i)) {
+			L->kind = KLOG_LINE_OTHER;
+		} else {
+			/* ours by its tag, but no message we know: keep who printed it */
+			r->type = KLOG_UNRECOGNISED;
+			if (d)
+				set_prefix(r, &dp, true);
+			L->kind = KLOG_LINE_OTHER;
+		}
 		return;
 	}
 	L->kind = KLOG_LINE_NONE;
@@ -825,9 +600,21 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 
 bool klog_amdvi_candidate(const char *s, size_t n)
 {
-	/* Every line we recognise contains one of these. */
-	return memmem(s, n, "AMD", 3) || memmem(s, n, "=0x", 3) || memmem(s, n, "Event logged", 12) ||
-	       memmem(s, n, "device=", 7) || memmem(s, n, "suppressed", 10) || memmem(s, n, "ivhd", 4);
+	/* Every line we recognise contains one of these: the tags, event
+	 * fields, and the words of the markers printed without a tag
+	 * (driver_msgs.c). */
+	static const struct {
+		const char *lit;
+		size_t len;
+	} needles[] = {
+		{ "AMD", 3 }, { "=0x", 3 }, { "Event logged", 12 }, { "device=", 7 }, { "suppressed", 10 },
+		{ "ivhd", 4 }, { "IOMMU", 5 }, { "previous kernel", 15 }, { "translation structures", 22 },
+		{ "old device table", 16 }, { "irq remapping flag", 18 }, { "Completion-Wait", 15 },
+	};
+	for (size_t k = 0; k < sizeof(needles) / sizeof(needles[0]); k++)
+		if (memmem(s, n, needles[k].lit, needles[k].len))
+			return true;
+	return false;
 }
 
 static void reset(struct klog_line *L)
@@ -847,7 +634,7 @@ void klog_amdvi_parse(const char *s, size_t n, struct klog_line *L)
 
 	reset(L);
 	parse_at(s, n, 0, L);
-	if (L->kind != KLOG_LINE_NONE)
+	if (L->kind != KLOG_LINE_NONE || L->ratelimit_maybe)
 		return;
 	/* Line noise in front: retry at each anchor, with its device prefix. */
 	for (size_t a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++) {

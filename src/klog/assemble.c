@@ -27,6 +27,7 @@
  * as unparsed, a lone tail still carries every field and becomes a record
  * noted "head missing".
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,8 @@ struct qent {
 	uint16_t cmd_next;	/* COMMAND_BUFFER_DUMP: lowest slot still expected */
 	uint64_t since;
 	uint64_t dump_last;	/* line of the event or of its last dump line */
-	char text[160];		/* a pending head's text, for the unparsed report */
+	char text[KLOG_TEXT_MAX];	/* a pending head's text (for the unparsed report),
+					 * an unrecognised line's (for its record) */
 	size_t text_len;
 };
 
@@ -55,6 +57,7 @@ struct qent {
 
 struct klog_parser {
 	struct klog_parser_ops ops;
+	klog_record_fn on_unrecognised;	/* may be NULL */
 	void *ctx;
 	const char *file;
 	uint64_t line;
@@ -74,6 +77,14 @@ struct klog_parser {
 	uint64_t cwt_line;
 	bool cwt_has_iommu;
 	char cwt_iommu[24];
+	/* a ratelimit summary of another function or of a device, waiting for
+	 * the AMD-Vi line that would make it ours (rl.line 0: none) */
+	struct klog_record rl;
+	/* restarts of the log within the file (a new boot, the clock going back) */
+	bool seen;		/* a candidate line was read since the file or the last
+				 * restart began: the next restart counts */
+	bool has_max_mono;
+	double max_mono;	/* the latest printk time since the last restart */
 };
 
 struct klog_parser *klog_parser_new(const struct klog_parser_ops *ops, void *ctx)
@@ -112,6 +123,11 @@ const struct klog_parser_stats *klog_parser_get_stats(const struct klog_parser *
 	return &p->st;
 }
 
+void klog_parser_on_unrecognised(struct klog_parser *p, klog_record_fn fn)
+{
+	p->on_unrecognised = fn;
+}
+
 static inline struct qent *qat(struct klog_parser *p, size_t k)
 {
 	return &p->q[(p->qhead + k) % QCAP];
@@ -132,11 +148,23 @@ static void emit(struct klog_parser *p, struct klog_record *r)
 		p->ops.record(r, p->ctx);
 }
 
+/* An unrecognised line, handed out with its text (not a record). */
+static void emit_unrecognised(struct klog_parser *p, struct qent *e)
+{
+	e->rec.file = p->file;
+	e->rec.text = e->text;
+	e->rec.text_len = e->text_len;
+	if (p->on_unrecognised)
+		p->on_unrecognised(&e->rec, p->ctx);
+}
+
 static void release(struct klog_parser *p)
 {
 	while (p->qlen) {
 		struct qent *e = qat(p, 0);
-		if (e->state == Q_READY && !e->dump_open) {
+		if (e->state == Q_READY && !e->dump_open && e->rec.type == KLOG_UNRECOGNISED) {
+			emit_unrecognised(p, e);
+		} else if (e->state == Q_READY && !e->dump_open) {
 			emit(p, &e->rec);
 			if (e->rec.type == KLOG_COMMAND_BUFFER_DUMP)
 				p->cmd_buffer_busy = false;
@@ -202,19 +230,40 @@ static struct qent *push(struct klog_parser *p, const struct klog_record *r, enu
 	return e;
 }
 
+/* At most KLOG_TEXT_MAX - 1 bytes of a line, kept with its queue entry. */
+static void keep_text(struct qent *e, const char *s, size_t n)
+{
+	e->text_len = n < sizeof(e->text) - 1 ? n : sizeof(e->text) - 1;
+	memcpy(e->text, s, e->text_len);
+	e->text[e->text_len] = 0;
+}
+
 static const char *key_of(const struct klog_record *r)
 {
 	return (r->has & KLOG_HAS_IOMMU) ? r->iommu : "";
 }
 
-/* The oldest entry waiting in `state` for `pair` whose IOMMU key matches;
- * an exact key match wins over a match where one side has no key. */
-static struct qent *find_partner(struct klog_parser *p, enum qstate state, enum qpair pair, const char *key)
+/* Two times within `secs` of each other, on a clock both have; true when
+ * they share no clock.  Wall clocks have a resolution of one second. */
+static bool times_close(const struct klog_time *a, const struct klog_time *b, double secs)
+{
+	if (a->has_mono && b->has_mono)
+		return a->mono - b->mono <= secs && b->mono - a->mono <= secs;
+	if (a->has_wall && b->has_wall && a->wall_sec_ok && b->wall_sec_ok)
+		return a->wall_sec - b->wall_sec <= secs + 1 && b->wall_sec - a->wall_sec <= secs + 1;
+	return true;
+}
+
+/* The oldest entry waiting in `state` for `pair` whose IOMMU key matches
+ * and whose time is near t; an exact key match wins over a match where one
+ * side has no key. */
+static struct qent *find_partner(struct klog_parser *p, enum qstate state, enum qpair pair, const char *key,
+				 const struct klog_time *t)
 {
 	struct qent *loose = NULL;
 	for (size_t k = 0; k < p->qlen; k++) {
 		struct qent *e = qat(p, k);
-		if (e->state != state || e->pair != pair)
+		if (e->state != state || e->pair != pair || !times_close(&e->rec.time, t, KLOG_PAIR_SECONDS))
 			continue;
 		const char *ek = key_of(&e->rec);
 		if (!strcmp(ek, key))
@@ -358,9 +407,103 @@ static void on_cmd_entry(struct klog_parser *p, const struct klog_line *L, const
 	report_unparsed(p, p->line, "command-buffer dump line without its 'CMD Buffer head= tail=' line", s, n);
 }
 
+/* An AMD-Vi line at p->line: a waiting ratelimit summary just before it is
+ * the driver's (it was printed with this message), else it was another
+ * driver's. */
+static void claim_ratelimit(struct klog_parser *p, const struct klog_time *t)
+{
+	if (!p->rl.line)
+		return;
+	if (p->line - p->rl.line <= KLOG_RATELIMIT_WINDOW && times_close(&p->rl.time, t, KLOG_RATELIMIT_SECONDS)) {
+		p->rl.event_line = p->line;
+		p->rl.has |= KLOG_HAS_EVENT_LINE;
+		push(p, &p->rl, Q_READY, PAIR_EVENT);
+	}
+	p->rl.line = 0;
+}
+
 static bool has_time(const struct klog_prefix *pf)
 {
 	return pf->time.has_mono || pf->time.has_wall || pf->time.has_delta;
+}
+
+/* The log starts again within the file: what waits for a partner is
+ * resolved now (a head alone is unparsed, a tail alone a record noted
+ * head_missing), so that nothing of one boot pairs with the next's. */
+static void restart(struct klog_parser *p)
+{
+	if (p->seen)	/* "-- Reboot --" then "Linux version": one restart */
+		p->st.restarts++;
+	p->seen = false;
+	expire(p, true);
+	p->cwt_line = 0;
+	p->rl.line = 0;
+	p->has_max_mono = false;
+}
+
+/* A candidate line's printk time: far behind the latest one is a restart. */
+static void check_clock(struct klog_parser *p, const struct klog_time *t)
+{
+	p->seen = true;
+	if (!t->has_mono)
+		return;
+	if (p->has_max_mono && t->mono < p->max_mono - KLOG_RESTART_SECONDS)
+		restart(p);
+	if (!p->has_max_mono || t->mono > p->max_mono)
+		p->max_mono = t->mono;
+	p->has_max_mono = true;
+}
+
+/* Lines that start a boot: journalctl's separators between boots, and the
+ * first line every kernel prints ("Linux version ..."). */
+static bool boot_start(const char *s, size_t n)
+{
+	struct klog_prefix pf;
+
+	if ((n >= 8 && !memcmp(s, "-- Boot ", 8)) || (n >= 12 && !memcmp(s, "-- Reboot --", 12)))
+		return true;
+	if (!memmem(s, n, "Linux version ", 14))
+		return false;
+	klog_prefix_parse(s, n, &pf);
+	return n - pf.msg_off >= 14 && !memcmp(s + pf.msg_off, "Linux version ", 14);
+}
+
+/* A line with no prefix that the recogniser did not take, and junk in front
+ * of a prefix further on ("\xfe noise [ 12.3] IO_PAGE_FAULT ..."): the
+ * message after that prefix, when the recogniser takes it (pf and L are
+ * left as they were otherwise). */
+static void resync_message(const char *s, size_t n, struct klog_prefix *pf, struct klog_line *L)
+{
+	struct klog_prefix p2;
+	struct klog_line L2;
+
+	if (has_time(pf) || !klog_prefix_resync(s + pf->msg_off, n - pf->msg_off, n - pf->msg_off, &p2))
+		return;
+	p2.msg_off += pf->msg_off;
+	if (p2.level < 0)
+		p2.level = pf->level;
+	if (!p2.caller[0])
+		memcpy(p2.caller, pf->caller, sizeof(p2.caller));
+	klog_amdvi_parse(s + p2.msg_off, n - p2.msg_off, &L2);
+	if (L2.kind == KLOG_LINE_NONE && !L2.ratelimit_maybe)
+		return;
+	*pf = p2;
+	*L = L2;
+}
+
+/* A message found after junk (at an anchor, L->match_off into it): its
+ * time is that of a prefix within the junk, when there is one. */
+static void time_after_junk(const char *s, struct klog_prefix *pf, const struct klog_line *L)
+{
+	struct klog_prefix p2;
+
+	if (has_time(pf) || L->match_off == 0 || !klog_prefix_resync(s + pf->msg_off, L->match_off, L->match_off, &p2))
+		return;
+	pf->time = p2.time;
+	if (pf->level < 0)
+		pf->level = p2.level;
+	if (!pf->caller[0])
+		memcpy(pf->caller, p2.caller, sizeof(pf->caller));
 }
 
 /* A line without a prefix of its own, indented at least as far as the
@@ -405,6 +548,8 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		p->head_len = n < sizeof(p->head) ? n : sizeof(p->head);
 		memcpy(p->head, s, p->head_len);
 	}
+	if (boot_start(s, n))
+		restart(p);
 	if (!klog_amdvi_candidate(s, n))
 		goto out;
 	p->st.candidates++;
@@ -415,27 +560,33 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 	if (n && s[0] == ' ')
 		continuation_of_head(p, s, n, &pf);
 	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
-	if (L.kind == KLOG_LINE_NONE)
+	if (L.kind == KLOG_LINE_NONE && !L.ratelimit_maybe)
+		resync_message(s, n, &pf, &L);
+	else if (L.kind != KLOG_LINE_NONE)
+		time_after_junk(s, &pf, &L);
+	check_clock(p, &pf.time);
+	if (L.kind == KLOG_LINE_NONE) {
+		if (L.ratelimit_maybe) {
+			p->rl = L.rec;
+			p->rl.line = p->line;
+			p->rl.time = pf.time;
+		}
 		goto out;
-	if (L.kind == KLOG_LINE_OTHER) {
+	}
+	claim_ratelimit(p, &pf.time);
+	if (L.kind == KLOG_LINE_OTHER && L.rec.type != KLOG_UNRECOGNISED) {
 		p->st.other_amdvi++;
 		goto out;
+	}
+	if (L.kind == KLOG_LINE_OTHER) {
+		p->st.unrecognised++;
+		if (!p->on_unrecognised)
+			goto out;
 	}
 	if (L.kind == KLOG_LINE_BAD) {
 		report_unparsed(p, p->line, L.reason, s, n);
 		goto out;
 	}
-	if (!pf.time.has_mono && !pf.time.has_wall && !pf.time.has_delta && L.match_off > 0) {
-		struct klog_prefix p2;
-		if (klog_prefix_resync(s + pf.msg_off, L.match_off, L.match_off, &p2)) {
-			pf.time = p2.time;
-			if (pf.level < 0)
-				pf.level = p2.level;
-			if (!pf.caller[0])
-				memcpy(pf.caller, p2.caller, sizeof(pf.caller));
-		}
-	}
-
 	struct klog_record *r = &L.rec;
 	r->file = p->file;
 	r->line = p->line;
@@ -465,7 +616,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		}
 		break;
 	case KLOG_LINE_HEAD:
-		e = find_partner(p, Q_WAIT_HEAD, PAIR_EVENT, key_of(r));
+		e = find_partner(p, Q_WAIT_HEAD, PAIR_EVENT, key_of(r), &r->time);
 		if (e) {
 			struct klog_record tail = e->rec;
 			join(&tail, r);
@@ -473,12 +624,11 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 			e->state = Q_READY;
 		} else {
 			e = push(p, r, Q_WAIT_TAIL, PAIR_EVENT);
-			e->text_len = n < sizeof(e->text) ? n : sizeof(e->text);
-			memcpy(e->text, s, e->text_len);
+			keep_text(e, s, n);
 		}
 		break;
 	case KLOG_LINE_TAIL:
-		e = find_partner(p, Q_WAIT_TAIL, PAIR_EVENT, key_of(r));
+		e = find_partner(p, Q_WAIT_TAIL, PAIR_EVENT, key_of(r), &r->time);
 		if (e) {
 			/* the record takes the tail's place, so output stays in line order */
 			join(r, &e->rec);
@@ -490,7 +640,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		open_dump(e);
 		break;
 	case KLOG_LINE_DNA_HEAD:
-		e = find_partner(p, Q_WAIT_HEAD, PAIR_DNA, key_of(r));
+		e = find_partner(p, Q_WAIT_HEAD, PAIR_DNA, key_of(r), &r->time);
 		if (e) {
 			struct klog_record tail = e->rec;
 			join(&tail, r);
@@ -501,7 +651,7 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		}
 		break;
 	case KLOG_LINE_DNA_TAIL:
-		e = find_partner(p, Q_WAIT_TAIL, PAIR_DNA, key_of(r));
+		e = find_partner(p, Q_WAIT_TAIL, PAIR_DNA, key_of(r), &r->time);
 		if (e) {
 			join(r, &e->rec);
 			e->state = Q_DEAD;
@@ -515,6 +665,11 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 		break;
 	case KLOG_LINE_CMD_ENTRY:
 		on_cmd_entry(p, &L, s, n);
+		break;
+	case KLOG_LINE_OTHER:
+		/* unrecognised: queued like a record, so that it comes out in line order */
+		e = push(p, r, Q_READY, PAIR_EVENT);
+		keep_text(e, s + pf.msg_off + L.match_off, n - pf.msg_off - L.match_off);
 		break;
 	default:
 		break;
@@ -536,6 +691,9 @@ void klog_parser_set_file(struct klog_parser *p, const char *file)
 	p->line = 0;
 	p->head_len = 0;
 	p->cwt_line = 0;
+	p->rl.line = 0;
+	p->seen = false;
+	p->has_max_mono = false;
 }
 
 int klog_parser_feed_file(struct klog_parser *p, FILE *f)

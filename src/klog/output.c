@@ -262,6 +262,10 @@ void klog_record_write_json(const struct klog_record *r, FILE *out)
 		fputs(",\"tail_missing\":true", out);
 	if (r->notes & KLOG_NOTE_PANIC)
 		fputs(",\"panic\":true", out);
+	if (r->type == KLOG_UNRECOGNISED && r->text) {
+		fputs(",\"text\":", out);
+		klog_json_string(out, r->text, r->text_len);
+	}
 	fputs("}\n", out);
 }
 
@@ -340,7 +344,8 @@ void klog_record_write_text(const struct klog_record *r, FILE *out)
 		}
 	}
 	if (r->has & KLOG_HAS_EVENT_LINE)
-		NOTE("%s(after line %" PRIu64 ")", o ? " " : "", r->event_line);
+		NOTE("%s(%s line %" PRIu64 ")", o ? " " : "", r->type == KLOG_RATELIMIT_SUPPRESSED ? "before" : "after",
+		     r->event_line);
 	if (r->has & KLOG_HAS_DETAIL)
 		NOTE("%s%s", o ? " " : "", r->detail);
 	if (r->notes & KLOG_NOTE_REUSE)

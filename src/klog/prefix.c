@@ -2,7 +2,8 @@
  * Line cleaning and prefix stripping: everything in front of the kernel's
  * message text.  Recognised, in any combination and order:
  *
- *   <3>                              log level (vmcore-dmesg, console, /dev/kmsg)
+ *   <3>                              log level (vmcore-dmesg, console, /dev/kmsg),
+ *                                    or a syslog priority before a header: <11>Nov 24 ...
  *   [    1.234567]                   printk time (dmesg, vmcore-dmesg, makedumpfile)
  *   [    1.234567 <    0.000123>]    dmesg -d
  *   [<    0.000123>]                 dmesg -d with the time hidden
@@ -430,6 +431,7 @@ void klog_prefix_parse(const char *s, size_t n, struct klog_prefix *p)
 	memset(p, 0, sizeof(*p));
 	p->level = -1;
 	size_t i = 0;
+	size_t header_at = 0;	/* where a wall-clock header may start */
 	bool header_done = false;
 
 	for (int round = 0; round < 8; round++) {
@@ -443,6 +445,10 @@ void klog_prefix_parse(const char *s, size_t n, struct klog_prefix *p)
 			while (k < n && is_digit(s[k]) && k - j < 4)
 				lv = lv * 10 + (s[k++] - '0');
 			if (k < n && s[k] == '>') {
+				/* a syslog priority (facility * 8 + level) in front of the
+				 * header: "<11>Nov 24 02:50:01 host kernel: " */
+				if (at == 0)
+					header_at = k + 1;
 				p->level = lv & 7;
 				i = k + 1;
 				continue;
@@ -465,7 +471,7 @@ void klog_prefix_parse(const char *s, size_t n, struct klog_prefix *p)
 			}
 			continue;
 		}
-		if (header_done || at != 0)
+		if (header_done || at != header_at)
 			break;
 		/* wall-clock headers at the very start of the line */
 		double secs;

@@ -33,6 +33,7 @@ static const char *const type_names[KLOG_NTYPES] = {
 	[KLOG_OTHER_LOG_OVERFLOW] = "OTHER_LOG_OVERFLOW",
 	[KLOG_CONTROL_REGISTER] = "CONTROL_REGISTER",
 	[KLOG_COMMAND_BUFFER_DUMP] = "COMMAND_BUFFER_DUMP",
+	[KLOG_UNRECOGNISED] = "UNRECOGNISED",
 };
 
 const char *klog_type_name(enum klog_type t)

@@ -35,13 +35,14 @@ struct storm {
 	uint64_t first_line, last_line;
 	char first_time[48], last_time[48];
 	double first_sec, last_sec;
+	double min_sec, max_sec;	/* the span: a clock may step back a little */
 	int clock;		/* 0 none, 1 mono, 2 wall */
 	uint64_t faults, suppressed;
 };
 
 struct klog_summary {
 	uint64_t by_type[KLOG_NTYPES];
-	uint64_t records, unparsed, lines, bytes, other_amdvi, truncated;
+	uint64_t records, unparsed, lines, bytes, other_amdvi, unrecognised, truncated, restarts;
 	struct table devices, domains;
 	struct namecount iommus[MAX_NAMES];
 	size_t niommus;
@@ -165,6 +166,7 @@ static void storm_add(struct klog_summary *s, const struct klog_record *r)
 			cur->first_line = r->line;
 			time_text(r, cur->first_time, sizeof(cur->first_time));
 			cur->first_sec = sec;
+			cur->min_sec = cur->max_sec = sec;
 			cur->clock = clock;
 		}
 	}
@@ -174,14 +176,39 @@ static void storm_add(struct klog_summary *s, const struct klog_record *r)
 	time_text(r, cur->last_time, sizeof(cur->last_time));
 	if (clock && !cur->clock) {
 		cur->clock = clock;
-		cur->first_sec = sec;
+		cur->first_sec = cur->min_sec = cur->max_sec = sec;
 	}
-	if (clock && clock == cur->clock)
+	if (clock && clock == cur->clock) {
 		cur->last_sec = sec;
+		if (sec < cur->min_sec)
+			cur->min_sec = sec;
+		if (sec > cur->max_sec)
+			cur->max_sec = sec;
+	}
+}
+
+/* What a ratelimit summary names: its function, else the IOMMU or the
+ * device of its prefix. */
+static const char *suppressed_name(const struct klog_record *r, char *buf, size_t size)
+{
+	char dev[32];
+
+	if (r->has & KLOG_HAS_FUNCTION)
+		return r->function;
+	if (r->has & KLOG_HAS_IOMMU)
+		return r->iommu;
+	if (r->has & KLOG_HAS_BDF) {
+		snprintf(buf, size, "%s %s", (r->has & KLOG_HAS_DRIVER) ? r->driver : "-",
+			 klog_record_device(r, dev, sizeof(dev)));
+		return buf;
+	}
+	return "(AMD-Vi)";
 }
 
 void klog_summary_add(struct klog_summary *s, const struct klog_record *r)
 {
+	char name[48];
+
 	if ((unsigned)r->type < KLOG_NTYPES)
 		s->by_type[r->type]++;
 	s->records++;
@@ -198,8 +225,7 @@ void klog_summary_add(struct klog_summary *s, const struct klog_record *r)
 		name_add(s->iommus, &s->niommus, &s->iommus_other, r->iommu, 1);
 	if (r->type == KLOG_RATELIMIT_SUPPRESSED) {
 		s->suppressed_total += r->suppressed;
-		name_add(s->funcs, &s->nfuncs, NULL, (r->has & KLOG_HAS_FUNCTION) ? r->function : "(AMD-Vi)",
-			 r->suppressed);
+		name_add(s->funcs, &s->nfuncs, NULL, suppressed_name(r, name, sizeof(name)), r->suppressed);
 		if (s->in_storm && s->nstorms)
 			s->storms[s->nstorms - 1].suppressed += r->suppressed;
 	}
@@ -219,7 +245,9 @@ void klog_summary_add_stats(struct klog_summary *s, const struct klog_parser_sta
 	s->lines += st->lines;
 	s->bytes += st->bytes;
 	s->other_amdvi += st->other_amdvi;
+	s->unrecognised += st->unrecognised;
 	s->truncated += st->truncated;
+	s->restarts += st->restarts;
 	s->in_storm = false;	/* storms never span files */
 }
 
@@ -263,7 +291,11 @@ void klog_summary_print(const struct klog_summary *s, FILE *out)
 	fprintf(out, "  AMD-Vi records:      %" PRIu64 "\n", s->records);
 	fprintf(out, "  unparsed AMD-Vi-looking lines: %" PRIu64 "%s\n", s->unparsed,
 		s->unparsed ? " (use -v to list them)" : "");
+	fprintf(out, "  unrecognised AMD-Vi lines: %" PRIu64 "%s\n", s->unrecognised,
+		s->unrecognised ? " (use -v to list them)" : "");
 	fprintf(out, "  other AMD-Vi lines (init, info): %" PRIu64 "\n", s->other_amdvi);
+	if (s->restarts)
+		fprintf(out, "  log restarts (a new boot, or the clock going back): %" PRIu64 "\n", s->restarts);
 	if (s->truncated)
 		fprintf(out, "  over-long lines (parsed on their first %d bytes): %" PRIu64 "\n", KLOG_LINE_MAX,
 			s->truncated);
@@ -323,7 +355,7 @@ void klog_summary_print(const struct klog_summary *s, FILE *out)
 				st->first_line, st->last_line, st->faults, st->faults == 1 ? "" : "s", st->first_time,
 				st->last_time);
 			if (st->clock && st->faults > 1)
-				fprintf(out, " (%.3f s)", st->last_sec - st->first_sec);
+				fprintf(out, " (%.3f s)", st->max_sec - st->min_sec);
 			if (st->suppressed)
 				fprintf(out, ", %" PRIu64 " suppressed", st->suppressed);
 			putc('\n', out);

@@ -419,6 +419,10 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 	kbool(w, "reused_in_place", a->kdump_reuse);
 	kuint(w, "faults", a->capture_faults);
 	close_obj(w);
+	open_obj(w, "log_lines");
+	kuint(w, "unparsed", a->log_unparsed);
+	kuint(w, "unrecognised", a->log_unrecognised);
+	close_obj(w);
 	open_obj(w, "counts");
 	for (int c = CORR_OLD_MAPPING; c < CORR_NOT_A_FAULT; c++)
 		kuint(w, corr_class_name((enum corr_class)c), a->corr_counts[c]);

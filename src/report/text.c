@@ -161,7 +161,32 @@ static void summary_devices(const struct analysis *a, FILE *out)
 			checked, rewritten);
 }
 
-static void summary_rest(const struct analysis *a, FILE *out)
+/* The log lines the parser could not use; -v lists the first ones. */
+static void summary_log_lines(const struct analysis *a, bool verbose, FILE *out)
+{
+	size_t total = a->log_unparsed + a->log_unrecognised;
+
+	if (!total)
+		return;
+	fprintf(out, "Log lines not understood: %zu unparsed, %zu unrecognised AMD-Vi line(s)%s\n", a->log_unparsed,
+		a->log_unrecognised, verbose ? ":" : " (-v lists them)");
+	if (!verbose)
+		return;
+	for (size_t i = 0; i < a->n_log_odd; i++) {
+		const struct log_odd_line *o = &a->log_odd[i];
+
+		if (o->reason)
+			fprintf(out, "  %s:%llu: unparsed (%s): %s\n", o->file ? o->file : "?", (unsigned long long)o->line,
+				o->reason, o->text);
+		else
+			fprintf(out, "  %s:%llu: unrecognised: %s\n", o->file ? o->file : "?", (unsigned long long)o->line,
+				o->text);
+	}
+	if (total > a->n_log_odd)
+		fprintf(out, "  ... and %zu more\n", total - a->n_log_odd);
+}
+
+static void summary_rest(const struct analysis *a, bool verbose, FILE *out)
 {
 	struct analysis_gaps g;
 
@@ -192,6 +217,7 @@ static void summary_rest(const struct analysis *a, FILE *out)
 	} else if (a->opt.capture_log || a->opt.crashed_log || a->opt.crashed_log_fp) {
 		fprintf(out, "Logged faults: none\n");
 	}
+	summary_log_lines(a, verbose, out);
 	if (a->pb.n)
 		fprintf(out, "\nProblems: %zu (%zu reads hit pages excluded from the dump); -p lists them\n",
 			a->pb.n + a->pb.dropped, a->pb.excluded_reads);
@@ -366,7 +392,7 @@ void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE
 			a->inv.n_iommus, flush_verdict_name(a->flush));
 		summary_iommus(a, out);
 		summary_devices(a, out);
-		summary_rest(a, out);
+		summary_rest(a, verbose, out);
 	}
 	if (sections & REPORT_RING)
 		section_ring(a, out);

@@ -272,6 +272,9 @@ START_TEST(test_run_no_iommu_text)
 }
 END_TEST
 
+/* The text summary of run_capture() with -v. */
+static bool run_capture_verbose;
+
 /* Runs the analysis with a capture log of these lines; returns the text
  * summary and the JSON (both to free). */
 static struct analysis *run_capture(const char *log_text, char **text, char **json)
@@ -297,7 +300,7 @@ static struct analysis *run_capture(const char *log_text, char **text, char **js
 	struct analysis *a = analysis_run(&t, &opt);
 	ck_assert_ptr_nonnull(a);
 	f = open_memstream(text, &len);
-	report_text(a, REPORT_SUMMARY, false, f);
+	report_text(a, REPORT_SUMMARY, run_capture_verbose, f);
 	fclose(f);
 	f = open_memstream(json, &len);
 	report_json(a, f);
@@ -503,6 +506,44 @@ START_TEST(test_run_dte_rewritten_crashed_view)
 }
 END_TEST
 
+/* Lines of the capture log the parser could not use are counted where the
+ * summary speaks of that log, and listed with -v; never dropped silently. */
+START_TEST(test_run_capture_log_lines_not_understood)
+{
+	static const char log[] =
+		"[    0.320000] AMD-Vi: Translation is already enabled - trying to copy translation structures\n"
+		"[    0.320100] AMD-Vi: Copied DEV table from previous kernel.\n"
+		"[    0.320200] pci 0000:00:00.2: AMD-Vi: Found IOMMU cap 0x40\n"
+		"[    0.330000] AMD-Vi: Something new we do not know\n"
+		"[    2.000000] AMD-Vi: Event logged [BOGUS_EVENT device=0000:00:03.0]\n"
+		"[    2.100000] iommu ivhd0: weird\n";
+	char *text, *json;
+	struct analysis *a = run_capture(log, &text, &json);
+
+	ck_assert_uint_eq(a->log_unparsed, 1);
+	ck_assert_uint_eq(a->log_unrecognised, 2);
+	ck_assert_msg(strstr(text, "Log lines not understood: 1 unparsed, 2 unrecognised AMD-Vi line(s) (-v lists them)\n"),
+		      "%s", text);
+	ck_assert_ptr_null(strstr(text, "Something new"));
+	ck_assert_msg(strstr(json, "\"log_lines\":{\"unparsed\":1,\"unrecognised\":2}"), "%s", json);
+	analysis_free(a);
+	free(text);
+	free(json);
+
+	run_capture_verbose = true;
+	a = run_capture(log, &text, &json);
+	run_capture_verbose = false;
+	ck_assert_msg(strstr(text, "Log lines not understood: 1 unparsed, 2 unrecognised AMD-Vi line(s):\n"), "%s", text);
+	ck_assert_msg(strstr(text, ":4: unrecognised: AMD-Vi: Something new we do not know\n"), "%s", text);
+	ck_assert_msg(strstr(text, ":5: unparsed (unknown event type after 'Event logged ['): [    2.000000] AMD-Vi: Event "
+				   "logged [BOGUS_EVENT device=0000:00:03.0]\n"), "%s", text);
+	ck_assert_msg(strstr(text, ":6: unrecognised: iommu ivhd0: weird\n"), "%s", text);
+	analysis_free(a);
+	free(text);
+	free(json);
+}
+END_TEST
+
 Suite *analysis_run_suite(void)
 {
 	Suite *s = suite_create("analysis_run");
@@ -514,6 +555,7 @@ Suite *analysis_run_suite(void)
 	tcase_add_test(tc, test_run_no_iommu_text);
 	tcase_add_test(tc, test_run_capture_dev_table_reused);
 	tcase_add_test(tc, test_run_capture_reused_event_log_and_cwb);
+	tcase_add_test(tc, test_run_capture_log_lines_not_understood);
 	tcase_add_test(tc, test_run_dte_rewritten_crashed_view);
 	suite_add_tcase(s, tc);
 	return s;
