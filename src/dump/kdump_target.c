@@ -75,6 +75,50 @@ static int tmp_fd(const char *tmpdir, char *err, size_t errlen)
 	return fd;
 }
 
+static uint64_t elf_num(const unsigned char *p, size_t size, bool big_endian)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < size; i++)
+		v |= (uint64_t)p[big_endian ? size - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/*
+ * libkdumpfile 0.5.1 dereferences NULL on an ELF file whose header gives a
+ * program-header or section-header entry size of 0 while it has such
+ * headers (fuzz/regressions/dump_reader/): a damaged vmcore must be refused
+ * here instead.  Returns why the ELF header cannot be used, or NULL (also
+ * for a file that is not ELF at all).
+ */
+static const char *elf_header_problem(const unsigned char *h, size_t len)
+{
+	bool is64, be;
+	size_t ehsize, phentsize, shentsize;
+	uint64_t phnum, shnum, shoff;
+
+	if (len < 4 || memcmp(h, "\177ELF", 4))
+		return NULL;
+	if (len < 6 || (h[4] != 1 && h[4] != 2) || (h[5] != 1 && h[5] != 2))
+		return "unknown ELF class or byte order";
+	is64 = h[4] == 2;
+	be = h[5] == 2;
+	ehsize = is64 ? 64 : 52;
+	phentsize = is64 ? 56 : 32;
+	shentsize = is64 ? 64 : 40;
+	if (len < ehsize)
+		return "truncated ELF header";
+	shoff = elf_num(h + (is64 ? 40 : 32), is64 ? 8 : 4, be);
+	phnum = elf_num(h + (is64 ? 56 : 44), 2, be);
+	shnum = elf_num(h + (is64 ? 60 : 48), 2, be);
+	if (phnum && elf_num(h + (is64 ? 54 : 42), 2, be) != phentsize)
+		return "bad ELF program header size";
+	/* kexec-tools and makedumpfile write no sections: all three 0 */
+	if ((shoff || shnum) && elf_num(h + (is64 ? 58 : 46), 2, be) != shentsize)
+		return "bad ELF section header size";
+	return NULL;
+}
+
 struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char *err, size_t errlen)
 {
 	struct dump_open_opts no_opts = { 0 };
@@ -118,8 +162,19 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		close(d->fd);
 		d->fd = out;
 		snprintf(d->format, sizeof(d->format), "kdump-flattened");
+		got = pread(d->fd, head, sizeof(head), 0);
+		if (got < 0)
+			got = 0;
 	} else if (strcmp(path, "-") == 0) {
 		snprintf(err, errlen, "stdin: only a flattened dump (makedumpfile -F) can be read from a pipe");
+		close(d->fd);
+		free(d);
+		return NULL;
+	}
+	const char *bad = elf_header_problem(head, (size_t)got);
+
+	if (bad) {
+		snprintf(err, errlen, "%s: %s: not a usable ELF vmcore", path, bad);
 		close(d->fd);
 		free(d);
 		return NULL;
