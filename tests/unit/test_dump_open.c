@@ -1,7 +1,8 @@
-/* dump_open() on small ELF vmcores made here: one that opens and reads, and
- * damaged ELF headers that libkdumpfile 0.5.1 would crash on (entry sizes
- * of 0, found by fuzz/dump_reader), refused with the reason, plain and
- * inside a flattened dump. */
+/* dump_open() on small vmcores made here, ELF and kdump-compressed: ones
+ * that open and read, and damaged headers refused with the reason before
+ * libkdumpfile 0.5.1 crashes on them (ELF entry sizes of 0) or allocates
+ * gigabytes (kdump block size, bitmaps and notes beyond the end of the
+ * file), plain and inside a flattened dump; found by fuzz/dump_reader. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,51 @@ static size_t make_core(unsigned char *buf)
 	memcpy(p + 24, info, sizeof(info) - 1);
 	memset(buf + PAGE, 0x5a, PAGE);
 	return 2 * PAGE;
+}
+
+/* A kdump-compressed file (makedumpfile's format, header version 6) of an
+ * x86_64 kernel: 8 page frames, page 1 stored uncompressed (0x5a). */
+#define KD_DESC (4 * PAGE)
+static size_t make_kdump(unsigned char *buf)
+{
+	static const char info[] = "OSRELEASE=6.1.0-unit\nPAGESIZE=4096\nNUMBER(pgtable_l5_enabled)=0\n";
+	size_t info_off = KD_DESC + 24, note_off = info_off + sizeof(info) - 1;
+	size_t note_len = 12 + 12 + (sizeof(info) - 1 + 3) / 4 * 4;
+	size_t data_off = (note_off + note_len + PAGE - 1) / PAGE * PAGE;
+	unsigned char *sub = buf + PAGE;
+
+	memset(buf, 0, data_off + PAGE);
+	memcpy(buf, "KDUMP   ", 8);
+	put(buf + 8, 6, 4);
+	/* utsname: sysname, release, version, machine (libkdumpfile
+	 * translates no address without the release and the version) */
+	memcpy(buf + 12, "Linux", 5);
+	memcpy(buf + 12 + 2 * 65, "6.1.0-unit", 10);
+	memcpy(buf + 12 + 3 * 65, "#1 SMP", 6);
+	memcpy(buf + 12 + 4 * 65, "x86_64", 6);
+	put(buf + 428, PAGE, 4);			/* block_size */
+	put(buf + 432, 1, 4);				/* sub_hdr_size */
+	put(buf + 436, 2, 4);				/* bitmap_blocks */
+	put(buf + 440, 8, 4);				/* max_mapnr */
+	put(buf + 460, 1, 4);				/* nr_cpus */
+	put(sub + 8, 31, 4);				/* dump_level */
+	put(sub + 32, info_off, 8);
+	put(sub + 40, sizeof(info) - 1, 8);
+	put(sub + 48, note_off, 8);
+	put(sub + 56, note_len, 8);
+	put(sub + 88, 8, 8);				/* end_pfn_64 */
+	put(sub + 96, 8, 8);				/* max_mapnr_64 */
+	buf[2 * PAGE] = 0x02;				/* page 1 is RAM */
+	buf[3 * PAGE] = 0x02;				/* and in the file */
+	put(buf + KD_DESC, data_off, 8);
+	put(buf + KD_DESC + 8, PAGE, 4);		/* uncompressed */
+	memcpy(buf + info_off, info, sizeof(info) - 1);
+	put(buf + note_off, 11, 4);
+	put(buf + note_off + 4, sizeof(info) - 1, 4);
+	memcpy(buf + note_off + 12, "VMCOREINFO", 11);
+	memcpy(buf + note_off + 24, info, sizeof(info) - 1);
+	memset(buf + data_off, 0x5a, PAGE);
+	return data_off + PAGE;
 }
 
 static size_t make_flattened(unsigned char *out, const unsigned char *img, size_t len)
@@ -129,13 +175,36 @@ START_TEST(test_elf_core_opens)
 }
 END_TEST
 
+START_TEST(test_kdump_opens)
+{
+	static unsigned char img[8 * PAGE];
+	size_t n = make_kdump(img);
+	char err[512] = "";
+	unsigned char b[8];
+	struct target t;
+	struct dump *d = open_buf(img, n, err, sizeof(err));
+
+	ck_assert_msg(d != NULL, "%s", err);
+	ck_assert_str_eq(dump_format(d), "kdump-compressed");
+	ck_assert_str_eq(dump_release(d), "6.1.0-unit");
+	dump_target_init(&t, d);
+	ck_assert_int_eq(target_read(&t, TARGET_PHYSADDR, 0x1ff8, b, sizeof(b)), TARGET_OK);
+	ck_assert_uint_eq(b[7], 0x5a);
+	dump_close(d);
+	/* cut short in its pages, it still opens */
+	d = open_buf(img, n - 100, err, sizeof(err));
+	ck_assert_msg(d != NULL, "%s", err);
+	dump_close(d);
+}
+END_TEST
+
 static void refused(const unsigned char *buf, size_t len, const char *why)
 {
 	char err[512] = "";
 	struct dump *d = open_buf(buf, len, err, sizeof(err));
 
 	ck_assert_msg(d == NULL, "opened: %s", why);
-	ck_assert_msg(strstr(err, why) && strstr(err, "not a usable ELF vmcore"), "%s", err);
+	ck_assert_msg(strstr(err, why) && strstr(err, "not a usable vmcore"), "%s", err);
 }
 
 START_TEST(test_bad_elf_headers_refused)
@@ -163,6 +232,30 @@ START_TEST(test_bad_elf_headers_refused)
 }
 END_TEST
 
+START_TEST(test_bad_kdump_headers_refused)
+{
+	static unsigned char img[8 * PAGE], bad[8 * PAGE];
+	size_t n = make_kdump(img);
+
+	refused(img, 300, "truncated kdump-compressed header");
+	memcpy(bad, img, n);
+	put(bad + 428, 0, 4);
+	refused(bad, n, "bad block size");
+	put(bad + 428, 3000, 4);
+	refused(bad, n, "bad block size");
+	memcpy(bad, img, n);
+	put(bad + 436, 65536, 4);
+	refused(bad, n, "bitmaps beyond the end of the file");
+	refused(img, 3 * PAGE, "bitmaps beyond the end of the file");
+	memcpy(bad, img, n);
+	put(bad + PAGE + 56, 11542724608ull, 8);	/* size_note */
+	refused(bad, n, "ELF notes beyond the end of the file");
+	memcpy(bad, img, n);
+	put(bad + PAGE + 32, ~0ull - 4, 8);		/* offset_vmcoreinfo */
+	refused(bad, n, "VMCOREINFO beyond the end of the file");
+}
+END_TEST
+
 Suite *dump_open_suite(void)
 {
 	Suite *s = suite_create("dump_open");
@@ -170,6 +263,8 @@ Suite *dump_open_suite(void)
 
 	tcase_add_test(tc, test_elf_core_opens);
 	tcase_add_test(tc, test_bad_elf_headers_refused);
+	tcase_add_test(tc, test_kdump_opens);
+	tcase_add_test(tc, test_bad_kdump_headers_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
