@@ -125,13 +125,25 @@ static bool fits(uint64_t a, uint64_t b, uint64_t limit)
 	return a <= limit && b <= limit - a;
 }
 
+/* utsname.machine names an architecture other than x86_64 */
+static bool other_machine(const char *m)
+{
+	size_t n = 0;
+
+	while (n < 65 && ((m[n] >= 'a' && m[n] <= 'z') || (m[n] >= '0' && m[n] <= '9') || m[n] == '_'))
+		n++;
+	return n > 0 && n < 65 && !m[n] && strcmp(m, "x86_64");
+}
+
 /*
  * The same for a kdump-compressed file of an x86_64 kernel (makedumpfile's
  * disk_dump_header and kdump_sub_header, 64-bit little-endian): with a
  * block size that is not a power of two, or bitmaps, notes or VMCOREINFO
  * beyond the end of the file, libkdumpfile 0.5.1 allocates and copies
  * gigabytes before it gives up (fuzz/regressions/dump_reader/).  Such a file
- * cannot be read anyway; a dump cut short in its pages still opens.
+ * cannot be read anyway; a dump cut short in its pages still opens.  A
+ * header that names another architecture (other layouts) is left to
+ * libkdumpfile; one whose machine is empty or garbage is checked too.
  * Returns why the header cannot be used, or NULL.
  */
 static const char *kdump_header_problem(int fd, const unsigned char *h, size_t len)
@@ -144,8 +156,7 @@ static const char *kdump_header_problem(int fd, const unsigned char *h, size_t l
 		return NULL;
 	if (len < 448)
 		return "truncated kdump-compressed header";
-	/* utsname.machine: other architectures keep other layouts */
-	if (strncmp((const char *)h + 12 + 4 * 65, "x86_64", 7) || fstat(fd, &st))
+	if (other_machine((const char *)h + 12 + 4 * 65) || fstat(fd, &st))
 		return NULL;
 	size = (uint64_t)st.st_size;
 	version = read_num(h + 8, 4, false);
