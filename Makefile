@@ -6,6 +6,9 @@
 #   make check            every test: unit tests (plain and ASan+UBSan), CLI tests
 #   make deps             install missing Debian packages
 #   make bench            benchmarks (figures, not pass/fail)
+#   make fuzz [FUZZ_RUNS=10000000]   the fuzz targets (fuzz/), clang + libFuzzer
+#                         under ASan+UBSan: executions and coverage per target
+#   make fuzz-smoke       regression inputs and a few seconds of each target
 #   make install PREFIX=/usr/local DESTDIR=
 #
 # The pure code (hardware formats, log parser, analysis) goes into
@@ -51,7 +54,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: FORCE all extension synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench install uninstall clean
+.PHONY: FORCE all extension synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 extension: $(LIB) $(EXT)
 
@@ -125,7 +128,7 @@ cli-tests: $(CLI)
 # Every group runs even when an earlier one fails (a failed lab build still
 # leaves the crash and standalone tests to say what they can); the last line
 # counts the groups.
-CHECK_GROUPS := unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests
+CHECK_GROUPS := unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests fuzz-smoke
 check: deps
 	$(MAKE) all
 	@failed=; for g in $(CHECK_GROUPS); do $(MAKE) --no-print-directory $$g || failed="$$failed $$g"; done; \
@@ -184,6 +187,26 @@ demo:
 
 bench: deps synth
 	@bash bench/run.sh $(BUILD)
+
+# Fuzzing (docs/fuzzing.md): the library compiled again with Debian's clang,
+# libFuzzer, ASan and UBSan into $(BUILD)/fuzz (the gcc build is untouched),
+# one binary per fuzz/*.c, seed corpora from the tests' logs and fixtures.
+# `make fuzz` runs FUZZ_RUNS executions in all and prints them with the
+# coverage per target (a figure; a crash fails it); `make fuzz-smoke` replays
+# fuzz/regressions/ and fuzzes each target for FUZZ_SMOKE_TIME seconds.
+FUZZ_RUNS ?= 10000000
+fuzz-deps:
+	@bash tools/deps.sh fuzz
+
+fuzz-build: fuzz-deps
+	@bash fuzz/build.sh $(BUILD)
+
+fuzz: fuzz-build
+	@FUZZ_RUNS=$(FUZZ_RUNS) bash fuzz/run.sh $(BUILD) fuzz
+
+fuzz-smoke: fuzz-build
+	@echo "== fuzz targets: regression inputs, then a few seconds each (ASan+UBSan)"
+	@bash fuzz/run.sh $(BUILD) smoke
 
 # crash finds a bare `extend iommu_inflight.so` only in $CRASH_EXTENSIONS,
 # /usr/lib64/crash/extensions, /usr/lib/crash/extensions and ./extensions: when

@@ -4,6 +4,7 @@
 #
 #   tools/deps.sh            build + test packages (the default set)
 #   tools/deps.sh lab        also what the QEMU/kdump lab needs
+#   tools/deps.sh fuzz       also what the fuzz targets need (make fuzz, fuzz-smoke)
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config check libdw-dev libkdumpfile-dev
@@ -14,12 +15,16 @@ lab_pkgs=(qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils
           debootstrap
           # the fault-reporting QEMU of the flush-disable scenario (tests/lab/qemu)
           dpkg-dev meson ninja-build libglib2.0-dev libpixman-1-dev libfdt-dev zlib1g-dev)
+# Debian's clang and its runtime libraries: libFuzzer (libclang_rt.fuzzer),
+# ASan and UBSan for clang (fuzz/build.sh)
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 for set in "$@"; do
     case "$set" in
         lab) want+=("${lab_pkgs[@]}") ;;
-        *) echo "deps.sh: unknown package set '$set' (known: lab)" >&2; exit 2 ;;
+        fuzz) want+=("${fuzz_pkgs[@]}") ;;
+        *) echo "deps.sh: unknown package set '$set' (known: lab, fuzz)" >&2; exit 2 ;;
     esac
 done
 

@@ -94,7 +94,8 @@ uint64_t amdvi_pte_encode(const struct amdvi_pte *pte);
 uint64_t amdvi_pte_build_pde(uint64_t table_pa, unsigned int next_level);
 /* Default-size leaf (4K at level 0, 2M/1G with NL=0 at level 1/2): PR|FC. */
 uint64_t amdvi_pte_build_leaf(uint64_t pa, bool ir, bool iw);
-/* NL=7 leaf of page_size (power of two > 4K); 0 on a bad size/alignment. */
+/* NL=7 leaf of page_size (power of two > 4K); 0 on a bad size/alignment, or
+ * for a pa the address field cannot hold (bit 52 or above). */
 uint64_t amdvi_pte_build_large(uint64_t pa, uint64_t page_size, bool ir, bool iw);
 /* Page size encoded in an NL=7 PTE: 1 << (1 + lowest zero bit >= 12). */
 uint64_t amdvi_pte_large_size(uint64_t pte);

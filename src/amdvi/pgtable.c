@@ -85,6 +85,8 @@ uint64_t amdvi_pte_build_large(uint64_t pa, uint64_t page_size, bool ir, bool iw
 		return 0;
 	if (pa & (page_size - 1))
 		return 0;
+	if (pa >> 52)		/* the address field ends at bit 51 */
+		return 0;
 	/* ones below the top bit of the size, that bit zero */
 	addr = (pa | (page_size - 1)) & ~(page_size >> 1) & AMDVI_PTE_ADDR_MASK;
 	return addr | AMDVI_FIELD_PREP(AMDVI_PTE_NL_MASK, AMDVI_PTE_NL_LARGE) |

@@ -165,6 +165,9 @@ START_TEST(large_page_sizes)
 	ck_assert_uint_eq(amdvi_pte_build_large(0x1000, 0x2000, true, true), 0);
 	ck_assert_uint_eq(amdvi_pte_build_large(0, 0x3000, true, true), 0);
 	ck_assert_uint_eq(amdvi_pte_build_large(0, 0x1000, true, true), 0);
+	/* a pa above bit 51 does not fit (found by fuzz/amdvi_pgtable) */
+	ck_assert_uint_eq(amdvi_pte_build_large(0x4010000000000000ULL, 0x10000000, true, true), 0);
+	ck_assert_uint_ne(amdvi_pte_build_large(0xff0000000000ULL, 0x10000000, true, true), 0);
 }
 END_TEST
 
