@@ -26,7 +26,16 @@ struct dump_integrity {
 	uint64_t units_missing;		/* of those, past the end of the file */
 	bool incomplete_flag;		/* makedumpfile's own DUMP_DH_COMPRESSED_INCOMPLETE */
 	char summary[256];		/* one line for the report; "" when whole */
+	/* ELF: the physical ranges whose data lies past the end of the file.
+	 * A reader may hand out zeros for them (libkdumpfile 0.5.1 does):
+	 * reads there must fail instead.  More ranges than fit are merged
+	 * into the last one, which then covers more than is missing. */
+	struct { uint64_t start, end; } missing_phys[32];
+	unsigned n_missing_phys;
 };
+
+/* true when [pa, pa + len) touches a physical range past the end of the file. */
+bool dump_integrity_missing(const struct dump_integrity *di, uint64_t pa, uint64_t len);
 
 /*
  * Checks the dump in fd (a kdump-compressed or ELF file; a flattened one

@@ -267,8 +267,23 @@ static void check_elf(int fd, const Elf64_Ehdr *eh, struct dump_integrity *out)
 		if (ph.p_type != PT_LOAD)
 			continue;
 		total += ph.p_filesz;
-		if (ph.p_offset + ph.p_filesz > size)
-			missing += ph.p_offset >= size ? ph.p_filesz : ph.p_offset + ph.p_filesz - size;
+		if (ph.p_offset + ph.p_filesz > size) {
+			uint64_t lost = ph.p_offset >= size ? ph.p_filesz : ph.p_offset + ph.p_filesz - size;
+			unsigned k = out->n_missing_phys;
+
+			missing += lost;
+			if (k == sizeof(out->missing_phys) / sizeof(out->missing_phys[0])) {
+				k--;		/* full: widen the last range */
+				if (ph.p_paddr + ph.p_filesz - lost < out->missing_phys[k].start)
+					out->missing_phys[k].start = ph.p_paddr + ph.p_filesz - lost;
+				if (ph.p_paddr + ph.p_filesz > out->missing_phys[k].end)
+					out->missing_phys[k].end = ph.p_paddr + ph.p_filesz;
+			} else {
+				out->missing_phys[k].start = ph.p_paddr + ph.p_filesz - lost;
+				out->missing_phys[k].end = ph.p_paddr + ph.p_filesz;
+				out->n_missing_phys++;
+			}
+		}
 	}
 	out->needed_size = end;
 	out->units_total = total;
@@ -347,4 +362,12 @@ bool dump_integrity_check(int fd, struct dump_integrity *out)
 			 (unsigned long long)out->file_size);
 	}
 	return !dump_integrity_damaged(out);
+}
+
+bool dump_integrity_missing(const struct dump_integrity *di, uint64_t pa, uint64_t len)
+{
+	for (unsigned i = 0; i < di->n_missing_phys; i++)
+		if (pa < di->missing_phys[i].end && pa + len > di->missing_phys[i].start)
+			return true;
+	return false;
 }

@@ -239,17 +239,6 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		free(d);
 		return NULL;
 	}
-	const char *bad = elf_header_problem(head, (size_t)got);
-
-	if (!bad)
-		bad = kdump_header_problem(d->fd, head, (size_t)got);
-	if (bad) {
-		snprintf(err, errlen, "%s: %s: not a usable vmcore", path, bad);
-		close(d->fd);
-		free(d);
-		return NULL;
-	}
-
 	/* whole or cut short: known before the first read fails */
 	dump_integrity_check(d->fd, &d->integrity);
 	if (stream_cut) {
@@ -259,6 +248,18 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		snprintf(was, sizeof(was), "%s", di->summary);
 		di->checked = di->truncated = true;
 		snprintf(di->summary, sizeof(di->summary), "%.120s%s%.130s", cut, was[0] ? "; " : "", was);
+	}
+	const char *bad = elf_header_problem(head, (size_t)got);
+
+	if (!bad)
+		bad = kdump_header_problem(d->fd, head, (size_t)got);
+	if (bad) {
+		/* a file cut inside its headers says so too */
+		snprintf(err, errlen, "%s: %s: not a usable vmcore%s%.200s", path, bad,
+			 d->integrity.summary[0] ? "; " : "", d->integrity.summary);
+		close(d->fd);
+		free(d);
+		return NULL;
 	}
 
 	d->kd = kdump_new();
@@ -282,8 +283,8 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		return NULL;
 	}
 	if (kdump_set_string_attr(d->kd, KDUMP_ATTR_OSTYPE, "linux") != KDUMP_OK) {
-		snprintf(err, errlen, "%s: cannot set up Linux address translation: %s", path,
-			 kdump_get_err(d->kd));
+		snprintf(err, errlen, "%s: cannot set up Linux address translation: %s%s%.200s", path,
+			 kdump_get_err(d->kd), d->integrity.summary[0] ? "; " : "", d->integrity.summary);
 		dump_close(d);
 		return NULL;
 	}
@@ -395,6 +396,30 @@ static void get_maps(struct dump *d)
 	}
 }
 
+/* Does [addr, addr + len) reach data past the end of a cut ELF file
+ * (which the reader may have handed out as zeros)? */
+static bool reads_missing(struct dump *d, kdump_addrspace_t as, uint64_t addr, size_t len)
+{
+	for (uint64_t page = addr & ~0xfffull; page < addr + len; page += 4096) {
+		uint64_t pa = page, lo = page < addr ? addr : page;
+		uint64_t hi = page + 4096 < addr + len ? page + 4096 : addr + len;
+
+		if (as == KDUMP_KVADDR) {
+			addrxlat_fulladdr_t fa = { .addr = lo, .as = ADDRXLAT_KVADDR };
+
+			if (!d->axctx || !d->axsys ||
+			    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK)
+				return true;
+			pa = fa.addr;
+		} else {
+			pa = lo;
+		}
+		if (dump_integrity_missing(&d->integrity, pa, hi - lo))
+			return true;
+	}
+	return false;
+}
+
 /* Why the page at addr (in space as) could not be read. */
 static enum target_err classify(struct dump *d, kdump_addrspace_t as, uint64_t addr)
 {
@@ -435,6 +460,8 @@ static enum target_err dt_read(void *priv, enum target_space space, uint64_t add
 	if (!len)
 		return TARGET_OK;
 	st = kdump_read(d->kd, as, addr, buf, &got);
+	if (st == KDUMP_OK && d->integrity.n_missing_phys && reads_missing(d, as, addr, len))
+		st = KDUMP_ERR_SYSTEM;		/* zeros for bytes the cut file does not have */
 	if (st == KDUMP_OK) {
 		d->stats.bytes += len;
 		return TARGET_OK;

@@ -54,7 +54,7 @@ def check_one(intact, base, crash=False):
     j = load(base + ".json")
     if rc == "1":
         # nothing could be opened: the message must name the cut
-        if not any(w in err for w in ("cut short", "ends after", "ends inside", "truncat")):
+        if not any(w in err for w in ("cut short", "ends after", "ends inside", "truncat", "beyond the end")):
             errs.append("exit 1 without naming the cut: %r" % err[:300])
         return errs, "refused (exit 1): " + err.strip().splitlines()[-1][:110] if err.strip() else "refused"
     if rc != "3":

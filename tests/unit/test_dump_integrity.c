@@ -177,6 +177,7 @@ START_TEST(test_elf_segments)
 	for (int i = 1; i < 3; i++) {
 		ph[i].p_type = PT_LOAD;
 		ph[i].p_offset = 4096 + (uint64_t)(i - 1) * 1024;
+		ph[i].p_paddr = 0x100000 * (uint64_t)i;
 		ph[i].p_filesz = 1024;
 	}
 	memset(e, 0, sizeof(e));
@@ -191,6 +192,13 @@ START_TEST(test_elf_segments)
 	ck_assert(di.truncated);
 	ck_assert_uint_eq(di.units_missing, 1000);
 	ck_assert_ptr_nonnull(strstr(di.summary, "1000 of its 2048 bytes of memory"));
+	/* the physical bytes past the end: reads there must fail, not read zeros */
+	ck_assert_uint_eq(di.n_missing_phys, 1);
+	ck_assert(!dump_integrity_missing(&di, 0x100000, 1024));
+	ck_assert(!dump_integrity_missing(&di, 0x200000, 24));
+	ck_assert(dump_integrity_missing(&di, 0x200000 + 23, 2));
+	ck_assert(dump_integrity_missing(&di, 0x200000 + 1023, 1));
+	ck_assert(!dump_integrity_missing(&di, 0x200000 + 1024, 4096));
 	di = check_bytes(e, 100);	/* inside the program headers */
 	ck_assert(di.headers_cut);
 }
