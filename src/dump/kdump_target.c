@@ -125,25 +125,16 @@ static bool fits(uint64_t a, uint64_t b, uint64_t limit)
 	return a <= limit && b <= limit - a;
 }
 
-/* utsname.machine names an architecture other than x86_64 */
-static bool other_machine(const char *m)
-{
-	size_t n = 0;
-
-	while (n < 65 && ((m[n] >= 'a' && m[n] <= 'z') || (m[n] >= '0' && m[n] <= '9') || m[n] == '_'))
-		n++;
-	return n > 0 && n < 65 && !m[n] && strcmp(m, "x86_64");
-}
-
 /*
- * The same for a kdump-compressed file of an x86_64 kernel (makedumpfile's
- * disk_dump_header and kdump_sub_header, 64-bit little-endian): with a
+ * The same for a kdump-compressed file (makedumpfile's disk_dump_header
+ * and kdump_sub_header, 64-bit little-endian as x86_64 writes them): with a
  * block size that is not a power of two, or bitmaps, notes or VMCOREINFO
  * beyond the end of the file, libkdumpfile 0.5.1 allocates and copies
  * gigabytes before it gives up (fuzz/regressions/dump_reader/).  Such a file
- * cannot be read anyway; a dump cut short in its pages still opens.  A
- * header that names another architecture (other layouts) is left to
- * libkdumpfile; one whose machine is empty or garbage is checked too.
+ * cannot be read anyway; a dump cut short in its pages still opens.  The
+ * machine must be x86_64, the only one with an AMD IOMMU: libkdumpfile
+ * reads a header with an empty or unknown machine as 64-bit all the same,
+ * so a name cannot tell which headers to leave to it.
  * Returns why the header cannot be used, or NULL.
  */
 static const char *kdump_header_problem(int fd, const unsigned char *h, size_t len)
@@ -156,7 +147,9 @@ static const char *kdump_header_problem(int fd, const unsigned char *h, size_t l
 		return NULL;
 	if (len < 448)
 		return "truncated kdump-compressed header";
-	if (other_machine((const char *)h + 12 + 4 * 65) || fstat(fd, &st))
+	if (strncmp((const char *)h + 12 + 4 * 65, "x86_64", 7))
+		return "kdump-compressed dump of a machine other than x86_64";
+	if (fstat(fd, &st))
 		return NULL;
 	size = (uint64_t)st.st_size;
 	version = read_num(h + 8, 4, false);
@@ -171,9 +164,12 @@ static const char *kdump_header_problem(int fd, const unsigned char *h, size_t l
 		return NULL;
 	if (pread(fd, sub, sizeof(sub), (off_t)block) != (ssize_t)sizeof(sub))
 		return "truncated kdump sub-header";
-	if (!fits(read_num(sub + 32, 8, false), read_num(sub + 40, 8, false), size))
+	/* (makedumpfile writes both inside the sub-header's blocks) */
+	uint64_t info_len = read_num(sub + 40, 8, false), notes_len = read_num(sub + 56, 8, false);
+
+	if (info_len && !fits(read_num(sub + 32, 8, false), info_len, size))
 		return "kdump-compressed VMCOREINFO beyond the end of the file";
-	if (version >= 4 && !fits(read_num(sub + 48, 8, false), read_num(sub + 56, 8, false), size))
+	if (version >= 4 && notes_len && !fits(read_num(sub + 48, 8, false), notes_len, size))
 		return "kdump-compressed ELF notes beyond the end of the file";
 	return NULL;
 }

@@ -243,8 +243,11 @@ START_TEST(test_bad_kdump_headers_refused)
 	refused(bad, n, "bad block size");
 	put(bad + 428, 3000, 4);
 	refused(bad, n, "bad block size");
-	memset(bad + 12 + 4 * 65, 0, 65);	/* no machine: checked all the same */
-	refused(bad, n, "bad block size");
+	memcpy(bad, img, n);
+	memset(bad + 12 + 4 * 65, 0, 65);
+	refused(bad, n, "machine other than x86_64");
+	memcpy(bad + 12 + 4 * 65, "i68664", 6);
+	refused(bad, n, "machine other than x86_64");
 	memcpy(bad, img, n);
 	put(bad + 436, 65536, 4);
 	refused(bad, n, "bitmaps beyond the end of the file");
