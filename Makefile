@@ -3,7 +3,8 @@
 #   make                  library, CLI and (when present) the crash extension
 #   make extension CRASH_INCLUDE=DIR   the library and the extension only, against
 #                         DIR/defs.h (default /usr/include/crash: the host's crash)
-#   make check            every test: unit tests (plain and ASan+UBSan), CLI tests
+#   make check            every test: unit tests (plain and ASan+UBSan), CLI tests,
+#                         the lab's dumps, the fuzz targets' smoke run
 #   make deps             install missing Debian packages
 #   make bench            benchmarks (figures, not pass/fail)
 #   make fuzz [FUZZ_RUNS=10000000]   the fuzz targets (fuzz/), clang + libFuzzer

@@ -120,7 +120,13 @@ smoke)
         t0=$(now)
         dirs=("$tmp" "$out/seeds/$t")
         [ -d "fuzz/regressions/$t" ] && dirs+=("fuzz/regressions/$t")
-        if run_target "$out/logs/$t.smoke" "$t" -seed=1 -max_total_time="${FUZZ_SMOKE_TIME:-3}" "${dirs[@]}"; then
+        run_target "$out/logs/$t.smoke" "$t" -seed=1 -max_total_time="${FUZZ_SMOKE_TIME:-3}" "${dirs[@]}"
+        rc=$?
+        if grep -aq 'run interrupted' "$out/logs/$t.smoke"; then
+            echo "fuzz-smoke: $t interrupted (SIGINT or SIGTERM): stopping" >&2
+            exit 130
+        fi
+        if [ $rc -eq 0 ]; then
             read -r n cov ft corp <<<"$(stats "$out/logs/$t.smoke")"
             printf 'fuzz-smoke: %-16s %2d regression inputs, %7s runs in %4.1f s, cov %s ft %s\n' \
                 "$t" ${#regs[@]} "${n:-?}" "$(since "$t0")" "${cov:-?}" "${ft:-?}"
@@ -152,6 +158,10 @@ fuzz)
         t0=$(now)
         run_target "$out/logs/$t.fuzz" "$t" -runs="$runs" "${dirs[@]}"
         rc=$?
+        if grep -aq 'run interrupted' "$out/logs/$t.fuzz"; then
+            echo "fuzz: $t interrupted (SIGINT or SIGTERM): stopping" >&2
+            exit 130
+        fi
         secs=$(since "$t0")
         read -r n cov ft corp <<<"$(stats "$out/logs/$t.fuzz")"
         new=$(($(ls "$out/crashes/$t" | wc -l) - before))

@@ -69,6 +69,15 @@ bool flattened_is_header(const void *buf, size_t len);
 int flattened_reassemble(int in_fd, const void *head, size_t already, int out_fd,
 			 bool progress, uint64_t total_hint, char *err, size_t errlen);
 
+/* ---- before libkdumpfile sees a file (src/dump/vmcore_check.c) ------ */
+
+/*
+ * Why the vmcore open as fd, whose first len bytes are head, must not be
+ * handed to libkdumpfile 0.5.1 (it would crash, or allocate gigabytes,
+ * on it), or NULL.  dump_open() refuses such a file with this reason.
+ */
+const char *vmcore_check(int fd, const unsigned char *head, size_t len);
+
 /* ---- the crashed kernel's log (src/dump/dmesg.c) --------------------- */
 
 /*

@@ -76,109 +76,6 @@ static int tmp_fd(const char *tmpdir, char *err, size_t errlen)
 	return fd;
 }
 
-static uint64_t read_num(const unsigned char *p, size_t size, bool big_endian)
-{
-	uint64_t v = 0;
-
-	for (size_t i = 0; i < size; i++)
-		v |= (uint64_t)p[big_endian ? size - 1 - i : i] << (8 * i);
-	return v;
-}
-
-/*
- * libkdumpfile 0.5.1 dereferences NULL on an ELF file whose header gives a
- * program-header or section-header entry size of 0 while it has such
- * headers (fuzz/regressions/dump_reader/): a damaged vmcore must be refused
- * here instead.  Returns why the ELF header cannot be used, or NULL (also
- * for a file that is not ELF at all).
- */
-static const char *elf_header_problem(const unsigned char *h, size_t len)
-{
-	bool is64, be;
-	size_t ehsize, phentsize, shentsize;
-	uint64_t phnum, shnum, shoff;
-
-	if (len < 4 || memcmp(h, "\177ELF", 4))
-		return NULL;
-	if (len < 6 || (h[4] != 1 && h[4] != 2) || (h[5] != 1 && h[5] != 2))
-		return "unknown ELF class or byte order";
-	is64 = h[4] == 2;
-	be = h[5] == 2;
-	ehsize = is64 ? 64 : 52;
-	phentsize = is64 ? 56 : 32;
-	shentsize = is64 ? 64 : 40;
-	if (len < ehsize)
-		return "truncated ELF header";
-	shoff = read_num(h + (is64 ? 40 : 32), is64 ? 8 : 4, be);
-	phnum = read_num(h + (is64 ? 56 : 44), 2, be);
-	shnum = read_num(h + (is64 ? 60 : 48), 2, be);
-	if (phnum && read_num(h + (is64 ? 54 : 42), 2, be) != phentsize)
-		return "bad ELF program header size";
-	/* kexec-tools and makedumpfile write no sections: all three 0 */
-	if ((shoff || shnum) && read_num(h + (is64 ? 58 : 46), 2, be) != shentsize)
-		return "bad ELF section header size";
-	return NULL;
-}
-
-/* a + b <= limit, without overflow */
-static bool fits(uint64_t a, uint64_t b, uint64_t limit)
-{
-	return a <= limit && b <= limit - a;
-}
-
-/* utsname.machine names an architecture other than x86_64 */
-static bool other_machine(const char *m)
-{
-	size_t n = 0;
-
-	while (n < 65 && ((m[n] >= 'a' && m[n] <= 'z') || (m[n] >= '0' && m[n] <= '9') || m[n] == '_'))
-		n++;
-	return n > 0 && n < 65 && !m[n] && strcmp(m, "x86_64");
-}
-
-/*
- * The same for a kdump-compressed file of an x86_64 kernel (makedumpfile's
- * disk_dump_header and kdump_sub_header, 64-bit little-endian): with a
- * block size that is not a power of two, or bitmaps, notes or VMCOREINFO
- * beyond the end of the file, libkdumpfile 0.5.1 allocates and copies
- * gigabytes before it gives up (fuzz/regressions/dump_reader/).  Such a file
- * cannot be read anyway; a dump cut short in its pages still opens.  A
- * header that names another architecture (other layouts) is left to
- * libkdumpfile; one whose machine is empty or garbage is checked too.
- * Returns why the header cannot be used, or NULL.
- */
-static const char *kdump_header_problem(int fd, const unsigned char *h, size_t len)
-{
-	struct stat st;
-	unsigned char sub[64];
-	uint64_t size, block, version, sub_blocks, bitmap_blocks;
-
-	if (len < 8 || memcmp(h, "KDUMP   ", 8))
-		return NULL;
-	if (len < 448)
-		return "truncated kdump-compressed header";
-	if (other_machine((const char *)h + 12 + 4 * 65) || fstat(fd, &st))
-		return NULL;
-	size = (uint64_t)st.st_size;
-	version = read_num(h + 8, 4, false);
-	block = read_num(h + 428, 4, false);
-	sub_blocks = read_num(h + 432, 4, false);
-	bitmap_blocks = read_num(h + 436, 4, false);
-	if (block < 512 || block > (1u << 20) || (block & (block - 1)))
-		return "bad block size in the kdump-compressed header";
-	if (sub_blocks >> 31 || !fits(block, (sub_blocks + bitmap_blocks) * block, size))
-		return "kdump-compressed bitmaps beyond the end of the file";
-	if (version < 3)
-		return NULL;
-	if (pread(fd, sub, sizeof(sub), (off_t)block) != (ssize_t)sizeof(sub))
-		return "truncated kdump sub-header";
-	if (!fits(read_num(sub + 32, 8, false), read_num(sub + 40, 8, false), size))
-		return "kdump-compressed VMCOREINFO beyond the end of the file";
-	if (version >= 4 && !fits(read_num(sub + 48, 8, false), read_num(sub + 56, 8, false), size))
-		return "kdump-compressed ELF notes beyond the end of the file";
-	return NULL;
-}
-
 struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char *err, size_t errlen)
 {
 	struct dump_open_opts no_opts = { 0 };
@@ -249,10 +146,8 @@ struct dump *dump_open(const char *path, const struct dump_open_opts *opts, char
 		di->checked = di->truncated = true;
 		snprintf(di->summary, sizeof(di->summary), "%.120s%s%.130s", cut, was[0] ? "; " : "", was);
 	}
-	const char *bad = elf_header_problem(head, (size_t)got);
+	const char *bad = vmcore_check(d->fd, head, (size_t)got);
 
-	if (!bad)
-		bad = kdump_header_problem(d->fd, head, (size_t)got);
 	if (bad) {
 		/* a file cut inside its headers says so too */
 		snprintf(err, errlen, "%s: %s: not a usable vmcore%s%.200s", path, bad,

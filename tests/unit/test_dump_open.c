@@ -1,8 +1,10 @@
 /* dump_open() on small vmcores made here, ELF and kdump-compressed: ones
- * that open and read, and damaged headers refused with the reason before
- * libkdumpfile 0.5.1 crashes on them (ELF entry sizes of 0) or allocates
- * gigabytes (kdump block size, bitmaps and notes beyond the end of the
- * file), plain and inside a flattened dump; found by fuzz/dump_reader. */
+ * that open and read, and damaged files refused with the reason before
+ * libkdumpfile 0.5.1 crashes on them (ELF entry sizes of 0, a VMCOREINFO
+ * line without '=') or allocates gigabytes (headers, bitmaps and notes
+ * beyond the end of the file, a bad block size), plain and inside a
+ * flattened dump (src/dump/vmcore_check.c; found by fuzz/dump_reader). */
+#define _GNU_SOURCE
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,6 +200,20 @@ START_TEST(test_kdump_opens)
 }
 END_TEST
 
+/* Turns "PAGESIZE=" into "PAGESIZE:" in the nth copy of the VMCOREINFO
+ * (0: every copy). */
+static void break_vmcoreinfo(unsigned char *img, size_t n, int nth)
+{
+	unsigned char *p = img;
+	int k = 0;
+
+	while ((p = memmem(p, n - (size_t)(p - img), "PAGESIZE=", 9))) {
+		if (!nth || ++k == nth)
+			p[8] = ':';
+		p += 9;
+	}
+}
+
 static void refused(const unsigned char *buf, size_t len, const char *why)
 {
 	char err[512] = "";
@@ -229,6 +245,13 @@ START_TEST(test_bad_elf_headers_refused)
 	refused(bad, n, "bad ELF section header size");
 	bad[4] = 3;
 	refused(bad, n, "unknown ELF class");
+	refused(img, 100, "ELF program headers beyond the end of the file");
+	memcpy(bad, img, n);
+	put(bad + 64 + 8, 3 * PAGE, 8);		/* PT_NOTE p_offset */
+	refused(bad, n, "ELF notes beyond the end of the file");
+	memcpy(bad, img, n);
+	break_vmcoreinfo(bad, n, 0);
+	refused(bad, n, "a VMCOREINFO line without '='");
 }
 END_TEST
 
@@ -243,8 +266,11 @@ START_TEST(test_bad_kdump_headers_refused)
 	refused(bad, n, "bad block size");
 	put(bad + 428, 3000, 4);
 	refused(bad, n, "bad block size");
-	memset(bad + 12 + 4 * 65, 0, 65);	/* no machine: checked all the same */
-	refused(bad, n, "bad block size");
+	memcpy(bad, img, n);
+	memset(bad + 12 + 4 * 65, 0, 65);
+	refused(bad, n, "machine other than x86_64");
+	memcpy(bad + 12 + 4 * 65, "i68664", 6);
+	refused(bad, n, "machine other than x86_64");
 	memcpy(bad, img, n);
 	put(bad + 436, 65536, 4);
 	refused(bad, n, "bitmaps beyond the end of the file");
@@ -255,6 +281,12 @@ START_TEST(test_bad_kdump_headers_refused)
 	memcpy(bad, img, n);
 	put(bad + PAGE + 32, ~0ull - 4, 8);		/* offset_vmcoreinfo */
 	refused(bad, n, "VMCOREINFO beyond the end of the file");
+	memcpy(bad, img, n);
+	break_vmcoreinfo(bad, n, 1);			/* the raw copy */
+	refused(bad, n, "a VMCOREINFO line without '='");
+	memcpy(bad, img, n);
+	break_vmcoreinfo(bad, n, 2);			/* the one in the notes */
+	refused(bad, n, "a VMCOREINFO line without '='");
 }
 END_TEST
 
