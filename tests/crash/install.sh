@@ -61,8 +61,6 @@ in_scratch() {
         > "$WORK/$suite.$name.out" 2>&1 < /dev/null
 }
 
-host() { echo "${2#"$1"}/host$3"; }    # host ROOT WORK PATH -> PATH inside
-
 for suite in "${suites[@]}"; do
     # bookworm's too: crash_root would give the host, not a fresh system
     root=$(lab_chroot "$suite") || { echo "no $suite chroot" > "$WORK/$suite.install.out"; continue; }
@@ -74,7 +72,7 @@ for suite in "${suites[@]}"; do
     # shellcheck disable=SC2046
     (cd "$REPO" && tar -cf - $(crash_ext_sources)) |
         (mkdir -p "$w/src" && tar -C "$w/src" -xf -) || die "cannot copy the sources into $w"
-    hv=$(host "$root" "$w" "$vml"); hd=$(host "$root" "$w" "$d")
+    hv=$(chroot_host_path "$root" "$w" "$vml"); hd=$(chroot_host_path "$root" "$w" "$d")
     {
         echo "extend iommu_inflight.so"
         echo "!echo IIF_BEGIN json"
@@ -101,12 +99,12 @@ done
 for suite in "${suites[@]}"; do
     [ -f "$WORK/$suite.work" ] || continue
     w=$(cat "$WORK/$suite.work"); root=${w%/.lab-work/*}
-    hv=$(host "$root" "$w" "$vml"); hd=$(host "$root" "$w" "$d")
+    hv=$(chroot_host_path "$root" "$w" "$vml"); hd=$(chroot_host_path "$root" "$w" "$d")
     {
         for other in "${suites[@]}"; do
             [ "$other" = "$suite" ] && continue
             echo "!echo IIF_BEGIN foreign_$other"
-            echo "extend $(host "$root" "$w" "$WORK/so")/$other.so"
+            echo "extend $(chroot_host_path "$root" "$w" "$WORK/so")/$other.so"
             echo "!echo IIF_END foreign_$other"
         done
         echo "!echo IIF_DONE"

@@ -40,13 +40,12 @@ crash_leg() {
     if ! grep -q '^IIF_DONE' "$base.out"; then
         bad "$label: crash did not open it in either mode: $(tail -n 2 "$base.out")"; return
     fi
-    /usr/bin/python3 - "$base" <<'PY'
-import re, sys
-b = sys.argv[1]
-text = open(b + ".out", errors="replace").read()
-for name in ("json", "text"):
-    m = re.search(r"^IIF_BEGIN %s\n(.*?)^IIF_END %s$" % (name, name), text, re.S | re.M)
-    open(b + (".json" if name == "json" else ".txt"), "w").write(m.group(1) if m else "")
+    PYTHONPATH="$REPO/tests/crash" /usr/bin/python3 - "$base" <<'PY'
+import sys
+from session_blocks import blocks
+b = blocks(open(sys.argv[1] + ".out", errors="replace").read())
+open(sys.argv[1] + ".json", "w").write(b.get("json", ""))
+open(sys.argv[1] + ".txt", "w").write(b.get("text", ""))
 PY
     if out=$(/usr/bin/python3 "$HERE/damaged_check.py" --crash "$ref" "$base"); then
         ok "$label: crash 8.0.2 [$mode]: $out"
