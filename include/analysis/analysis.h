@@ -90,6 +90,7 @@ struct dev_info {
 	struct sw_view sw;
 	enum dte_state dte_state;
 	bool from_dev_data;		/* dte/cls hold the crashed kernel's view, not the dump's DTE */
+	bool dte_not_valid;		/* found through its iommu_dev_data; the DTE has V=0 */
 	struct amdvi_dte dump_dte;	/* the DTE as the dump has it (== dte unless from_dev_data) */
 	enum amdvi_dte_class dump_cls;
 	uint64_t extents, mapped_bytes, writable_bytes;	/* of its domain */
@@ -176,7 +177,7 @@ struct analysis {
 	enum flush_verdict flush;	/* overall */
 
 	struct dev_info *devs;
-	size_t n_devs;
+	size_t n_devs, devs_cap;
 	struct domain_info *doms;
 	size_t n_doms;
 	struct iopt_extent *extents;	/* kept extents, grouped by domain */
@@ -219,6 +220,9 @@ struct analysis_gaps {
 	bool devices_incomplete;	/* device-table entries could not be read */
 	size_t domains_incomplete;	/* domains whose page tables could not all be read */
 	size_t event_logs_unread;	/* IOMMUs whose event log could not be read */
+	size_t rings_unordered;		/* IOMMUs whose software tail is not a ring offset (flush: unknown) */
+	size_t inconsistencies;		/* findings that read fine but cannot be right (PROBLEM_CORRUPT):
+					   a damaged dump, so the answers built on them may be wrong */
 };
 
 /* Fills g; true when every answer was given in full from an intact input. */

@@ -11,6 +11,10 @@ void name_devices(const struct target *t, struct analysis *a,		/* device_names.c
 		  const struct inv_segment *seg);
 void name_devices_fallback(const struct target *t, struct analysis *a);	/* device_names.c */
 struct dev_info *analysis_find_dev(struct analysis *a, uint16_t segment, uint16_t devid);
+/* A new device for the DTE at devid of segment seg (devices.c); NULL when
+ * the options leave it out (-d, --iommu) or memory runs out. */
+struct dev_info *analysis_add_dev(struct analysis *a, const struct inv_segment *seg, uint16_t devid,
+				  const struct amdvi_dte *dte);
 void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c */
 void pass_events(struct analysis *a);					/* events.c */
 void pass_logs(struct analysis *a);					/* correlate.c: before the walks */

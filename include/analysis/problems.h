@@ -37,6 +37,7 @@ struct problems {
 	size_t n, cap;
 	size_t dropped;			/* problems beyond PROBLEMS_KEEP_MAX */
 	size_t excluded_reads;		/* how many reads hit excluded pages */
+	size_t corrupt;			/* PROBLEM_CORRUPT added, kept or dropped */
 };
 
 void problems_init(struct problems *pb);

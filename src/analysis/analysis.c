@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amdvi/ring.h"
 #include "analysis/passes.h"
 
 void analysis_options_init(struct analysis_options *opt)
@@ -99,14 +100,25 @@ bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g)
 	g->input_damaged = dump_integrity_damaged(a->opt.integrity);
 	g->presence_unknown = a->inv.presence_unknown;
 	g->devices_incomplete = a->inv.iommu_active && a->inv.devtab_incomplete;
-	for (size_t i = 0; i < a->n_doms; i++)
-		g->domains_incomplete += a->doms[i].walked && a->doms[i].stats.unreadable_tables;
+	/* a table that could not be read, an entry that cannot be decoded or
+	 * a table reached twice (no Linux page table shares one): the
+	 * mappings under them are not counted */
+	for (size_t i = 0; i < a->n_doms; i++) {
+		const struct iopt_walk_stats *st = &a->doms[i].stats;
+
+		g->domains_incomplete += a->doms[i].walked &&
+					 (st->unreadable_tables || st->bad_entries || st->revisits);
+	}
 	for (size_t i = 0; i < a->inv.n_iommus; i++) {
 		const struct inv_iommu *io = &a->inv.iommus[i];
 
 		g->rings_unread += !io->ring_ok;
+		g->rings_unordered += io->ring_ok && io->sw_ring &&
+				      amdvi_ring_check_offset(INV_CMD_RING_SIZE, io->tail_sw) != 0;
 		g->event_logs_unread += io->evt_buf && !io->evt_log;
 	}
+	g->inconsistencies = a->pb.corrupt;
 	return !g->input_damaged && !g->presence_unknown && !g->rings_unread && !g->devices_incomplete &&
-	       !g->domains_incomplete && !g->event_logs_unread;
+	       !g->domains_incomplete && !g->event_logs_unread && !g->rings_unordered &&
+	       !g->inconsistencies;
 }

@@ -593,8 +593,13 @@ void cmd_ring_analyse(const struct target *t, const struct inventory *inv,
 	}
 	if (!rep->ordered) {
 		rep->flush.verdict = FLUSH_UNKNOWN;
-		snprintf(rep->flush.evidence, sizeof(rep->flush.evidence),
-			 "no software tail in this kernel (before d334a5637dfb): the ring's order is unknown");
+		if (io->sw_ring)
+			snprintf(rep->flush.evidence, sizeof(rep->flush.evidence),
+				 "the software tail %#x is not an offset inside the ring (damaged): "
+				 "the ring's order is unknown", io->tail_sw);
+		else
+			snprintf(rep->flush.evidence, sizeof(rep->flush.evidence),
+				 "no software tail in this kernel (before d334a5637dfb): the ring's order is unknown");
 		completion_state(inv, io, rep);
 		return;
 	}

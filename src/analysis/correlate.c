@@ -296,8 +296,10 @@ void pass_logs(struct analysis *a)
 		parse_stream(a, a->opt.crashed_log_fp,
 			     a->opt.crashed_log_name ? a->opt.crashed_log_name : "crashed kernel log", false);
 	build_lookups(a);
-	if (a->kdump_reuse)
+	if (a->kdump_reuse) {
 		problem_add(&a->pb, PROBLEM_CORRUPT, "capture kernel",
 			    "reused the old tables in place (6.18+): ring, event log and some DTEs are partly "
 			    "its own, set aside where the dump tells them apart");
+		a->pb.corrupt--;	/* how the dump was made, not damage: no gap */
+	}
 }

@@ -9,6 +9,7 @@
  * crashed kernel's software view, and the dump's DTE is kept beside it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/analysis.h"
@@ -139,18 +140,53 @@ static bool agrees(const struct dev_info *di)
 	return true;
 }
 
+/*
+ * A DTE with V=0 for a device the crashed kernel had attached to a domain:
+ * no kernel leaves an attached device's DTE invalid (every era sets V up
+ * to last_bdf at init and keeps it), so the table is damaged there.  The
+ * device's answer is the kernel's own view, and a problem says so.  An
+ * unattached (or unreadable) one is dropped: nothing to tell.
+ */
+static bool keep_not_valid(struct analysis *a, const struct dev_info *di)
+{
+	if (!di->sw.read || !di->sw.attached || di->sw.v2)
+		return false;
+	problem_add(&a->pb, PROBLEM_CORRUPT, di->name,
+		    "DTE is not valid (V=0), but the crashed kernel had attached the device to %s "
+		    "(iommu_dev_data): the kernel's view is used", di->sw.identity ? "an identity domain" : "a domain");
+	return true;
+}
+
+static int by_devid(const void *x, const void *y)
+{
+	const struct dev_info *p = x, *q = y;
+
+	if (p->segment != q->segment)
+		return p->segment < q->segment ? -1 : 1;
+	return (p->devid > q->devid) - (p->devid < q->devid);
+}
+
 void pass_crashed_view(const struct target *t, struct analysis *a)
 {
 	const struct layout_pdom *lp = &a->lay.pdom;
+	size_t kept = 0;
+	bool resort = false;
 
 	for (size_t i = 0; i < a->n_devs; i++) {
 		struct dev_info *di = &a->devs[i];
 
 		di->dump_dte = di->dte;
 		di->dump_cls = di->cls;
-		if (!di->dev_data || lp->dev_data_domain < 0 || lp->id < 0)
+		if (!di->dev_data || lp->dev_data_domain < 0 || lp->id < 0) {
+			if (di->dte_not_valid)
+				di->dev_data = 0;	/* dropped below */
 			continue;
+		}
 		read_view(t, a, di);
+		if (di->dte_not_valid && !keep_not_valid(a, di)) {
+			di->dev_data = 0;	/* dropped below */
+			continue;
+		}
 		if (!di->sw.read || di->sw.v2 || di->cls == AMDVI_DTE_GUEST)
 			continue;	/* unverified: the DTE's answer stands */
 		if (agrees(di)) {
@@ -172,4 +208,15 @@ void pass_crashed_view(const struct target *t, struct analysis *a)
 			di->dte.domid = di->sw.domid;
 		}
 	}
+	/* drop the V=0 DTEs found through iommu_dev_data that told nothing;
+	 * keep the others in devid order */
+	for (size_t i = 0; i < a->n_devs; i++) {
+		if (!a->devs[i].dte_not_valid)
+			a->devs[kept++] = a->devs[i];
+		else if (a->devs[i].dev_data)
+			a->devs[kept++] = a->devs[i], resort = true;
+	}
+	a->n_devs = kept;
+	if (resort)
+		qsort(a->devs, a->n_devs, sizeof(*a->devs), by_devid);
 }

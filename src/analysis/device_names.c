@@ -117,6 +117,27 @@ static enum target_err device_of_dev_data(const struct target *t, const struct l
 	return err;
 }
 
+/*
+ * A device the kernel knew (it has an iommu_dev_data) whose DTE was read
+ * but has V=0.  Every kernel sets V in each DTE up to last_bdf at init and
+ * keeps it set, so this is a damaged table unless the device was never
+ * attached; it is kept for the crashed view to decide
+ * (pass_crashed_view drops it again when the kernel had not attached it).
+ */
+static struct dev_info *not_valid_dte(struct analysis *a, const struct inv_segment *seg, uint16_t devid)
+{
+	struct amdvi_dte d;
+	struct dev_info *di;
+
+	if (devid >= seg->n_dte || !seg->dte_ok[devid] ||
+	    amdvi_dte_decode(seg->dte[devid], a->inv.sme_me_mask, &d) || d.v)
+		return NULL;
+	di = analysis_add_dev(a, seg, devid, &d);
+	if (di)
+		di->dte_not_valid = true;
+	return di;
+}
+
 /* Names devices from the kernel's iommu_dev_data list: devid, then the
  * device's kobj.name and driver->name; records each dev_data's address. */
 void name_devices(const struct target *t, struct analysis *a, const struct inv_segment *seg)
@@ -138,6 +159,8 @@ void name_devices(const struct target *t, struct analysis *a, const struct inv_s
 			return;
 		}
 		di = analysis_find_dev(a, seg->id, (uint16_t)devid);
+		if (!di)
+			di = not_valid_dte(a, seg, (uint16_t)devid);
 		if (di)
 			di->dev_data = dd;
 		if (di && dev)

@@ -26,38 +26,48 @@ static bool wanted(const struct analysis_options *opt, uint16_t seg, uint16_t de
 	return true;
 }
 
+struct dev_info *analysis_add_dev(struct analysis *a, const struct inv_segment *seg, uint16_t devid,
+				  const struct amdvi_dte *dte)
+{
+	int iommu = iommu_of_segment(&a->inv, seg->id);
+	struct dev_info *di;
+
+	if (!wanted(&a->opt, seg->id, devid, iommu))
+		return NULL;
+	if (a->n_devs == a->devs_cap) {
+		size_t cap = a->devs_cap ? a->devs_cap * 2 : 64;
+
+		di = realloc(a->devs, cap * sizeof(*di));
+		if (!di) {
+			problem_add(&a->pb, PROBLEM_LIMIT, "devices", "out of memory for %zu devices", cap);
+			return NULL;
+		}
+		a->devs = di;
+		a->devs_cap = cap;
+	}
+	di = &a->devs[a->n_devs++];
+	memset(di, 0, sizeof(*di));
+	di->segment = seg->id;
+	di->devid = devid;
+	di->iommu = iommu;
+	di->dte = *dte;
+	di->cls = amdvi_dte_classify(dte);
+	snprintf(di->name, sizeof(di->name), "%04x:%02x:%02x.%x", seg->id,
+		 (unsigned)(devid >> 8), (unsigned)((devid >> 3) & 0x1f), (unsigned)(devid & 7));
+	return di;
+}
+
 void pass_devices(const struct target *t, struct analysis *a)
 {
-	size_t cap = 0;
-
 	for (size_t s = 0; s < a->inv.n_segs; s++) {
 		const struct inv_segment *seg = &a->inv.segs[s];
-		int iommu = iommu_of_segment(&a->inv, seg->id);
 
 		for (size_t i = 0; i < seg->n_dte; i++) {
 			struct amdvi_dte d;
-			struct dev_info *di;
 
 			if (!seg->dte_ok[i] || amdvi_dte_decode(seg->dte[i], a->inv.sme_me_mask, &d) || !d.v)
 				continue;
-			if (!wanted(&a->opt, seg->id, (uint16_t)i, iommu))
-				continue;
-			if (a->n_devs == cap) {
-				cap = cap ? cap * 2 : 64;
-				di = realloc(a->devs, cap * sizeof(*di));
-				if (!di)
-					return;
-				a->devs = di;
-			}
-			di = &a->devs[a->n_devs++];
-			memset(di, 0, sizeof(*di));
-			di->segment = seg->id;
-			di->devid = (uint16_t)i;
-			di->iommu = iommu;
-			di->dte = d;
-			di->cls = amdvi_dte_classify(&d);
-			snprintf(di->name, sizeof(di->name), "%04x:%02x:%02x.%x", seg->id,
-				 (unsigned)(i >> 8), (unsigned)((i >> 3) & 0x1f), (unsigned)(i & 7));
+			analysis_add_dev(a, seg, (uint16_t)i, &d);
 		}
 		name_devices(t, a, seg);
 	}

@@ -258,6 +258,32 @@ static size_t read_devtab(const struct target *t, struct inv_segment *seg, struc
 	return unread;
 }
 
+/*
+ * The kernel sizes the device table for last_bdf when it allocates it
+ * (dev_table_size = tbl_size(DEV_TABLE_ENTRY_SIZE, last_bdf)): a last_bdf
+ * beyond that size is damage, and reading up to it would decode whatever
+ * memory follows the table as DTEs.  Only the allocated entries are read.
+ */
+static void bound_last_bdf(struct inv_segment *seg, uint64_t size, struct problems *pb)
+{
+	char what[48];
+
+	snprintf(what, sizeof(what), "segment %u last_bdf", seg->id);
+	if (size < 4096 || size > 0x10000ull * 32 || size % 4096) {
+		problem_add(pb, PROBLEM_CORRUPT, what,
+			    "dev_table_size %#llx is not a device table's size: last_bdf %#x not checked",
+			    (unsigned long long)size, seg->last_bdf);
+		return;
+	}
+	if (((uint64_t)seg->last_bdf + 1) * 32 <= size)
+		return;
+	problem_add(pb, PROBLEM_CORRUPT, what,
+		    "last_bdf %#x lies beyond the device table (%#llx bytes, devids up to %#llx): "
+		    "only those are read", seg->last_bdf, (unsigned long long)size,
+		    (unsigned long long)(size / 32 - 1));
+	seg->last_bdf = (uint16_t)(size / 32 - 1);
+}
+
 static void read_segments(const struct target *t, const struct layout *lay,
 			  struct inventory *inv, struct problems *pb)
 {
@@ -295,6 +321,9 @@ static void read_segments(const struct target *t, const struct layout *lay,
 			}
 			seg->id = (uint16_t)id;
 			seg->last_bdf = (uint16_t)last_bdf;
+			if (lay->seg.dev_table_size >= 0 &&
+			    target_read_uint(t, TARGET_KVADDR, addrs[i] + lay->seg.dev_table_size, 4, &v) == TARGET_OK)
+				bound_last_bdf(seg, v, pb);
 			if (lay->seg.dev_data_list >= 0)
 				target_read_u64(t, TARGET_KVADDR, addrs[i] + lay->seg.dev_data_list,
 						&seg->dev_data_list);
@@ -320,6 +349,10 @@ static void read_segments(const struct target *t, const struct layout *lay,
 			v = 0xffff;
 		}
 		seg->last_bdf = (uint16_t)v;
+		/* the global (static) dev_table_size of amd_iommu_init.c */
+		if (target_symbol(t, "dev_table_size", &sym) == TARGET_OK &&
+		    target_read_uint(t, TARGET_KVADDR, sym, 4, &v) == TARGET_OK)
+			bound_last_bdf(seg, v, pb);
 		/* the global dev_data_list (an llist_head) for device names */
 		if (target_symbol(t, "dev_data_list", &sym) == TARGET_OK)
 			target_read_u64(t, TARGET_KVADDR, sym, &seg->dev_data_list);

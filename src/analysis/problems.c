@@ -65,6 +65,9 @@ void problem_add(struct problems *pb, enum problem_kind kind, const char *what,
 		 const char *why_fmt, ...)
 {
 	va_list ap;
+
+	if (kind == PROBLEM_CORRUPT)
+		pb->corrupt++;
 	struct problem *p = problem_slot(pb);
 
 	if (!p)

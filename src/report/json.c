@@ -535,6 +535,8 @@ static void json_completeness(struct jw *w, const struct analysis *a)
 	kuint(w, "device_table_entries_unread", a->inv.dte_unread);
 	kuint(w, "domains_incomplete", g.domains_incomplete);
 	kuint(w, "event_logs_unread", g.event_logs_unread);
+	kuint(w, "rings_unordered", g.rings_unordered);
+	kuint(w, "inconsistencies", g.inconsistencies);
 	close_obj(w);
 }
 

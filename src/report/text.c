@@ -135,24 +135,27 @@ static void summary_devices(const struct analysis *a, FILE *out)
 
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct dev_info *d = &a->devs[i];
-		char now[96];
+		char now[128];
 
 		checked += d->dte_state != DTE_UNVERIFIED;
 		if (d->dte_state != DTE_REWRITTEN)
 			continue;
 		rewritten++;
-		if (d->dump_cls == AMDVI_DTE_TRANSLATED)
-			snprintf(now, sizeof(now), "domain %u, root %#llx", d->dump_dte.domid,
-				 (unsigned long long)d->dump_dte.pt_root);
+		if (d->dte_not_valid)	/* no kernel leaves it so: damage, not a capture kernel */
+			snprintf(now, sizeof(now), "DTE not valid (V=0): damaged");
+		else if (d->dump_cls == AMDVI_DTE_TRANSLATED)
+			snprintf(now, sizeof(now), "DTE rewritten by the capture kernel (domain %u, root %#llx)",
+				 d->dump_dte.domid, (unsigned long long)d->dump_dte.pt_root);
 		else
-			snprintf(now, sizeof(now), "%s", amdvi_dte_class_name(d->dump_cls));
+			snprintf(now, sizeof(now), "DTE rewritten by the capture kernel (%s)",
+				 amdvi_dte_class_name(d->dump_cls));
 		if (d->sw.translated)
-			fprintf(out, "  %s %s: DTE rewritten by the capture kernel (%s); the crashed kernel's "
+			fprintf(out, "  %s %s: %s; the crashed kernel's "
 				"iommu_dev_data says domain %u, root %#llx, %u levels: walked that\n",
 				d->driver[0] ? d->driver : "-", d->name, now, d->sw.domid,
 				(unsigned long long)d->sw.root, d->sw.mode);
 		else
-			fprintf(out, "  %s %s: DTE rewritten by the capture kernel (%s); the crashed kernel "
+			fprintf(out, "  %s %s: %s; the crashed kernel "
 				"had it %s\n", d->driver[0] ? d->driver : "-", d->name, now,
 				d->sw.identity ? "identity-mapped" : "detached (no domain)");
 	}
@@ -377,6 +380,10 @@ void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE
 		fprintf(out, "iommu_inflight: DAMAGED DUMP: %s.\n  Reads of what is missing fail and are listed "
 			"under problems (-p); the answers that needed them are given as unknown or as lower "
 			"bounds.\n\n", a->opt.integrity->summary);
+	if (a->pb.corrupt)
+		fprintf(out, "iommu_inflight: INCONSISTENT DUMP: %zu finding(s) read fine but cannot be right "
+			"(listed under problems, -p); the answers they touch are set aside or given as unknown.\n\n",
+			a->pb.corrupt);
 	if (!a->inv.iommu_active) {
 		if (a->inv.presence_unknown)
 			fprintf(out, "iommu_inflight: whether this dump had an active AMD IOMMU is unknown: %s\n",

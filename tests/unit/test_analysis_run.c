@@ -427,22 +427,12 @@ static void member7(struct fixture *fx, const char *s, const char *m, long off, 
 	fixture_add_member(fx, s, m, TARGET_OK, &tm);
 }
 
-START_TEST(test_run_dte_rewritten_crashed_view)
+/* pci_seg->dev_data_list -> one iommu_dev_data: 00:03.0, attached to
+ * protection domain 3 (7.x layout) whose root is ROOT3, 3 levels. */
+static void add_dev_data_03(struct fixture *fx)
 {
-	struct synth_iommu io;
-	struct fixture *fx = build_kernel(&io);
 	uint64_t pob = POB, dd[5] = { 0 }, pd[12] = { 0 }, node = DD_KV + 8;
-	uint64_t dte[4] = { 0x6000000000000603ull | 0x3000000ull, 9, 0, 0 };
-	struct analysis_options opt;
-	struct target t;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
 
-	/* the dump's DTE: the capture kernel's (the table again, newer) */
-	memcpy(io.dte[0x18], dte, sizeof(dte));
-	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_DEVTAB_KV, 256 * 32, io.dte, TARGET_OK);
-	/* pci_seg->dev_data_list -> one iommu_dev_data (devid 00:03.0) */
 	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_SEG_KV + 16, 8, &node, TARGET_OK);
 	member7(fx, "iommu_dev_data", "dev_data_list", 8, 8);
 	member7(fx, "iommu_dev_data", "devid", 16, 2);
@@ -464,6 +454,23 @@ START_TEST(test_run_dte_rewritten_crashed_view)
 	fixture_add_memory(fx, TARGET_KVADDR, PD_KV, sizeof(pd), pd, TARGET_OK);
 	fixture_add_symbol(fx, "page_offset_base", TARGET_OK, 0xffffffff82000700ull);
 	fixture_add_memory(fx, TARGET_KVADDR, 0xffffffff82000700ull, 8, &pob, TARGET_OK);
+}
+
+START_TEST(test_run_dte_rewritten_crashed_view)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	uint64_t dte[4] = { 0x6000000000000603ull | 0x3000000ull, 9, 0, 0 };
+	struct analysis_options opt;
+	struct target t;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	/* the dump's DTE: the capture kernel's (the table again, newer) */
+	memcpy(io.dte[0x18], dte, sizeof(dte));
+	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_DEVTAB_KV, 256 * 32, io.dte, TARGET_OK);
+	add_dev_data_03(fx);
 
 	replay_target_init(&t, fx);
 	analysis_options_init(&opt);
@@ -500,6 +507,133 @@ START_TEST(test_run_dte_rewritten_crashed_view)
 		      "%s", text);
 	ck_assert_msg(strstr(text, "DTEs checked against the crashed kernel's iommu_dev_data: 1, 1 rewritten"), "%s", text);
 	free(text);
+	analysis_free(a);
+	fixture_free(fx);
+	free(io.dte);
+}
+END_TEST
+
+/* A zeroed DTE (V=0) for 00:03.0, which the crashed kernel had attached to
+ * domain 3: damage, not a capture kernel.  The device's answer is the
+ * kernel's own view, a corrupt problem names it, and the analysis is not
+ * complete. */
+START_TEST(test_run_dte_not_valid_attached)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	struct analysis_options opt;
+	struct analysis_gaps g;
+	struct target t;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(io.dte[0x18], 0, sizeof(io.dte[0x18]));
+	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_DEVTAB_KV, 256 * 32, io.dte, TARGET_OK);
+	add_dev_data_03(fx);
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	struct analysis *a = analysis_run(&t, &opt);
+	struct dev_info *d = analysis_find_dev(a, 0, 0x18);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert(d->dte_not_valid);
+	ck_assert_int_eq(d->dte_state, DTE_REWRITTEN);
+	ck_assert_int_eq(d->cls, AMDVI_DTE_TRANSLATED);
+	ck_assert_uint_eq(d->dte.domid, 3);
+	ck_assert_uint_eq(d->mapped_bytes, 0x2000);
+	ck_assert_uint_eq(a->pb.corrupt, 1);
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert_uint_eq(g.inconsistencies, 1);
+	f = open_memstream(&text, &len);
+	report_text(a, REPORT_SUMMARY, false, f);
+	fclose(f);
+	ck_assert_msg(!strncmp(text, "iommu_inflight: INCONSISTENT DUMP: 1 finding(s)", 47), "%s", text);
+	ck_assert_msg(strstr(text, "0000:00:03.0: DTE not valid (V=0): damaged; the crashed kernel's iommu_dev_data "
+			     "says domain 3"), "%s", text);
+	free(text);
+	analysis_free(a);
+	/* the same dev_data, detached: nothing to tell, the V=0 entry is not a device */
+	uint64_t none = 0;
+
+	fixture_add_memory(fx, TARGET_KVADDR, DD_KV + 32, 8, &none, TARGET_OK);
+	a = analysis_run(&t, &opt);
+	ck_assert_ptr_null(analysis_find_dev(a, 0, 0x18));
+	ck_assert_uint_eq(a->pb.corrupt, 0);
+	ck_assert(analysis_gaps(a, &g));
+	analysis_free(a);
+	fixture_free(fx);
+	free(io.dte);
+}
+END_TEST
+
+/* last_bdf beyond the device table the kernel allocated (dev_table_size):
+ * only the table's entries are read, and a corrupt problem says so. */
+START_TEST(test_run_last_bdf_beyond_table)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	uint64_t wild = 0xffff;
+	struct analysis_options opt;
+	struct analysis_gaps g;
+	struct target t;
+
+	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_SEG_KV + 26, 2, &wild, TARGET_OK);
+	replay_target_init(&t, fx);
+	analysis_options_init(&opt);
+	struct analysis *a = analysis_run(&t, &opt);
+
+	ck_assert_uint_eq(a->inv.segs[0].last_bdf, 255);
+	ck_assert_uint_eq(a->inv.segs[0].n_dte, 256);
+	ck_assert_uint_eq(a->inv.dte_unread, 0);
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert_uint_eq(g.inconsistencies, 1);
+	ck_assert_msg(strstr(a->pb.list[0].why, "last_bdf 0xffff lies beyond the device table (0x2000 bytes"),
+		      "%s", a->pb.list[0].why);
+	analysis_free(a);
+	fixture_free(fx);
+	free(io.dte);
+}
+END_TEST
+
+/* A software tail that is no ring offset, and a page-table entry pointing
+ * back at its own table: each makes the analysis incomplete. */
+START_TEST(test_run_bad_tail_and_cycle_are_gaps)
+{
+	struct synth_iommu io;
+	struct fixture *fx = build_kernel(&io);
+	struct target_member m;
+	struct analysis_options opt;
+	struct analysis_gaps g;
+	struct target t;
+	uint64_t tail = 0x7ffffff0, root3[512] = { 0 };
+
+	replay_target_init(&t, fx);
+	ck_assert_int_eq(target_member(&t, "amd_iommu", "cmd_buf_tail", &m), TARGET_OK);
+	fixture_add_memory(fx, TARGET_KVADDR, SYNTH_IOMMU_KV + m.offset, (size_t)m.size, &tail, TARGET_OK);
+	analysis_options_init(&opt);
+	struct analysis *a = analysis_run(&t, &opt);
+
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert_uint_eq(g.rings_unordered, 1);
+	ck_assert_int_eq(a->rings[0].flush.verdict, FLUSH_UNKNOWN);
+	ck_assert_msg(strstr(a->rings[0].flush.evidence, "not an offset inside the ring (damaged)"), "%s",
+		      a->rings[0].flush.evidence);
+	ck_assert_uint_eq(g.domains_incomplete, 0);
+	analysis_free(a);
+	fixture_free(fx);
+	free(io.dte);
+
+	fx = build_kernel(&io);
+	root3[amdvi_pt_level_index(0xffe59000ull, 2)] = amdvi_pte_build_pde(L1_3, 2);
+	root3[0] = amdvi_pte_build_pde(ROOT3, 2);	/* back to itself */
+	fixture_add_memory(fx, TARGET_PHYSADDR, ROOT3, 4096, root3, TARGET_OK);
+	replay_target_init(&t, fx);
+	a = analysis_run(&t, &opt);
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert_uint_eq(g.rings_unordered, 0);
+	ck_assert_uint_eq(g.domains_incomplete, 1);
+	ck_assert_uint_eq(g.inconsistencies, 1);
 	analysis_free(a);
 	fixture_free(fx);
 	free(io.dte);
@@ -557,6 +691,9 @@ Suite *analysis_run_suite(void)
 	tcase_add_test(tc, test_run_capture_reused_event_log_and_cwb);
 	tcase_add_test(tc, test_run_capture_log_lines_not_understood);
 	tcase_add_test(tc, test_run_dte_rewritten_crashed_view);
+	tcase_add_test(tc, test_run_dte_not_valid_attached);
+	tcase_add_test(tc, test_run_last_bdf_beyond_table);
+	tcase_add_test(tc, test_run_bad_tail_and_cycle_are_gaps);
 	suite_add_tcase(s, tc);
 	return s;
 }
