@@ -145,11 +145,13 @@ crash-tests: all
 	  echo "== make install in a fresh system of each crash's suite: extend by bare name, help, uninstall"; \
 	  bash tests/crash/install.sh || r=1; exit $$r
 
-standalone-tests: all
+standalone-tests: all synth
 	@echo "== iommu-inflight analyze on every lab dump of both kernels"
 	@r=0; bash tests/standalone/run.sh $(CLI) || r=1; \
 	  echo "== damaged dumps: the lab's dumps cut short, in every format and series"; \
-	  bash tests/standalone/damaged.sh $(CLI) || r=1; exit $$r
+	  bash tests/standalone/damaged.sh $(CLI) || r=1; \
+	  echo "== damaged dumps: one structure made wild, excluded or zeroed, in every series"; \
+	  bash tests/standalone/corrupted.sh $(CLI) || r=1; exit $$r
 
 # The synthetic dump generator (tools/synth) and the scale tests on its
 # images; they use the lab's 6.1 vmlinux for the kernel's types.

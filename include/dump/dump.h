@@ -43,6 +43,12 @@ uint64_t dump_kaslr_offset(const struct dump *d);
  */
 int dump_attach_vmlinux(struct dump *d, struct vmlinux *vm, char *err, size_t errlen);
 
+/* Kernel-virtual to physical through the dump's own page tables (after
+ * dump_attach_vmlinux); 0 on success, -1 when the address does not map.
+ * The engine never needs it (it reads through the target); test tools
+ * use it to find where a kernel structure sits in the file. */
+int dump_vtop(struct dump *d, uint64_t vaddr, uint64_t *paddr);
+
 /* The engine's target over the dump (after dump_attach_vmlinux). */
 void dump_target_init(struct target *t, struct dump *d);
 

@@ -426,6 +426,17 @@ static const struct target_ops dump_target_ops = {
 	.member = dt_member,
 };
 
+int dump_vtop(struct dump *d, uint64_t vaddr, uint64_t *paddr)
+{
+	addrxlat_fulladdr_t fa = { .addr = vaddr, .as = ADDRXLAT_KVADDR };
+
+	if (!d->axctx || !d->axsys ||
+	    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK)
+		return -1;
+	*paddr = fa.addr;
+	return 0;
+}
+
 void dump_target_init(struct target *t, struct dump *d)
 {
 	t->ops = &dump_target_ops;

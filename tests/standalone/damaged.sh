@@ -26,31 +26,17 @@ bad()  { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
 
 tmp=$(mktemp -d /tmp/iif-damaged.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 
-# crash_leg VMLINUX CUT BASE INTACT LABEL: the crash command on the cut dump,
-# in full mode or, when crash itself stops on the missing pages, --minimal
+# crash_leg VMLINUX CUT BASE INTACT LABEL: the crash command on the cut dump
+. "$HERE/crash_session.sh"
 crash_leg() {
-    local vml=$1 cut=$2 base=$3 ref=$4 label=$5 mode
-    printf 'extend %s\n!echo IIF_BEGIN json\niommu_inflight -j\n!echo IIF_END json\n!echo IIF_BEGIN text\niommu_inflight\n!echo IIF_END text\n!echo IIF_DONE\nexit\n' \
-        "$EXT" > "$base.cmds"
-    for mode in full minimal; do
-        timeout 300 crash $([ $mode = minimal ] && echo --minimal) -s "$vml" "$cut" -i "$base.cmds" \
-            > "$base.out" 2>&1 < /dev/null
-        grep -q '^IIF_DONE' "$base.out" && break
-    done
-    if ! grep -q '^IIF_DONE' "$base.out"; then
-        bad "$label: crash did not open it in either mode: $(tail -n 2 "$base.out")"; return
+    local vml=$1 cut=$2 base=$3 ref=$4 label=$5
+    if ! crash_session "$vml" "$cut" "$base"; then
+        bad "$label: crash did not open it in either mode: $CRASH_FAILURE"; return
     fi
-    PYTHONPATH="$REPO/tests/crash" /usr/bin/python3 - "$base" <<'PY'
-import sys
-from session_blocks import blocks
-b = blocks(open(sys.argv[1] + ".out", errors="replace").read())
-open(sys.argv[1] + ".json", "w").write(b.get("json", ""))
-open(sys.argv[1] + ".txt", "w").write(b.get("text", ""))
-PY
     if out=$(/usr/bin/python3 "$HERE/damaged_check.py" --crash "$ref" "$base"); then
-        ok "$label: crash 8.0.2 [$mode]: $out"
+        ok "$label: crash 8.0.2 [$CRASH_MODE]: $out"
     else
-        bad "$label: crash 8.0.2 [$mode]"; echo "$out" | sed 's/^/       /'
+        bad "$label: crash 8.0.2 [$CRASH_MODE]"; echo "$out" | sed 's/^/       /'
     fi
 }
 : > "$tmp/batch.list"; nbatch=0

@@ -60,8 +60,18 @@ def check_one(intact, base, crash=False):
     txt = read(base + ".txt")
     if not txt.startswith("iommu_inflight: DAMAGED DUMP: "):
         errs.append("the text report does not start with the damage: %r" % txt[:120])
+    errs += wrong_verdicts(intact, j)
+    presence = j.get("iommu_presence")
+    what = "%s%s; presence %s" % ("named damaged: " if crash else "exit 3, ", inp.get("summary", "?")[:90], presence)
+    if presence == "active":
+        what += ", flush %s, %d of %d live devices" % (j["flush"]["verdict"], len(live(j)), len(live(intact)))
+    return errs, what
+
+
+def wrong_verdicts(intact, j):
+    """What j answers that the intact dump's JSON contradicts."""
+    errs = []
     gaps = j.get("gaps") or {}
-    # no wrong verdict
     presence = j.get("iommu_presence")
     if presence == "none" and intact.get("iommu_active"):
         errs.append("says no active AMD IOMMU; the intact dump has %d" % len(intact.get("iommus", [])))
@@ -89,10 +99,7 @@ def check_one(intact, base, crash=False):
         if not gaps.get("event_logs_unread") and len(j.get("events", [])) != len(intact.get("events", [])):
             errs.append("%d unprocessed events with every event log read; intact %d" %
                         (len(j.get("events", [])), len(intact.get("events", []))))
-    what = "%s%s; presence %s" % ("named damaged: " if crash else "exit 3, ", inp.get("summary", "?")[:90], presence)
-    if presence == "active":
-        what += ", flush %s, %d of %d live devices" % (j["flush"]["verdict"], len(live(j)), len(live(intact)))
-    return errs, what
+    return errs
 
 
 def check_batch(out, n, rc):
