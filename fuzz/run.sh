@@ -33,7 +33,7 @@ cd "$root"
 weight() {
     case $1 in
         amdvi_ring) echo 10 ;;
-        amdvi_*) echo 100 ;;
+        amdvi_*|x86_64_kvtop) echo 100 ;;
         klog_line) echo 100 ;;
         flattened|dump_vmlinux) echo 4 ;;
         klog_stream|dump_reader) echo 2 ;;

@@ -223,7 +223,32 @@ def hw(out):
                        (0, 0, 0)):
         c.add(u64(efr) + u8(me) + u64(0x3a5e000) + u64(0x464c5553484f4b00) + u8(n) + raw)
     total += c.n
+    total += kvtop(out)
     return total
+
+
+def kvtop(out):
+    """x86_64_kvtop: walks of 4 and 5 levels to a 4 KiB, 2 MiB and 1 GiB page,
+    entries answered by (address / 8) mod the entry count, as the target does."""
+    c = Corpus(out, "x86_64_kvtop")
+    for levels in (4, 5):
+        for leaf in (1, 2, 3):
+            for cbit in (0, 0x80 | 15):         # none, bit 47
+                va = 0xffffffffc0123456 if levels == 4 else 0xff11000012345678
+                me = 1 << (32 + cbit % 20) if cbit else 0
+                ent = [0] * 64
+                table = 0x1000
+                for level in range(levels, leaf - 1, -1):
+                    idx = (va >> (12 + 9 * (level - 1))) & 511
+                    slot = (table // 8 + idx) % 64
+                    if level == leaf:
+                        ent[slot] = 0x2340000000 | 0x63 | (0x80 if leaf > 1 else 0) | me
+                    else:
+                        table = 0x1000 * (levels - level + 2)
+                        ent[slot] = table | 0x63 | me
+                c.add(u64(0x1000) + u8(levels == 5) + u8(cbit) + u64(va) + u64(0) +
+                      b"".join(u64(e) for e in ent))
+    return c.n
 
 
 # ---- dumps ---------------------------------------------------------------
