@@ -5,8 +5,13 @@
  * gives up (fuzz/regressions/dump_reader/, tests/unit/test_dump_open.c):
  *
  *  - ELF: program or section headers of entry size 0 (NULL dereference);
- *    program headers or notes beyond the end of the file (taken with
- *    garbage, or allocated first, then not found: gigabytes);
+ *    program headers, section headers, sections or notes beyond the end of
+ *    the file (taken with garbage, or allocated first, then not found:
+ *    gigabytes); no program headers at all (a vmcore has its notes and
+ *    memory there: libkdumpfile read the sections instead, 3 GB); an
+ *    extended program-header count (PN_XNUM, in section 0's sh_info, as
+ *    makedumpfile writes for over 65534 segments) that the file cannot hold
+ *    (seconds spent on it);
  *  - kdump-compressed (makedumpfile's disk_dump_header and
  *    kdump_sub_header, 64-bit little-endian as x86_64 writes them): a block
  *    size that is not a power of two, bitmaps, notes or VMCOREINFO beyond
@@ -102,6 +107,44 @@ static const char *region_problem(int fd, uint64_t off, uint64_t len, bool notes
 	return bad;
 }
 
+/* The section headers, inside the file, and every section with contents
+ * inside it too; with PN_XNUM, *phnum becomes section 0's sh_info. */
+static const char *sections_problem(int fd, uint64_t shoff, uint64_t shnum, bool is64, bool be,
+				    uint64_t size, uint64_t *phnum)
+{
+	size_t shentsize = is64 ? 64 : 40;
+	unsigned char sh[64];
+
+	if (!shoff)
+		return "ELF section headers at offset 0";
+	if (!shnum) {	/* SHN_UNDEF: the real count is section 0's sh_size */
+		if (!fits(shoff, shentsize, size) || pread(fd, sh, shentsize, (off_t)shoff) != (ssize_t)shentsize)
+			return "ELF section headers beyond the end of the file";
+		shnum = read_num(sh + (is64 ? 32 : 20), is64 ? 8 : 4, be);
+		if (!shnum)
+			return "ELF section headers without a count";
+	}
+	if (shnum > size / shentsize || !fits(shoff, shnum * shentsize, size))
+		return "ELF section headers beyond the end of the file";
+	for (uint64_t i = 0; i < shnum; i++) {
+		uint64_t type, off, sz;
+
+		if (pread(fd, sh, shentsize, (off_t)(shoff + i * shentsize)) != (ssize_t)shentsize)
+			return "ELF section headers beyond the end of the file";
+		if (i == 0 && *phnum == 0xffff)		/* PN_XNUM */
+			*phnum = read_num(sh + (is64 ? 44 : 28), 4, be);
+		type = read_num(sh + 4, 4, be);
+		off = read_num(sh + (is64 ? 24 : 16), is64 ? 8 : 4, be);
+		sz = read_num(sh + (is64 ? 32 : 20), is64 ? 8 : 4, be);
+		/* section 0 may hold counts; SHT_NULL and SHT_NOBITS have no bytes */
+		if (i > 0 && type != 0 && type != 8 && !fits(off, sz, size))
+			return "an ELF section beyond the end of the file";
+	}
+	if (!*phnum || *phnum > size / (is64 ? 56 : 32))
+		return "an extended ELF program-header count the file cannot hold";
+	return NULL;
+}
+
 static const char *elf_problem(int fd, const unsigned char *h, size_t len, uint64_t size)
 {
 	bool is64, be;
@@ -126,8 +169,16 @@ static const char *elf_problem(int fd, const unsigned char *h, size_t len, uint6
 	/* kexec-tools and makedumpfile write no sections: all three 0 */
 	if ((shoff || shnum) && read_num(h + (is64 ? 58 : 46), 2, be) != shentsize)
 		return "bad ELF section header size";
-	if (!phnum || phnum == 0xffff)
-		return NULL;	/* libkdumpfile finds no content there: it says so */
+	if (!phnum)
+		return "no ELF program headers (a vmcore keeps its notes and memory there)";
+	if (shnum || shoff) {
+		const char *bad = sections_problem(fd, shoff, shnum, is64, be, size, &phnum);
+
+		if (bad)
+			return bad;
+	} else if (phnum == 0xffff) {
+		return "an extended ELF program-header count without section 0 to hold it";
+	}
 	/* read short, they would be taken with garbage in them */
 	if (!fits(phoff, phnum * phentsize, size))
 		return "ELF program headers beyond the end of the file";

@@ -252,6 +252,46 @@ START_TEST(test_bad_elf_headers_refused)
 	memcpy(bad, img, n);
 	break_vmcoreinfo(bad, n, 0);
 	refused(bad, n, "a VMCOREINFO line without '='");
+
+	/* found by make fuzz (fuzz/regressions/dump_reader/elf-*): */
+	memcpy(bad, img, n);
+	put(bad + 56, 0, 2);			/* no program headers: 3 GB malloc */
+	refused(bad, n, "no ELF program headers");
+	put(bad + 56, 0xffff, 2);		/* PN_XNUM, but no section 0 */
+	refused(bad, n, "an extended ELF program-header count without section 0");
+	put(bad + 40, 512, 8);			/* e_shoff: section 0 in the zeros */
+	put(bad + 60, 1, 2);
+	put(bad + 512 + 44, 0x7fffffff, 4);	/* its sh_info: the count; 5 s */
+	refused(bad, n, "an extended ELF program-header count the file cannot hold");
+	memcpy(bad, img, n);
+	put(bad + 60, 2, 2);			/* sections, e_shoff 0 */
+	refused(bad, n, "ELF section headers at offset 0");
+	put(bad + 40, 512, 8);
+	put(bad + 512 + 64 + 4, 1, 4);		/* SHT_PROGBITS past the end */
+	put(bad + 512 + 64 + 24, 0x100000, 8);
+	put(bad + 512 + 64 + 32, 0x100, 8);
+	refused(bad, n, "an ELF section beyond the end of the file");
+	put(bad + 40, n - 64, 8);		/* the headers themselves past the end */
+	refused(bad, n, "ELF section headers beyond the end of the file");
+}
+END_TEST
+
+/* What makedumpfile writes for more than 65534 segments: e_phnum PN_XNUM
+ * and the count in section 0's sh_info.  It passes the checks. */
+START_TEST(test_elf_extended_phnum_passes_checks)
+{
+	static unsigned char img[2 * PAGE];
+	size_t n = make_core(img);
+	char err[512] = "";
+
+	put(img + 56, 0xffff, 2);
+	put(img + 40, 512, 8);
+	put(img + 60, 1, 2);
+	put(img + 512 + 44, 2, 4);
+	struct dump *d = open_buf(img, n, err, sizeof(err));
+
+	ck_assert_msg(!strstr(err, "not a usable vmcore"), "%s", err);
+	dump_close(d);
 }
 END_TEST
 
@@ -297,6 +337,7 @@ Suite *dump_open_suite(void)
 
 	tcase_add_test(tc, test_elf_core_opens);
 	tcase_add_test(tc, test_bad_elf_headers_refused);
+	tcase_add_test(tc, test_elf_extended_phnum_passes_checks);
 	tcase_add_test(tc, test_kdump_opens);
 	tcase_add_test(tc, test_bad_kdump_headers_refused);
 	suite_add_tcase(s, tc);
