@@ -26,12 +26,8 @@ CASES="iommu-list-wild iommu-page-excluded iommu-page-zeroed devtab-excluded dev
 EXT=${IIF_CRASH_EXT:-$REPO/build/iommu_inflight.so}
 CRASH_DUMP=6.1/stock CRASH_CASES="iommu-list-wild devtab-zeroed pte-cycle"
 
-pass=0; fail=0
-ok()   { pass=$((pass + 1)); printf '  ok   %s\n' "$*"; }
-bad()  { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
-
+. "$HERE/common.sh"
 tmp=$(mktemp -d /tmp/iif-corrupted.XXXXXX); trap 'rm -rf "$tmp"' EXIT
-. "$HERE/crash_session.sh"
 [ -x "$PROBE" ] || { bad "no $PROBE (make synth)"; echo "corrupted: $pass passed, $fail failed"; exit 1; }
 declare -A applied
 

@@ -20,14 +20,10 @@ EXT=${IIF_CRASH_EXT:-$REPO/build/iommu_inflight.so}
 # where the crash command (this host's crash 8.0.2) is run on the cut dump too
 CRASH_DUMP=6.1/stock CRASH_CUTS="90 last"
 
-pass=0; fail=0
-ok()   { pass=$((pass + 1)); printf '  ok   %s\n' "$*"; }
-bad()  { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
-
+. "$HERE/common.sh"
 tmp=$(mktemp -d /tmp/iif-damaged.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 
 # crash_leg VMLINUX CUT BASE INTACT LABEL: the crash command on the cut dump
-. "$HERE/crash_session.sh"
 crash_leg() {
     local vml=$1 cut=$2 base=$3 ref=$4 label=$5
     if ! crash_session "$vml" "$cut" "$base"; then

@@ -1,5 +1,10 @@
-# Sourced by tests/standalone/damaged.sh and corrupted.sh: the crash command
-# (this host's crash) on a damaged dump.
+# Sourced by tests/standalone/damaged.sh and corrupted.sh: their pass/fail
+# counters, and the crash command (this host's crash) on a damaged dump.
+
+pass=0; fail=0
+ok()   { pass=$((pass + 1)); printf '  ok   %s\n' "$*"; }
+bad()  { fail=$((fail + 1)); printf '  FAIL %s\n' "$*"; }
+
 #
 # crash_session VMLINUX DUMP BASE: runs `iommu_inflight -j` and
 # `iommu_inflight` in one crash session, in full mode or, when crash itself
