@@ -197,7 +197,7 @@ static void cmd_iommu_inflight(void)
 	release_leftover();
 	analysis_options_init(&opt);
 
-	while ((c = getopt(argcnt, args, "i:d:rtmecpavjk:l:nR:")) != EOF) {
+	while ((c = getopt(argcnt, args, "i:d:rtmefcpavjk:l:nR:")) != EOF) {
 		switch (c) {
 		case 'i':
 			if (!parse_index(optarg, &opt.iommu)) {
@@ -223,6 +223,9 @@ static void cmd_iommu_inflight(void)
 		case 'e':
 			sections |= REPORT_EVENTS;
 			break;
+		case 'f':
+			sections |= REPORT_FLUSH_QUEUES;
+			break;
 		case 'c':
 			sections |= REPORT_CORRELATION;
 			break;
@@ -231,7 +234,7 @@ static void cmd_iommu_inflight(void)
 			break;
 		case 'a':
 			sections |= REPORT_SUMMARY | REPORT_RING | REPORT_DEVTAB | REPORT_MAPPINGS |
-				    REPORT_EVENTS | REPORT_CORRELATION | REPORT_PROBLEMS;
+				    REPORT_EVENTS | REPORT_FLUSH_QUEUES | REPORT_CORRELATION | REPORT_PROBLEMS;
 			break;
 		case 'v':
 			verbose = true;
@@ -407,7 +410,7 @@ static void cmd_iommu_inflight(void)
 static char *help_iommu_inflight[] = {
 "iommu_inflight",
 "AMD IOMMU state at the crash: DMA that may still be in flight",
-"[-i index] [-d [SSSS:]BB:DD.F] [-rtmecpa] [-v] [-j] [-n]\n"
+"[-i index] [-d [SSSS:]BB:DD.F] [-rtmefcpa] [-v] [-j] [-n]\n"
 "                  [-k capture-log] [-l crashed-log] [-R fixture]",
 "  Reads what the crashed kernel's AMD IOMMU driver left in memory: each",
 "  IOMMU's command ring and completion-wait semaphore, the device tables,",
@@ -427,6 +430,12 @@ static char *help_iommu_inflight[] = {
 "    -t         every valid device-table entry, decoded.",
 "    -m         every mapping (merged extents) of every translated domain.",
 "    -e         unprocessed event-log and PPR-log entries.",
+"    -f         lazy mode's flush queues: every IOVA range unmapped from a",
+"               DMA domain but queued for a batched IOTLB flush, PENDING",
+"               (not invalidated at the panic: a device may still reach it",
+"               through its IOTLB, which is hardware and not in a dump) or",
+"               invalidated; a capture-kernel fault in a PENDING range is",
+"               classed stale-iotlb (-c).",
 "    -c         every fault of the logs and how it matches the old mappings.",
 "    -p         every read that failed and every structure that could not be",
 "               trusted (an excluded page is named as such).",

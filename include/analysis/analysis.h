@@ -14,6 +14,7 @@
 #include "amdvi/dte.h"
 #include "amdvi/event.h"
 #include "analysis/cmd_ring.h"
+#include "analysis/flush_queues.h"
 #include "analysis/inventory.h"
 #include "analysis/iopt_walk.h"
 #include "analysis/layout.h"
@@ -138,6 +139,9 @@ enum corr_class {
 	CORR_NEW_DOMAIN,		/* not the device's old domain (the capture kernel's own), IOVA not mapped in that either */
 	CORR_DEVICE_UNKNOWN,		/* no valid DTE for that device in the dump */
 	CORR_UNRESOLVED,		/* the domain's page table was not walked (-n): IOVA not looked up */
+	CORR_STALE_IOTLB,		/* not mapped any more, but in a range of the device's old domain
+					   still waiting in a flush queue (lazy unmap, not invalidated):
+					   DMA through a stale IOTLB entry */
 	CORR_NOT_A_FAULT,		/* markers and other records: not classified */
 };
 
@@ -153,6 +157,7 @@ struct corr_info {
 	bool new_domain;		/* the logged domain is not the device's domain in the dump */
 	bool pending;			/* IOVA to look up in (segment, old_domain) during the walk */
 	uint16_t segment;
+	const struct fq_entry_info *fq;	/* CORR_STALE_IOTLB: the queue entry */
 };
 
 /* A line of the logs the parser could not use, kept for the text report's
@@ -187,6 +192,15 @@ struct analysis {
 	struct event_info *events;
 	size_t n_events;
 
+	/* lazy mode's flush queues (src/analysis/flush_queues.c) */
+	enum fq_state fq_state;
+	enum fq_policy fq_policy;
+	struct fq_domain_info *fq_doms;
+	size_t n_fq_doms;
+	struct fq_entry_info *fq_entries;	/* grouped by domain */
+	size_t n_fq_entries, fq_entries_cap;
+	uint64_t jiffies;		/* at the panic, for the flush timer; 0 if unknown */
+
 	struct corr_info *corr;		/* one per fault-like record of the logs */
 	size_t n_corr;
 	size_t *lookups;		/* indices of pending corr entries, by (segment, domain, address) */
@@ -220,6 +234,7 @@ struct analysis_gaps {
 	bool devices_incomplete;	/* device-table entries could not be read */
 	size_t domains_incomplete;	/* domains whose page tables could not all be read */
 	size_t event_logs_unread;	/* IOMMUs whose event log could not be read */
+	size_t flush_queues_incomplete;	/* DMA domains whose flush queues could not all be read */
 	size_t rings_unordered;		/* IOMMUs whose software tail is not a ring offset (flush: unknown) */
 	size_t inconsistencies;		/* findings that read fine but cannot be right (PROBLEM_CORRUPT):
 					   a damaged dump, so the answers built on them may be wrong */
@@ -229,5 +244,11 @@ struct analysis_gaps {
 bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g);
 
 const char *corr_class_name(enum corr_class c);
+const char *fq_state_name(enum fq_state s);
+const char *fq_policy_name(enum fq_policy p);
+/* The flush-queue entry of (segment, domid) not yet invalidated that holds
+ * iova, or NULL. */
+const struct fq_entry_info *fq_pending_at(const struct analysis *a, uint16_t segment, uint16_t domid,
+					   uint64_t iova);
 
 #endif

@@ -16,6 +16,7 @@ struct dev_info *analysis_find_dev(struct analysis *a, uint16_t segment, uint16_
 struct dev_info *analysis_add_dev(struct analysis *a, const struct inv_segment *seg, uint16_t devid,
 				  const struct amdvi_dte *dte);
 void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c */
+void pass_flush_queues(const struct target *t, struct analysis *a);	/* flush_queues.c */
 void pass_events(struct analysis *a);					/* events.c */
 void pass_logs(struct analysis *a);					/* correlate.c: before the walks */
 void correlate_domain_start(struct analysis *a, uint16_t segment, uint16_t domid);

@@ -19,6 +19,7 @@ enum report_section {
 	REPORT_EVENTS		= 1 << 4,	/* unprocessed event-log entries */
 	REPORT_CORRELATION	= 1 << 5,	/* every classified log fault */
 	REPORT_PROBLEMS		= 1 << 6,	/* every read that failed */
+	REPORT_FLUSH_QUEUES	= 1 << 7,	/* every live flush-queue entry (lazy mode) */
 };
 
 void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE *out);

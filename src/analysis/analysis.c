@@ -72,6 +72,7 @@ struct analysis *analysis_run(const struct target *t, const struct analysis_opti
 		a->flush = overall_flush(a);
 	}
 	pass_mappings(t, a);
+	pass_flush_queues(t, a);
 	correlate_finish(a);
 	pass_events(a);
 	return a;
@@ -85,6 +86,8 @@ void analysis_free(struct analysis *a)
 	problems_free(&a->pb);
 	free(a->rings);
 	free(a->devs);
+	free(a->fq_doms);
+	free(a->fq_entries);
 	free(a->doms);
 	free(a->extents);
 	free(a->events);
@@ -117,8 +120,10 @@ bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g)
 				      amdvi_ring_check_offset(INV_CMD_RING_SIZE, io->tail_sw) != 0;
 		g->event_logs_unread += io->evt_buf && !io->evt_log;
 	}
+	for (size_t i = 0; i < a->n_fq_doms; i++)
+		g->flush_queues_incomplete += a->fq_doms[i].incomplete;
 	g->inconsistencies = a->pb.corrupt;
 	return !g->input_damaged && !g->presence_unknown && !g->rings_unread && !g->devices_incomplete &&
 	       !g->domains_incomplete && !g->event_logs_unread && !g->rings_unordered &&
-	       !g->inconsistencies;
+	       !g->inconsistencies && !g->flush_queues_incomplete;
 }

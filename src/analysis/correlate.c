@@ -23,6 +23,7 @@ const char *corr_class_name(enum corr_class c)
 	case CORR_NEW_DOMAIN:		return "new-domain";
 	case CORR_DEVICE_UNKNOWN:	return "device-unknown";
 	case CORR_UNRESOLVED:		return "unresolved";
+	case CORR_STALE_IOTLB:		return "stale-iotlb";
 	case CORR_NOT_A_FAULT:		return "not-a-fault";
 	}
 	return "?";
@@ -279,6 +280,10 @@ void correlate_finish(struct analysis *a)
 
 		if (c->pending && c->cls != CORR_OLD_MAPPING && a->opt.no_walk)
 			c->cls = CORR_UNRESOLVED;
+		/* unmapped, but the unmap's invalidation was still queued */
+		if ((c->cls == CORR_IOVA_NOT_MAPPED || c->cls == CORR_NEW_DOMAIN) && c->has_old_domain &&
+		    (c->fq = fq_pending_at(a, c->segment, c->old_domain, c->rec.address)))
+			c->cls = CORR_STALE_IOTLB;
 		a->corr_counts[c->cls]++;
 	}
 	free(a->lookups);

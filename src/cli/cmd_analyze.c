@@ -27,7 +27,7 @@
 static void analyze_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iommu-inflight analyze [--vmlinux FILE] --vmcore FILE [-j] [-rtmecpav] [-n]\n"
+		"usage: iommu-inflight analyze [--vmlinux FILE] --vmcore FILE [-j] [-rtmefcpav] [-n]\n"
 		"                              [-i N] [-d [SSSS:]BB:DD.F] [-k CAPTURE_LOG] [-l CRASHED_LOG] [-R FIXTURE]\n"
 		"       iommu-inflight analyze --batch LIST [--vmlinux FILE] [-n]\n"
 		"  --vmlinux FILE  the debug vmlinux, or a Debian linux-image-*-dbg .deb; without it the\n"
@@ -38,6 +38,7 @@ static void analyze_usage(FILE *out)
 		"  --debug-dir D   more roots to look for the vmlinux in (':'-separated)\n"
 		"  -j, --json  JSON (schema iommu-inflight/1); several dumps: one object per line\n"
 		"  -r  full command ring  -t  device table  -m  mappings  -e  event log  -c  correlation\n"
+		"  -f  flush queues (lazy mode: unmapped IOVA ranges not yet invalidated)\n"
 		"  -p  problems           -a  all sections  -v  verbose   -n  no page-table walk\n"
 		"  -i N  one IOMMU     -d BDF  one device\n"
 		"  -k FILE  the capture kernel's log (kexec-dmesg.log, console)\n"
@@ -536,13 +537,14 @@ int cmd_analyze(int argc, char **argv)
 
 	analysis_options_init(&cx.opt);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jrtmecpavni:d:k:l:R:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jrtmefcpavni:d:k:l:R:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j': cx.json = true; break;
 		case 'r': cx.sections |= REPORT_RING; break;
 		case 't': cx.sections |= REPORT_DEVTAB; break;
 		case 'm': cx.sections |= REPORT_MAPPINGS; break;
 		case 'e': cx.sections |= REPORT_EVENTS; break;
+		case 'f': cx.sections |= REPORT_FLUSH_QUEUES; break;
 		case 'c': cx.sections |= REPORT_CORRELATION; break;
 		case 'p': cx.sections |= REPORT_PROBLEMS; break;
 		case 'a': cx.sections |= ~0u; break;

@@ -402,6 +402,67 @@ static void json_events(struct jw *w, const struct analysis *a)
 	close_arr(w);
 }
 
+static void json_fq_entry(struct jw *w, const char *k, const struct fq_entry_info *e)
+{
+	open_obj(w, k);
+	if (e->cpu >= 0)
+		kint(w, "cpu", e->cpu);
+	else
+		knull(w, "cpu");
+	kuint(w, "slot", e->slot);
+	khex(w, "iova", e->iova);
+	khex(w, "bytes", e->bytes);
+	kuint(w, "counter", e->counter);
+	kstr(w, "state", e->flushed ? "flushed" : "pending");
+	kuint(w, "freelist_pages", e->freelist_pages);
+	open_arr(w, "freelist");
+	for (size_t i = 0; i < e->freelist_pages && i < FQ_FREELIST_KEEP; i++) {
+		open_obj(w, NULL);
+		khex(w, "pa", e->freelist_pa[i]);
+		kuint(w, "present_entries", e->freelist_present[i]);
+		close_obj(w);
+	}
+	close_arr(w);
+	close_obj(w);
+}
+
+/* Lazy mode's flush queues: per DMA domain, the IOVA ranges unmapped but
+ * queued for a batched IOTLB flush. */
+static void json_flush_queues(struct jw *w, const struct analysis *a)
+{
+	open_obj(w, "flush_queues");
+	kstr(w, "state", fq_state_name(a->fq_state));
+	kstr(w, "policy", fq_policy_name(a->fq_policy));
+	open_arr(w, "domains");
+	for (size_t i = 0; i < a->n_fq_doms; i++) {
+		const struct fq_domain_info *d = &a->fq_doms[i];
+
+		open_obj(w, NULL);
+		kuint(w, "segment", d->segment);
+		kuint(w, "domain", d->domid);
+		kstr(w, "device", d->device);
+		kuint(w, "devices", d->n_devices);
+		khex(w, "cookie", d->cookie);
+		kuint(w, "flushes_started", d->start_cnt);
+		kuint(w, "flushes_finished", d->finish_cnt);
+		kbool(w, "timer_armed", d->timer_on);
+		kuint(w, "timer_expires", d->timer_expires);
+		kstr(w, "queue_kind", d->single ? "single" : "per-cpu");
+		kuint(w, "queue_size", d->size);
+		kuint(w, "queues", d->queues);
+		khex(w, "granule", d->granule);
+		kuint(w, "pending", d->n_pending);
+		kbool(w, "complete", !d->incomplete);
+		open_arr(w, "entries");
+		for (size_t k = d->first_entry; k < d->first_entry + d->n_entries; k++)
+			json_fq_entry(w, NULL, &a->fq_entries[k]);
+		close_arr(w);
+		close_obj(w);
+	}
+	close_arr(w);
+	close_obj(w);
+}
+
 static void json_correlation(struct jw *w, const struct analysis *a)
 {
 	char bdf[16];
@@ -470,6 +531,8 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 			knull(w, "extent");
 			knull(w, "phys");
 		}
+		if (c->fq)
+			json_fq_entry(w, "flush_queue_entry", c->fq);
 		close_obj(w);
 	}
 	close_arr(w);
@@ -536,6 +599,7 @@ static void json_completeness(struct jw *w, const struct analysis *a)
 	kuint(w, "domains_incomplete", g.domains_incomplete);
 	kuint(w, "event_logs_unread", g.event_logs_unread);
 	kuint(w, "rings_unordered", g.rings_unordered);
+	kuint(w, "flush_queues_incomplete", g.flush_queues_incomplete);
 	kuint(w, "inconsistencies", g.inconsistencies);
 	close_obj(w);
 }
@@ -582,6 +646,7 @@ void report_json(const struct analysis *a, FILE *out)
 	json_devices(&w, a);
 	json_domains_and_mappings(&w, a);
 	json_events(&w, a);
+	json_flush_queues(&w, a);
 	json_correlation(&w, a);
 	json_problems(&w, a);
 	close_obj(&w);

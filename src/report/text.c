@@ -189,6 +189,34 @@ static void summary_log_lines(const struct analysis *a, bool verbose, FILE *out)
 		fprintf(out, "  ... and %zu more\n", total - a->n_log_odd);
 }
 
+/* Lazy mode: what the flush queues hold (the IOTLB itself is hardware
+ * state, not in a dump; the queue says what it may still hold). */
+static void summary_flush_queues(const struct analysis *a, FILE *out)
+{
+	size_t pending = 0, flushed = 0, doms = 0, incomplete = 0;
+
+	if (a->fq_state == FQ_UNKNOWN) {
+		fprintf(out, "\nFlush queues (lazy mode): unknown (this kernel's debug info has no dma-iommu types)\n");
+		return;
+	}
+	if (a->fq_state == FQ_NONE) {
+		fprintf(out, "\nFlush queues (lazy mode): none; the DMA API's policy is %s%s\n",
+			fq_policy_name(a->fq_policy),
+			a->fq_policy == FQ_POLICY_STRICT ? ": every unmap was invalidated before it returned" : "");
+		return;
+	}
+	for (size_t i = 0; i < a->n_fq_doms; i++) {
+		pending += a->fq_doms[i].n_pending;
+		flushed += a->fq_doms[i].n_entries - a->fq_doms[i].n_pending;
+		doms += a->fq_doms[i].n_pending > 0;
+		incomplete += a->fq_doms[i].incomplete;
+	}
+	fprintf(out, "\nFlush queues (lazy mode, %zu DMA domain(s)): %s%zu IOVA range(s) unmapped but NOT yet "
+		"invalidated at the panic, in %zu domain(s): a device may still reach them through its IOTLB "
+		"(hardware state, not in a dump); %zu queued and already invalidated (-f)\n",
+		a->n_fq_doms, incomplete ? "at least " : "", pending, doms, flushed);
+}
+
 static void summary_rest(const struct analysis *a, bool verbose, FILE *out)
 {
 	struct analysis_gaps g;
@@ -200,6 +228,7 @@ static void summary_rest(const struct analysis *a, bool verbose, FILE *out)
 		fprintf(out, ", and UNKNOWN for %zu IOMMU(s) whose event log could not be read (-p)",
 			g.event_logs_unread);
 	fputc('\n', out);
+	summary_flush_queues(a, out);
 	if (a->opt.capture_log && !a->capture_log_read) {
 		fprintf(out, "\nCapture kernel log %s: could not be read (see problems, -p)\n", a->opt.capture_log);
 	} else if (a->opt.capture_log) {
@@ -374,6 +403,54 @@ static void section_problems(const struct analysis *a, FILE *out)
 		fprintf(out, "  ... and %zu more\n", a->pb.dropped);
 }
 
+static void section_flush_queues(const struct analysis *a, FILE *out)
+{
+	char sz[32];
+
+	fprintf(out, "\nFlush queues (lazy mode): IOVA ranges unmapped from the page table, their IOTLB "
+		"invalidation deferred to a batched flush; policy %s\n", fq_policy_name(a->fq_policy));
+	if (a->fq_state != FQ_FOUND) {
+		fprintf(out, "  %s\n", a->fq_state == FQ_NONE ? "no DMA domain had a flush queue" :
+			"unknown: no dma-iommu types in this kernel's debug info");
+		return;
+	}
+	for (size_t i = 0; i < a->n_fq_doms; i++) {
+		const struct fq_domain_info *d = &a->fq_doms[i];
+
+		fprintf(out, "  domain %#x (%s%s): flushes started %llu, finished %llu; %s queue%s of %u; timer %s",
+			d->domid, d->device, d->n_devices > 1 ? " and others" : "",
+			(unsigned long long)d->start_cnt, (unsigned long long)d->finish_cnt,
+			d->single ? "one" : "per-CPU", d->single ? "" : "s", d->size,
+			d->timer_on ? "armed" : "idle");
+		if (d->timer_on && a->jiffies && (int64_t)(d->timer_expires - a->jiffies) > 0)
+			fprintf(out, ", flush due %lld jiffies after the panic",
+				(long long)(d->timer_expires - a->jiffies));
+		else if (d->timer_on && a->jiffies)
+			fprintf(out, ", flush due at jiffies %llu: not run by the panic (jiffies %llu)",
+				(unsigned long long)d->timer_expires, (unsigned long long)a->jiffies);
+		fprintf(out, "%s\n", d->incomplete ? "; NOT ALL READ (-p)" : "");
+		if (!d->n_entries)
+			continue;
+		fprintf(out, "    CPU  SLOT  IOVA                 SIZE        QUEUED AT FLUSH  STATE        FREELIST\n");
+		for (size_t k = d->first_entry; k < d->first_entry + d->n_entries; k++) {
+			const struct fq_entry_info *e = &a->fq_entries[k];
+			char cpu[12] = "-", fl[64] = "-";
+
+			if (e->cpu >= 0)
+				snprintf(cpu, sizeof(cpu), "%d", e->cpu);
+			if (e->freelist_pages)
+				snprintf(fl, sizeof(fl), "%llu table page(s), first at PA %#llx (%u present)",
+					 (unsigned long long)e->freelist_pages, (unsigned long long)e->freelist_pa[0],
+					 e->freelist_present[0]);
+			fprintf(out, "    %-4s %-5u %#-20llx %-11s #%-15llu %-12s %s\n", cpu, e->slot,
+				(unsigned long long)e->iova, human(e->bytes, sz, sizeof(sz)),
+				(unsigned long long)e->counter, e->flushed ? "invalidated" : "PENDING", fl);
+		}
+	}
+	fprintf(out, "  PENDING: unmapped after flush #N started and not invalidated at the panic; the "
+		"driver may have handed the pages back already.\n");
+}
+
 void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE *out)
 {
 	if (dump_integrity_damaged(a->opt.integrity))
@@ -409,6 +486,8 @@ void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE
 		section_mappings(a, out);
 	if (sections & REPORT_EVENTS)
 		section_events(a, out);
+	if (sections & REPORT_FLUSH_QUEUES)
+		section_flush_queues(a, out);
 	if (sections & REPORT_CORRELATION)
 		section_correlation(a, out);
 	if ((sections & REPORT_PROBLEMS) || (verbose && a->pb.n))

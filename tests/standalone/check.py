@@ -145,6 +145,31 @@ def check_drgn(a, dr):
     return errs
 
 
+def check_fq(a, dr):
+    """The flush-queue entries equal drgn's (tests/drgn/flush_queues.py),
+    which finds the domains through the IOMMU groups instead."""
+    fq = a.get("flush_queues") or {}
+    mine = sorted((d["cookie"], -1 if e["cpu"] is None else e["cpu"], e["slot"], e["iova"], e["bytes"],
+                   e["counter"], e["state"] == "flushed")
+                  for d in fq.get("domains", []) for e in d["entries"])
+    theirs = sorted((e["cookie"], -1 if e["cpu"] is None else e["cpu"], e["slot"], e["iova"], e["bytes"],
+                     e["counter"], e["flushed"]) for e in dr["entries"])
+    errs = []
+    cookies = {d["cookie"]: d for d in fq.get("domains", [])}
+    for c, v in dr["cookies"].items():
+        d = cookies.get(c)
+        if d is None:
+            errs.append("drgn found the DMA cookie %s with a flush queue; the engine did not" % c)
+        elif (d["flushes_started"], d["flushes_finished"]) != (v["start"], v["finish"]):
+            errs.append("cookie %s: flushes %s/%s, drgn %s/%s" % (c, d["flushes_started"], d["flushes_finished"],
+                                                                 v["start"], v["finish"]))
+    if mine != theirs:
+        errs.append("flush-queue entries differ from drgn's: %d vs %d" % (len(mine), len(theirs)))
+    if dr["cookies"] and fq.get("state") != "found":
+        errs.append("flush_queues.state %r with %d cookies in drgn" % (fq.get("state"), len(dr["cookies"])))
+    return errs
+
+
 def check_variant(stock, var, fmt):
     if fmt == "kdump-flattened":
         # the very same file once reassembled: everything equal
@@ -172,6 +197,8 @@ def main():
         errs = check_truth(load(sys.argv[2]), load(sys.argv[3]))
     elif what == "drgn":
         errs = check_drgn(load(sys.argv[2]), load(sys.argv[3]))
+    elif what == "fq":
+        errs = check_fq(load(sys.argv[2]), load(sys.argv[3]))
     elif what == "variant":
         errs = check_variant(load(sys.argv[2]), load(sys.argv[3]), sys.argv[4])
     elif what == "same":

@@ -8,7 +8,8 @@
 #   1. the JSON keeps truth.json's promises (IOMMUs, translated/identity devices in
 #      their own domains with live mappings, flush verdict, capture-kernel markers);
 #   2. the crashed kernel's log read from the dump equals vmcore-dmesg.txt;
-#   3. the mappings equal the independent drgn walker's (tests/drgn/iopt_mappings.py);
+#   3. the mappings equal the independent drgn walker's (tests/drgn/iopt_mappings.py), and the
+#      flush queues drgn's reader (tests/drgn/flush_queues.py, through the IOMMU groups);
 #   4. format variants of one run (truth.json "run" names another scenario) agree with it;
 #   5. 6.1: the JSON equals the crash extension's (crash 8.0.2 + build/iommu_inflight.so,
 #      same -k/-l), after removing the target and timing keys;
@@ -72,6 +73,15 @@ for k in "${kernels[@]}"; do
             else bad "$t: mappings vs drgn"; echo "$out"; fi
         else
             bad "$t: drgn walker failed: $(tail -c 300 "$tmp/err")"
+        fi
+        if [ "$fmt" != kdump-flattened ]; then
+            if "$PY_DRGN" "$REPO/tests/drgn/flush_queues.py" "$vml" "$d/vmcore" > "$tmp/drgn-fq.json" 2> "$tmp/err"; then
+                if out=$($CHECK fq "$j" "$tmp/drgn-fq.json"); then
+                    ok "$t: flush queues = drgn's ($(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["cookies"]), "cookies,", len(d["entries"]), "entries")' "$tmp/drgn-fq.json"))"
+                else bad "$t: flush queues vs drgn"; echo "$out"; fi
+            else
+                bad "$t: drgn flush-queue reader failed: $(tail -c 300 "$tmp/err")"
+            fi
         fi
 
         run=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("run",""))' "$d/truth.json")

@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+"""List the live entries of every DMA domain's flush queue in a vmcore, with
+drgn: an implementation independent of the C engine, used to check it.
+
+Usage: flush_queues.py VMLINUX VMCORE  ->  JSON on stdout:
+  {"cookies": {"0x...": {"start": n, "finish": n}},
+   "entries": [{"cookie", "cpu", "slot", "iova", "bytes", "counter", "flushed"}]}
+
+The domains are found through the IOMMU groups (iommu_group_kset -> each
+group's default domain), not through the AMD driver's per-device data as the
+engine does, and every field is read by drgn from the kernel's own types:
+the cookie (struct iommu_dma_cookie), its flush queues (per CPU, or 6.7+'s
+single queue), head .. tail of each, modulo the queue's size.  An entry is
+flushed when its counter is below the cookie's finished-flush count.
+"""
+import json
+import sys
+
+from drgn import Program, cast, container_of
+from drgn.helpers.linux.cpumask import for_each_possible_cpu
+from drgn.helpers.linux.list import list_for_each_entry
+from drgn.helpers.linux.percpu import per_cpu_ptr
+
+
+def member(obj, *names):
+    for n in names:
+        try:
+            return getattr(obj, n)
+        except AttributeError:
+            continue
+    return None
+
+
+def groups(prog):
+    kset = prog["iommu_group_kset"]
+    for kobj in list_for_each_entry("struct kobject", kset.list.address_of_(), "entry"):
+        yield container_of(kobj, "struct iommu_group", "kobj")
+
+
+def cookie_of(prog, dom):
+    """The DMA cookie of an iommu_domain, or None."""
+    if not dom:
+        return None
+    ct = member(dom, "cookie_type")
+    if ct is not None and int(ct) != 1:      # 6.15+: IOMMU_COOKIE_DMA_IOVA
+        return None
+    c = dom.iova_cookie
+    if not c:
+        return None
+    c = cast("struct iommu_dma_cookie *", c)
+    t = member(c, "type")
+    if t is not None and int(t) != 0:        # <= 6.14: IOMMU_DMA_IOVA_COOKIE
+        return None
+    if not c.fq_domain:
+        return None
+    return c
+
+
+def queues(prog, c):
+    """(cpu or None, struct iova_fq *) of a cookie."""
+    src = c.iovad if member(c, "fq_flush_start_cnt") is None else c
+    opts = member(c, "options")
+    if opts is not None and int(opts.qt) == 1:
+        yield None, c.single_fq
+        return
+    pq = member(src, "percpu_fq", "fq")
+    for cpu in for_each_possible_cpu(prog):
+        yield cpu, per_cpu_ptr(pq, cpu)
+
+
+def main():
+    prog = Program()
+    prog.set_core_dump(sys.argv[2])
+    prog.load_debug_info([sys.argv[1]])
+    out = {"cookies": {}, "entries": []}
+    seen = set()
+    for g in groups(prog):
+        for dom in (g.default_domain, g.domain):
+            c = cookie_of(prog, dom)
+            if c is None or c.value_() in seen:
+                continue
+            seen.add(c.value_())
+            src = c.iovad if member(c, "fq_flush_start_cnt") is None else c
+            start, finish = int(src.fq_flush_start_cnt.counter), int(src.fq_flush_finish_cnt.counter)
+            granule = int(c.iovad.granule)
+            out["cookies"][hex(c.value_())] = {"start": start, "finish": finish}
+            for cpu, fq in queues(prog, c):
+                mm = member(fq, "mod_mask")
+                size = int(mm) + 1 if mm is not None else len(fq.entries)
+                i, tail = int(fq.head), int(fq.tail)
+                while i != tail:
+                    e = fq.entries[i]
+                    out["entries"].append({
+                        "cookie": hex(c.value_()), "cpu": cpu, "slot": i,
+                        "iova": hex(int(e.iova_pfn) * granule), "bytes": hex(int(e.pages) * granule),
+                        "counter": int(e.counter), "flushed": int(e.counter) < finish})
+                    i = (i + 1) % size
+    json.dump(out, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()
