@@ -221,8 +221,10 @@ static void read_queue(const struct target *t, struct analysis *a, const struct 
 	char what[96];
 	uint8_t *ring;
 
-	snprintf(what, sizeof(what), "domain %u flush queue%s%.0d", d->domid, cpu >= 0 ? " of CPU " : "",
-		 cpu >= 0 ? cpu : 0);
+	if (cpu >= 0)
+		snprintf(what, sizeof(what), "domain %u flush queue of CPU %d", d->domid, cpu);
+	else
+		snprintf(what, sizeof(what), "domain %u flush queue (single)", d->domid);
 	if (target_read_uint(t, TARGET_KVADDR, q + l->q_head, 4, &head) ||
 	    target_read_uint(t, TARGET_KVADDR, q + l->q_tail, 4, &tail) ||
 	    (l->q_mod_mask >= 0 && target_read_uint(t, TARGET_KVADDR, q + l->q_mod_mask, 4, &mask))) {

@@ -283,6 +283,23 @@ def c_pt_page_excluded(pr, kd, intact):
     return "device %s: the table under entry %d of its top table (pa %#x) excluded" % (d["bdf"], i, nxt)
 
 
+def c_fq_head_wild(pr, kd, intact):
+    """The head of CPU 0's flush queue of a domain with pending entries."""
+    doms = [d for d in (intact.get("flush_queues") or {}).get("domains", []) if d["pending"]]
+    if not doms:
+        raise NotApplicable("no flush queue with pending entries (strict mode)")
+    cookie = int(doms[0]["cookie"], 16)
+    fq = pr.member("iommu_dma_cookie", "percpu_fq") or pr.member("iommu_dma_cookie", "fq")
+    if fq:
+        fq = fq[0]
+    else:                                   # 5.10: in the cookie's struct iova_domain
+        fq = pr.member("iommu_dma_cookie", "iovad")[0] + pr.member("iova_domain", "fq")[0]
+    cpu0 = pr.u64(pr.sym("__per_cpu_offset"))
+    head = pr.u64(cookie + fq) + cpu0 + pr.member("iova_fq", "head")[0]
+    kd.patch(pr.vtop(head), (0xfffffff0).to_bytes(4, "little"))
+    return "domain %s: the head of CPU 0's flush queue at %#x set to 0xfffffff0" % (doms[0]["domain"], head)
+
+
 CASES = {name[2:].replace("_", "-"): fn for name, fn in globals().items() if name.startswith("c_")}
 
 

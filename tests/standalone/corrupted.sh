@@ -4,7 +4,8 @@
 # the IOMMU list, the struct amd_iommu's page, the device table (its page
 # excluded or zeroed, its pointer wild, last_bdf beyond it), the command
 # ring's pointer and software tail, and an I/O page-table entry pointing wild
-# or back into its own table, or at a table excluded from the dump.  For
+# or back into its own table, or at a table excluded from the dump, and (in
+# lazy mode: the 5.10 guests) the head of a flush queue.  For
 # each, `iommu-inflight analyze` must exit 3, name the damage among its
 # problems and give no verdict the intact dump contradicts
 # (corrupted_check.py); on 6.1 the crash command (this host's crash) is run
@@ -22,7 +23,7 @@ OUT=${IOMMU_LAB_OUT:-$REPO/tests/dumps/out}
 DUMPS=${CORRUPTED_DUMPS:-"5.10/stock 6.1/stock 6.12/stock 6.12-deb13/stock 7.x/stock"}
 CASES="iommu-list-wild iommu-page-excluded iommu-page-zeroed devtab-excluded devtab-zeroed
        devtab-pointer-wild last-bdf-out-of-range cmd-buf-wild cmd-tail-wild pte-wild pte-cycle
-       pt-page-excluded"
+       pt-page-excluded fq-head-wild"
 EXT=${IIF_CRASH_EXT:-$REPO/build/iommu_inflight.so}
 CRASH_DUMP=6.1/stock CRASH_CASES="iommu-list-wild devtab-zeroed pte-cycle"
 

@@ -52,6 +52,7 @@ EXPECT = {
     "pte-wild": (["I/O page table", "invalid address"], gap("domains_incomplete")),
     "pte-cycle": (["I/O page table", "reached a second time"], gap("domains_incomplete")),
     "pt-page-excluded": (["I/O page table", "excluded"], gap("domains_incomplete")),
+    "fq-head-wild": (["flush queue of CPU 0", "cannot be a queue"], gap("flush_queues_incomplete")),
 }
 
 
