@@ -122,6 +122,9 @@ bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g)
 	}
 	for (size_t i = 0; i < a->n_fq_doms; i++)
 		g->flush_queues_incomplete += a->fq_doms[i].incomplete;
+	/* devices whose queues could not be looked for, unless nothing queues */
+	if (a->fq_unchecked && a->fq_state != FQ_UNKNOWN && a->fq_policy != FQ_POLICY_STRICT)
+		g->flush_queues_incomplete++;
 	g->inconsistencies = a->pb.corrupt;
 	return !g->input_damaged && !g->presence_unknown && !g->rings_unread && !g->devices_incomplete &&
 	       !g->domains_incomplete && !g->event_logs_unread && !g->rings_unordered &&

@@ -390,7 +390,12 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 		struct fq_domain_info d = { 0 }, *p;
 		size_t k;
 
-		if (!di->sw.read || !di->sw.attached || di->sw.identity || !di->sw.kaddr)
+		if (!di->sw.read || !di->sw.kaddr) {
+			/* no iommu_dev_data view: its queue, if any, is unknown */
+			a->fq_unchecked += di->cls == AMDVI_DTE_TRANSLATED;
+			continue;
+		}
+		if (!di->sw.attached || di->sw.identity)
 			continue;
 		if ((k = find_domain(a, di->sw.kaddr)) != (size_t)-1) {
 			a->fq_doms[k].n_devices++;

@@ -433,6 +433,7 @@ static void json_flush_queues(struct jw *w, const struct analysis *a)
 	open_obj(w, "flush_queues");
 	kstr(w, "state", fq_state_name(a->fq_state));
 	kstr(w, "policy", fq_policy_name(a->fq_policy));
+	kuint(w, "unchecked_devices", a->fq_unchecked);
 	open_arr(w, "domains");
 	for (size_t i = 0; i < a->n_fq_doms; i++) {
 		const struct fq_domain_info *d = &a->fq_doms[i];

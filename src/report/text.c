@@ -200,9 +200,12 @@ static void summary_flush_queues(const struct analysis *a, FILE *out)
 		return;
 	}
 	if (a->fq_state == FQ_NONE) {
-		fprintf(out, "\nFlush queues (lazy mode): none; the DMA API's policy is %s%s\n",
-			fq_policy_name(a->fq_policy),
+		fprintf(out, "\nFlush queues (lazy mode): none%s; the DMA API's policy is %s%s\n",
+			a->fq_unchecked ? " found" : "", fq_policy_name(a->fq_policy),
 			a->fq_policy == FQ_POLICY_STRICT ? ": every unmap was invalidated before it returned" : "");
+		if (a->fq_unchecked)
+			fprintf(out, "  %zu translated device(s) could not be checked (no iommu_dev_data view, -p)\n",
+				a->fq_unchecked);
 		return;
 	}
 	for (size_t i = 0; i < a->n_fq_doms; i++) {
@@ -214,7 +217,10 @@ static void summary_flush_queues(const struct analysis *a, FILE *out)
 	fprintf(out, "\nFlush queues (lazy mode, %zu DMA domain(s)): %s%zu IOVA range(s) unmapped but NOT yet "
 		"invalidated at the panic, in %zu domain(s): a device may still reach them through its IOTLB "
 		"(hardware state, not in a dump); %zu queued and already invalidated (-f)\n",
-		a->n_fq_doms, incomplete ? "at least " : "", pending, doms, flushed);
+		a->n_fq_doms, incomplete || a->fq_unchecked ? "at least " : "", pending, doms, flushed);
+	if (a->fq_unchecked)
+		fprintf(out, "  %zu translated device(s) could not be checked (no iommu_dev_data view, -p)\n",
+			a->fq_unchecked);
 }
 
 static void summary_rest(const struct analysis *a, bool verbose, FILE *out)
