@@ -184,7 +184,12 @@ START_TEST(test_fq_7x_pending_flushed_freelist_and_stale_fault)
 	ck_assert_uint_eq(e[0].freelist_present[0], 3);
 	ck_assert(e[1].flushed);
 	ck_assert_uint_eq(e[1].freelist_pages, 0);
-	ck_assert(analysis_gaps(a, &g));
+	/* 00:04.0 is translated but has no iommu_dev_data here: its queue is
+	 * unknown, and in lazy mode that is a gap */
+	ck_assert_uint_eq(a->fq_unchecked, 1);
+	ck_assert(!analysis_gaps(a, &g));
+	ck_assert_uint_eq(g.flush_queues_incomplete, 1);
+	ck_assert_uint_eq(g.inconsistencies, 0);
 	/* the capture kernel's fault on 00:03.0 at 0x7000000 (its own domain 9) */
 	const struct corr_info *c = NULL;
 
@@ -198,8 +203,9 @@ START_TEST(test_fq_7x_pending_flushed_freelist_and_stale_fault)
 	f = open_memstream(&text, &tl);
 	report_text(a, REPORT_SUMMARY | REPORT_FLUSH_QUEUES, false, f);
 	fclose(f);
-	ck_assert_msg(strstr(text, "Flush queues (lazy mode, 1 DMA domain(s)): 1 IOVA range(s) unmapped but NOT yet "
-			     "invalidated at the panic, in 1 domain(s)"), "%s", text);
+	ck_assert_msg(strstr(text, "Flush queues (lazy mode, 1 DMA domain(s)): at least 1 IOVA range(s) unmapped but "
+			     "NOT yet invalidated at the panic, in 1 domain(s)"), "%s", text);
+	ck_assert_msg(strstr(text, "1 translated device(s) could not be checked"), "%s", text);
 	ck_assert_msg(strstr(text, "flushes started 5, finished 4; per-CPU queues of 256; timer armed, flush due 3 "
 			     "jiffies after the panic"), "%s", text);
 	ck_assert_msg(strstr(text, "PENDING      1 table page(s), first at PA 0x3000000 (3 present)"), "%s", text);
@@ -237,7 +243,7 @@ START_TEST(test_fq_damaged_queue)
 	ck_assert(a->fq_doms[0].incomplete);
 	ck_assert_uint_eq(a->fq_doms[0].queues, 1);	/* CPU 1's still read */
 	ck_assert(!analysis_gaps(a, &g));
-	ck_assert_uint_eq(g.flush_queues_incomplete, 1);
+	ck_assert_uint_eq(g.flush_queues_incomplete, 2);	/* and 00:04.0 unchecked */
 	ck_assert_uint_eq(g.inconsistencies, 1);
 	analysis_free(a);
 	fixture_free(fx);
