@@ -79,5 +79,7 @@ enum target_err target_member(const struct target *t, const char *sname,
 /* true when the struct has the member: the probe the engine uses instead of
  * comparing kernel versions. */
 bool target_has_member(const struct target *t, const char *sname, const char *mname);
+/* The member's offset, or -1 when the struct has no such member. */
+long target_offset(const struct target *t, const char *sname, const char *mname);
 
 #endif

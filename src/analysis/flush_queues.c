@@ -54,23 +54,20 @@ struct fq_layout {
 	long page_lru, page_size;
 };
 
-static long off(const struct target *t, const char *s, const char *m)
+/* outer + the offset of member m of struct s embedded there, or -1. */
+static long nested(const struct target *t, long outer, const char *s, const char *m)
 {
-	struct target_member tm;
+	long in = outer >= 0 ? target_offset(t, s, m) : -1;
 
-	return target_member(t, s, m, &tm) == TARGET_OK ? tm.offset : -1;
+	return in >= 0 ? outer + in : -1;
 }
 
 /* A member of the cookie, or (5.10) of its embedded struct iova_domain. */
 static long cookie_off(const struct target *t, const char *m)
 {
-	long o = off(t, "iommu_dma_cookie", m), iovad, in;
+	long o = target_offset(t, "iommu_dma_cookie", m);
 
-	if (o >= 0)
-		return o;
-	iovad = off(t, "iommu_dma_cookie", "iovad");
-	in = off(t, "iova_domain", m);
-	return iovad >= 0 && in >= 0 ? iovad + in : -1;
+	return o >= 0 ? o : nested(t, target_offset(t, "iommu_dma_cookie", "iovad"), "iova_domain", m);
 }
 
 static bool probe(const struct target *t, struct fq_layout *l)
@@ -79,30 +76,27 @@ static bool probe(const struct target *t, struct fq_layout *l)
 	long sz, o;
 
 	memset(l, 0xff, sizeof(*l));
-	l->pd_domain = off(t, "protection_domain", "domain");
-	l->dom_cookie = off(t, "iommu_domain", "iova_cookie");
-	l->dom_cookie_type = off(t, "iommu_domain", "cookie_type");
-	l->cookie_type = off(t, "iommu_dma_cookie", "type");
-	l->fq_domain = off(t, "iommu_dma_cookie", "fq_domain");
+	l->pd_domain = target_offset(t, "protection_domain", "domain");
+	l->dom_cookie = target_offset(t, "iommu_domain", "iova_cookie");
+	l->dom_cookie_type = target_offset(t, "iommu_domain", "cookie_type");
+	l->cookie_type = target_offset(t, "iommu_dma_cookie", "type");
+	l->fq_domain = target_offset(t, "iommu_dma_cookie", "fq_domain");
 	l->fq = cookie_off(t, "percpu_fq");
 	if (l->fq < 0)
 		l->fq = cookie_off(t, "fq");
 	l->single_fq = cookie_off(t, "single_fq");
-	if ((o = off(t, "iommu_dma_cookie", "options")) >= 0 && off(t, "iommu_dma_options", "qt") >= 0)
-		l->qt = o + off(t, "iommu_dma_options", "qt");
+	l->qt = nested(t, target_offset(t, "iommu_dma_cookie", "options"), "iommu_dma_options", "qt");
 	l->start_cnt = cookie_off(t, "fq_flush_start_cnt");
 	l->finish_cnt = cookie_off(t, "fq_flush_finish_cnt");
 	l->timer_on = cookie_off(t, "fq_timer_on");
-	if ((o = cookie_off(t, "fq_timer")) >= 0 && off(t, "timer_list", "expires") >= 0)
-		l->timer_expires = o + off(t, "timer_list", "expires");
-	if ((o = off(t, "iommu_dma_cookie", "iovad")) >= 0 && off(t, "iova_domain", "granule") >= 0)
-		l->granule = o + off(t, "iova_domain", "granule");
-	l->q_head = off(t, "iova_fq", "head");
-	l->q_tail = off(t, "iova_fq", "tail");
-	l->q_mod_mask = off(t, "iova_fq", "mod_mask");
-	l->e_pfn = off(t, "iova_fq_entry", "iova_pfn");
-	l->e_pages = off(t, "iova_fq_entry", "pages");
-	l->e_counter = off(t, "iova_fq_entry", "counter");
+	l->timer_expires = nested(t, cookie_off(t, "fq_timer"), "timer_list", "expires");
+	l->granule = nested(t, target_offset(t, "iommu_dma_cookie", "iovad"), "iova_domain", "granule");
+	l->q_head = target_offset(t, "iova_fq", "head");
+	l->q_tail = target_offset(t, "iova_fq", "tail");
+	l->q_mod_mask = target_offset(t, "iova_fq", "mod_mask");
+	l->e_pfn = target_offset(t, "iova_fq_entry", "iova_pfn");
+	l->e_pages = target_offset(t, "iova_fq_entry", "pages");
+	l->e_counter = target_offset(t, "iova_fq_entry", "counter");
 	if (target_struct_size(t, "iova_fq_entry", &sz) == TARGET_OK)
 		l->e_size = sz;
 	if (target_member(t, "iova_fq", "entries", &tm) == TARGET_OK) {
@@ -113,10 +107,10 @@ static bool probe(const struct target *t, struct fq_layout *l)
 	if (target_member(t, "iova_fq_entry", "freelist", &tm) == TARGET_OK) {
 		l->e_freelist = tm.offset;
 		/* 6.16+: struct iommu_pages_list { struct list_head pages; } */
-		if (strstr(tm.type_name, "iommu_pages_list") && (o = off(t, "iommu_pages_list", "pages")) >= 0)
+		if (strstr(tm.type_name, "iommu_pages_list") && (o = target_offset(t, "iommu_pages_list", "pages")) >= 0)
 			l->e_freelist += o;
 	}
-	l->page_lru = off(t, "page", "lru");
+	l->page_lru = target_offset(t, "page", "lru");
 	if (target_struct_size(t, "page", &sz) == TARGET_OK)
 		l->page_size = sz;
 	return l->pd_domain >= 0 && l->dom_cookie >= 0 && l->fq_domain >= 0 && l->fq >= 0 &&
@@ -131,7 +125,8 @@ static enum fq_policy read_policy(const struct target *t, const struct fq_layout
 
 	/* before 5.17 the AMD driver decided alone (amd_iommu=fullflush);
 	 * iommu_dma_strict did not apply to it */
-	if (off(t, "iova_domain", "fq") >= 0 && target_symbol(t, "amd_iommu_unmap_flush", &sym) == TARGET_OK &&
+	if (target_offset(t, "iova_domain", "fq") >= 0 &&
+	    target_symbol(t, "amd_iommu_unmap_flush", &sym) == TARGET_OK &&
 	    target_read_uint(t, TARGET_KVADDR, sym, 1, &v) == TARGET_OK)
 		return v ? FQ_POLICY_STRICT : FQ_POLICY_LAZY;
 	(void)l;

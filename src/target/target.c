@@ -91,3 +91,10 @@ bool target_has_member(const struct target *t, const char *sname, const char *mn
 
 	return target_member(t, sname, mname, &m) == TARGET_OK;
 }
+
+long target_offset(const struct target *t, const char *sname, const char *mname)
+{
+	struct target_member m;
+
+	return target_member(t, sname, mname, &m) == TARGET_OK ? m.offset : -1;
+}
