@@ -16,10 +16,11 @@
 static void replay_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: iommu-inflight replay [-j] [-rtmecpav] [-n] [-i N] [-d [SSSS:]BB:DD.F]\n"
+		"usage: iommu-inflight replay [-j] [-rtmefcpav] [-n] [-i N] [-d [SSSS:]BB:DD.F]\n"
 		"                             [-k CAPTURE_LOG] [-l CRASHED_LOG] FIXTURE\n"
 		"  -j  JSON (schema iommu-inflight/1)    -r  full command ring\n"
 		"  -t  device table    -m  mappings     -e  event log    -c  correlation\n"
+		"  -f  flush queues (lazy mode)\n"
 		"  -p  problems        -a  all sections -v  verbose      -n  no page-table walk\n"
 		"  -i N  one IOMMU     -d BDF  one device\n"
 		"  -k FILE  the capture kernel's log (kexec-dmesg.log, console)\n"
@@ -56,13 +57,14 @@ int cmd_replay(int argc, char **argv)
 
 	analysis_options_init(&opt);
 	optind = 1;
-	while ((c = getopt(argc, argv, "jrtmecpavni:d:k:l:h")) != -1) {
+	while ((c = getopt(argc, argv, "jrtmefcpavni:d:k:l:h")) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'r': sections |= REPORT_RING; break;
 		case 't': sections |= REPORT_DEVTAB; break;
 		case 'm': sections |= REPORT_MAPPINGS; break;
 		case 'e': sections |= REPORT_EVENTS; break;
+		case 'f': sections |= REPORT_FLUSH_QUEUES; break;
 		case 'c': sections |= REPORT_CORRELATION; break;
 		case 'p': sections |= REPORT_PROBLEMS; break;
 		case 'a': sections |= ~0u; break;
