@@ -113,6 +113,10 @@ static bool probe(const struct target *t, struct fq_layout *l)
 	l->page_lru = target_offset(t, "page", "lru");
 	if (target_struct_size(t, "page", &sz) == TARGET_OK)
 		l->page_size = sz;
+	/* every field the entries are decoded from lies inside an entry */
+	if (l->e_pfn + 8 > l->e_size || l->e_pages + 8 > l->e_size || l->e_counter + 8 > l->e_size ||
+	    l->e_freelist + 8 > l->e_size)
+		return false;
 	return l->pd_domain >= 0 && l->dom_cookie >= 0 && l->fq_domain >= 0 && l->fq >= 0 &&
 	       l->start_cnt >= 0 && l->finish_cnt >= 0 && l->granule >= 0 && l->q_head >= 0 &&
 	       l->q_tail >= 0 && l->q_entries >= 0 && l->e_size > 0 && l->e_pfn >= 0 &&
