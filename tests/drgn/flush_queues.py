@@ -16,7 +16,7 @@ flushed when its counter is below the cookie's finished-flush count.
 import json
 import sys
 
-from drgn import Program, cast, container_of
+from drgn import FaultError, Program, cast, container_of
 from drgn.helpers.linux.cpumask import for_each_possible_cpu
 from drgn.helpers.linux.list import list_for_each_entry
 from drgn.helpers.linux.percpu import per_cpu_ptr
@@ -31,10 +31,15 @@ def member(obj, *names):
     return None
 
 
-def groups(prog):
+def groups(prog, out):
+    """The IOMMU groups; a list node on a page the dump lacks ends the walk
+    (out["incomplete"] says where)."""
     kset = prog["iommu_group_kset"]
-    for kobj in list_for_each_entry("struct kobject", kset.list.address_of_(), "entry"):
-        yield container_of(kobj, "struct iommu_group", "kobj")
+    try:
+        for kobj in list_for_each_entry("struct kobject", kset.list.address_of_(), "entry"):
+            yield container_of(kobj, "struct iommu_group", "kobj")
+    except FaultError as e:
+        out["incomplete"] = str(e)
 
 
 def cookie_of(prog, dom):
@@ -72,9 +77,9 @@ def main():
     prog = Program()
     prog.set_core_dump(sys.argv[2])
     prog.load_debug_info([sys.argv[1]])
-    out = {"cookies": {}, "entries": []}
+    out = {"cookies": {}, "entries": [], "incomplete": None}
     seen = set()
-    for g in groups(prog):
+    for g in groups(prog, out):
         for dom in (g.default_domain, g.domain):
             c = cookie_of(prog, dom)
             if c is None or c.value_() in seen:
