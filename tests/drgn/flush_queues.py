@@ -81,7 +81,11 @@ def main():
     seen = set()
     for g in groups(prog, out):
         for dom in (g.default_domain, g.domain):
-            c = cookie_of(prog, dom)
+            try:
+                c = cookie_of(prog, dom)
+            except FaultError as e:     # a domain on a page the dump lacks
+                out["incomplete"] = str(e)
+                continue
             if c is None or c.value_() in seen:
                 continue
             seen.add(c.value_())
