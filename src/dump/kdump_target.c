@@ -299,16 +299,10 @@ static bool reads_missing(struct dump *d, kdump_addrspace_t as, uint64_t addr, s
 		uint64_t pa = page, lo = page < addr ? addr : page;
 		uint64_t hi = page + 4096 < addr + len ? page + 4096 : addr + len;
 
-		if (as == KDUMP_KVADDR) {
-			addrxlat_fulladdr_t fa = { .addr = lo, .as = ADDRXLAT_KVADDR };
-
-			if (!d->axctx || !d->axsys ||
-			    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK)
-				return true;
-			pa = fa.addr;
-		} else {
+		if (as != KDUMP_KVADDR)
 			pa = lo;
-		}
+		else if (dump_vtop(d, lo, &pa))
+			return true;
 		if (dump_integrity_missing(&d->integrity, pa, hi - lo))
 			return true;
 	}
@@ -322,14 +316,8 @@ static enum target_err classify(struct dump *d, kdump_addrspace_t as, uint64_t a
 
 	get_maps(d);
 
-	if (as == KDUMP_KVADDR) {
-		addrxlat_fulladdr_t fa = { .addr = addr, .as = ADDRXLAT_KVADDR };
-
-		if (!d->axctx || !d->axsys ||
-		    addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, d->axctx, d->axsys) != ADDRXLAT_OK)
-			return TARGET_E_INVALID;
-		pa = fa.addr;
-	}
+	if (as == KDUMP_KVADDR && dump_vtop(d, addr, &pa))
+		return TARGET_E_INVALID;
 	int in_file = map_bit(d->file_map, pa >> 12), in_mem = map_bit(d->mem_map, pa >> 12);
 
 	if (in_mem == 1 && in_file == 0)
