@@ -52,6 +52,7 @@ struct fq_layout {
 	long q_head, q_tail, q_mod_mask, q_entries, q_fixed;	/* q_fixed: entries of the fixed array */
 	long e_size, e_pfn, e_pages, e_counter, e_freelist;
 	long page_lru, page_size;
+	uint64_t vmemmap;		/* vmemmap_base, read once (0: freelist pages not located) */
 };
 
 /* outer + the offset of member m of struct s embedded there, or -1. */
@@ -180,10 +181,8 @@ static struct fq_entry_info *new_entry(struct analysis *a)
 static void read_freelist(const struct target *t, struct analysis *a, const struct fq_layout *l,
 			  uint64_t head, uint64_t first, struct fq_entry_info *e, const char *what)
 {
-	uint64_t node = first, vmemmap = 0, sym;
-	bool pa_known = l->page_lru >= 0 && l->page_size > 0 &&
-			target_symbol(t, "vmemmap_base", &sym) == TARGET_OK &&
-			target_read_u64(t, TARGET_KVADDR, sym, &vmemmap) == TARGET_OK;
+	uint64_t node = first, vmemmap = l->vmemmap;
+	bool pa_known = vmemmap && l->page_lru >= 0 && l->page_size > 0;
 
 	while (node && node != head) {
 		if (e->freelist_pages == FQ_FREELIST_MAX) {
@@ -383,6 +382,8 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 
 		if (target_symbol(t, "jiffies_64", &sym) || target_read_u64(t, TARGET_KVADDR, sym, &a->jiffies))
 			a->jiffies = 0;
+		if (target_symbol(t, "vmemmap_base", &sym) || target_read_u64(t, TARGET_KVADDR, sym, &l.vmemmap))
+			l.vmemmap = 0;
 	}
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct dev_info *di = &a->devs[i];
