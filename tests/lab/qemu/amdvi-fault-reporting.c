@@ -50,6 +50,15 @@
  * page) is not logged again; real DMA reaches the IOMMU as whole requests.
  * The lab has one IOMMU, so that state, and the overflow stop, are kept in
  * statics.  Everything else, including the other event kinds, is QEMU's own.
+ *
+ * One addition: a device property, `-device amd-iommu,npcache=off`, clears
+ * NpCache (bit 26 of the IOMMU capability header in PCI config space, which
+ * 7.2 always sets).  Linux 6.0 and later read that bit and put every DMA
+ * domain in strict mode ("Using strict mode due to virtualization"), so a
+ * guest of Debian's QEMU never runs the DMA API's lazy flush queues; real AMD
+ * hardware does not set the bit.  The emulation does not cache non-present
+ * entries either way (a failed walk is not put in the IOTLB), so clearing the
+ * bit tells the guest the truth about this IOMMU.
  */
 
 #define LAB_STATUS_EVT_INT  (1ULL << 1)   /* EventLogInt */
@@ -61,6 +70,7 @@
 static bool lab_evtlog_stopped;           /* overflowed; waits for EventLogEn 0 -> 1 */
 static uint64_t lab_last_evt[2];          /* the newest event written, and where */
 static uint64_t lab_last_evt_at = UINT64_MAX;
+static bool lab_npcache = true;           /* the npcache property */
 
 static bool amdvi_test_mask(AMDVIState *s, hwaddr addr, uint64_t val)
 {
@@ -298,4 +308,33 @@ static void amdvi_mmio_write(void *opaque, hwaddr addr, uint64_t val,
         return;
     }
     amdvi_mmio_write__qemu(opaque, addr, val, size);
+}
+
+/* NpCache as the npcache property says (see the top of this file) */
+static void amdvi_init(AMDVIState *s)
+{
+    amdvi_init__qemu(s);
+    if (!lab_npcache) {
+        pci_set_long(s->pci.dev.config + s->capab_offset,
+                     AMDVI_CAPAB_FEATURES & ~AMDVI_CAPAB_FLAG_NPCACHE);
+    }
+}
+
+static bool lab_npcache_get(Object *obj, Error **errp)
+{
+    return lab_npcache;
+}
+
+static void lab_npcache_set(Object *obj, bool value, Error **errp)
+{
+    lab_npcache = value;
+}
+
+static void amdvi_sysbus_class_init(ObjectClass *klass, void *data)
+{
+    amdvi_sysbus_class_init__qemu(klass, data);
+    object_class_property_add_bool(klass, "npcache", lab_npcache_get,
+                                   lab_npcache_set);
+    object_class_property_set_description(klass, "npcache",
+        "advertise NpCache (capability bit 26); off lets Linux use lazy flush queues");
 }

@@ -10,6 +10,9 @@ the same name in TARGET.c.  A definition starts at a line that begins with
 Anything between definitions in REPLACEMENTS.c (comments, #defines, statics)
 is inserted just before the replaced definition that follows it.
 
+Functions named lab_* are REPLACEMENTS.c's own helpers: like the other text
+between definitions, they go in before the definition that follows them.
+
 A replacement that calls NAME__qemu() wraps the original instead: the
 original definition stays, renamed NAME__qemu, and the replacement follows it.
 
@@ -58,6 +61,8 @@ def main():
 
     pieces, cursor = [], 0
     for name, start, end in definitions(repl):
+        if name.startswith('lab_'):
+            continue                     # a helper: part of the next preamble
         pieces.append((repl[cursor:start], name, repl[start:end]))
         cursor = end
     if not pieces:
