@@ -223,6 +223,17 @@ def main():
             check("IOMMU extended features match sysfs", efr == want and efr != 0,
                   "dump %#x, sysfs %s" % (efr, attrs["features"]))
 
+    # Lazy mode needs an IOMMU without NpCache (capability bit 26; the lab's
+    # QEMU with npcache=off): with it, 6.0+ logs "Using strict mode due to
+    # virtualization" and every DMA domain is strict.
+    if prom.get("dma_policy") == "lazy":
+        for it in iommus:
+            check("IOMMU %s capability header without NpCache (bit 26)" % hex(it.mmio_phys.value_()),
+                  not it.cap.value_() & (1 << 26), "cap %#x" % it.cap.value_())
+        log = open(os.path.join(d, "vmcore-dmesg.txt"), errors="replace").read()
+        check("the crashed kernel did not fall back to strict mode",
+              "Using strict mode due to virtualization" not in log and "iommu.strict=1" not in log)
+
     # Entries left in the event buffer (struct amd_iommu.evt_buf, 512 x 16 bytes
     # in 6.1 and 6.12; the driver zeroes each entry it has processed).
     for want in prom.get("unprocessed_events", []):

@@ -73,6 +73,47 @@ def mapped_promise(text):
     return out
 
 
+PENDING_LINE = re.compile(r"lazy_unmap: pending (\S+) iova=(0x[0-9a-f]+) pages=(\d+) unmapped_jiffies=(\d+)")
+SUMMARY_LINE = re.compile(r"lazy_unmap: summary mode=(\w+) pending=(\d+) unmaps=(\d+) "
+                          r"invalidations=(\d+) rounds=(\d+) dma_reads=(\d+) log_complete=(\d)")
+
+
+def fq_pending_promise(roles, run_dir):
+    """PROMISE_FQ_PENDING="ROLE ..." (lazy scenario): the IOVA ranges that
+    tests/lab/modules/lazy_unmap unmapped and saw no IOTLB invalidation cover
+    before its panic, from the lines it printed then (the crashed kernel's log
+    as makedumpfile extracted it, else the serial console).  {bdf: {"mode",
+    "ranges": [{"iova", "pages", "unmapped_jiffies"}], "unmaps",
+    "invalidations", "dma_reads"}}.  A missing or inconsistent report is an
+    error: the run did not do what the scenario says."""
+    if not roles:
+        return None
+    text = ""
+    for name in ("vmcore-dmesg.txt", "console.log"):
+        text = rd(os.path.join(run_dir, name), "") or ""
+        if SUMMARY_LINE.search(text):
+            break
+    summary = SUMMARY_LINE.search(text)
+    if not summary:
+        sys.exit("facts2json: PROMISE_FQ_PENDING, but no 'lazy_unmap: summary' line in "
+                 "vmcore-dmesg.txt or console.log of " + run_dir)
+    mode, npending, unmaps, inval, _rounds, reads, complete = summary.groups()
+    ranges = {}
+    for bdf, iova, pages, jif in PENDING_LINE.findall(text):
+        ranges.setdefault(bdf, []).append({"iova": int(iova, 16), "pages": int(pages),
+                                           "unmapped_jiffies": int(jif)})
+    got = sum(len(r) for r in ranges.values())
+    if got != int(npending) or complete != "1" or mode != "lazy" or not got:
+        sys.exit("facts2json: lazy_unmap reported mode=%s, %s pending (%d lines read), log_complete=%s: "
+                 "the scenario needs lazy mode and a complete, nonempty list" % (mode, npending, got, complete))
+    out = {}
+    for role in roles:
+        bdf = ROLE_BDF[role]
+        out[bdf] = {"mode": mode, "ranges": ranges.get(bdf, []), "unmaps": int(unmaps),
+                    "invalidations": int(inval), "dma_reads": int(reads)}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dump-level", default="31")
@@ -135,8 +176,14 @@ def main():
         "module_refusal": v.get("PROMISE_MODULE_REFUSAL") or None,
         "capture_kernel": fmt != "raw",
         "kdump_markers": markers,
-        "panic_message": "Kernel panic - not syncing: sysrq triggered crash",
+        "panic_message": "Kernel panic - not syncing: " + (v.get("PROMISE_PANIC") or "sysrq triggered crash"),
+        # the DMA API's default TLB invalidation policy (PROMISE_POLICY: lazy, strict), or null
+        "dma_policy": v.get("PROMISE_POLICY") or None,
     }
+    pending = fq_pending_promise(words(v.get("PROMISE_FQ_PENDING")), a.dir)
+    if pending:
+        # ranges left pending in a flush queue at the panic, by device (lazy scenario)
+        promises["flush_queue_pending"] = pending
     mapped = mapped_promise(v.get("PROMISE_MAPPED"))
     if mapped:
         promises["mapped"] = mapped
@@ -176,6 +223,8 @@ def main():
             "module_refusal": rd(os.path.join(facts, "module_refusal")),
             "net": v.get("NET") or "user",
             "cmdline_extra": v.get("CMDLINE_EXTRA") or "",
+            "iommu_props": v.get("IOMMU_PROPS") or "",
+            "panic": v.get("PANIC") or "sysrq",
             "memory_mib": int(v.get("GUEST_MEM") or 768),
         },
         "capture_kernel": capture_kernel,

@@ -12,7 +12,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 LOAD=dma; LOAD_SECS=3; KDUMP=1; FORMATS=kdump; SCENARIO=unknown; CAPTURE_APPEND=; MODULE=; MODULE_ARGS=; NET=user
-MODULE_EXPECT=load; DUMP_LEVEL=31
+MODULE_EXPECT=load; DUMP_LEVEL=31; PANIC=sysrq
 [ -f /etc/lab.conf ] && . /etc/lab.conf
 
 say() { echo "LAB: $*"; }
@@ -170,6 +170,12 @@ load_stats > /mnt/facts/load_at_panic
 umount /mnt
 sync
 say "panicking now"
+if [ "$PANIC" = module ]; then
+    # the module panics at a moment of its own choosing (its "panic" parameter)
+    echo 1 > "/sys/module/$MODULE/parameters/panic" || die "cannot ask $MODULE to panic"
+    sleep 60
+    die "still alive 60 s after asking $MODULE to panic"
+fi
 echo c > /proc/sysrq-trigger
 sleep 60
 die "still alive after sysrq c"

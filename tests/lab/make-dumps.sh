@@ -45,6 +45,8 @@ scen_get() {
         PROMISE_IOMMUS=1; PROMISE_TRANSLATED=; PROMISE_IDENTITY=; PROMISE_FLUSH=none
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
         PROMISE_CAPTURE_FAULTS=; PROMISE_MODULE_REFUSAL=; PROMISE_EVENTS=
+        IOMMU_PROPS=; PANIC=sysrq; PROMISE_PANIC="sysrq triggered crash"
+        PROMISE_POLICY=; PROMISE_FQ_PENDING=
         # shellcheck disable=SC1090
         . "$SCEN_DIR/$1.conf"
         eval "printf '%s\n' \"\${$2}\""
@@ -154,7 +156,7 @@ s=[socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
 }
 
 run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go to a log)
-    local k=$1 s=$2 krel dir work fmt formats d cmdline extra devices load qemu conf t0 rc
+    local k=$1 s=$2 krel dir work fmt formats d cmdline extra devices load qemu conf t0 rc props
     krel=${KREL[$k]}
     dir=$LAB_OUT/$k/$s; work=$LAB_OUT/$k/.work/$s
     rm -rf "$dir" "$work"; mkdir -p "$dir" "$work/conf/etc" "$work/boot/boot"
@@ -168,7 +170,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         if [ "$fmt" = raw ]; then echo KDUMP=0; else echo KDUMP=1; fi
         echo "CAPTURE_APPEND=\"$extra $(scen_get "$s" CAPTURE_APPEND)\""
         echo "MODULE_ARGS=\"$(scen_get "$s" MODULE_ARGS)\""; echo "NET=$(scen_get "$s" NET)"
-        echo "MODULE_EXPECT=$(scen_get "$s" MODULE_EXPECT)"
+        echo "MODULE_EXPECT=$(scen_get "$s" MODULE_EXPECT)"; echo "PANIC=$(scen_get "$s" PANIC)"
         echo "DUMP_LEVEL=$(series_dump_level "$k")"
     } > "$work/conf/etc/lab.conf"
     local module ko
@@ -196,7 +198,8 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     esac
     qemu=("$qemu_bin" -M q35 -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot)
     case "$(scen_get "$s" IOMMU)" in
-        amd) qemu+=(-device amd-iommu) ;;
+        amd) props=$(scen_get "$s" IOMMU_PROPS)
+             qemu+=(-device "amd-iommu${props:+,$props}") ;;
         none) ;;   # a machine without an IOMMU: no IVRS table either
         *) echo "unknown IOMMU '$(scen_get "$s" IOMMU)' (known: amd none)" >&2; return 1 ;;
     esac
@@ -293,7 +296,8 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
                 --package-version "$(deb_info "linux-image-${KREL[$k]}" | cut -d' ' -f1)")
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
-             PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL PROMISE_EVENTS GUEST_MEM PROMISE_MAPPED; do
+             PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL PROMISE_EVENTS GUEST_MEM PROMISE_MAPPED \
+             IOMMU_PROPS PANIC PROMISE_PANIC PROMISE_POLICY PROMISE_FQ_PENDING; do
         val=$(scen_get "$s" "$v")
         [ "$v" = PROMISE_MARKERS ] && val=$(series_markers "$k" "$val")
         args+=(--set "$v=$val")

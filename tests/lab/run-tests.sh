@@ -90,7 +90,7 @@ EOF
     # The capture kernel's log carries the promised kdump markers.
     if [ "$capture" = 1 ] && [ -f "$d/console.log" ]; then
         boots=$(grep -ac 'Linux version' "$d/console.log")
-        if [ "$boots" -ge 2 ] && grep -aq 'sysrq triggered crash' "$d/console.log"; then
+        if [ "$boots" -ge 2 ] && grep -aqF "${panic:-Kernel panic}" "$d/console.log"; then
             ok "$name: console.log has the primary boot, the panic and the capture kernel's boot"
         else
             bad "$name: console.log lacks a boot or the panic ($boots 'Linux version' lines)"
