@@ -50,6 +50,9 @@ struct fq_domain_info {
 	uint64_t start_cnt, finish_cnt;	/* fq_flush_start_cnt, fq_flush_finish_cnt */
 	bool timer_on;
 	uint64_t timer_expires;		/* jiffies */
+	unsigned timeout_ms;		/* the flush timer's period (options.fq_timeout, else 10) */
+	uint64_t unmapped_since;	/* jiffies: its pending entries were queued at or after
+					 * this (the timer was armed by the first of them); 0 unknown */
 	bool single;			/* one queue (6.7+ option) instead of one per CPU */
 	unsigned size;			/* entries per queue */
 	unsigned queues;		/* queues read */

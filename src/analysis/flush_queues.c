@@ -48,7 +48,7 @@ struct fq_layout {
 	long dom_cookie_type;		/* 6.15+: iommu_domain.cookie_type */
 	long cookie_type;		/* <= 6.14: iommu_dma_cookie.type */
 	long fq_domain, fq, single_fq, qt;
-	long start_cnt, finish_cnt, timer_on, timer_expires, granule;
+	long start_cnt, finish_cnt, timer_on, timer_expires, granule, fq_timeout;
 	long q_head, q_tail, q_mod_mask, q_entries, q_fixed;	/* q_fixed: entries of the fixed array */
 	long e_size, e_pfn, e_pages, e_counter, e_freelist;
 	long page_lru, page_size;
@@ -91,6 +91,8 @@ static bool probe(const struct target *t, struct fq_layout *l)
 	l->finish_cnt = cookie_off(t, "fq_flush_finish_cnt");
 	l->timer_on = cookie_off(t, "fq_timer_on");
 	l->timer_expires = nested(t, cookie_off(t, "fq_timer"), "timer_list", "expires");
+	l->fq_timeout = nested(t, target_offset(t, "iommu_dma_cookie", "options"), "iommu_dma_options",
+			       "fq_timeout");
 	l->granule = nested(t, target_offset(t, "iommu_dma_cookie", "iovad"), "iova_domain", "granule");
 	l->q_head = target_offset(t, "iova_fq", "head");
 	l->q_tail = target_offset(t, "iova_fq", "tail");
@@ -362,7 +364,66 @@ static bool read_cookie(const struct target *t, struct analysis *a, const struct
 		target_read_u64(t, TARGET_KVADDR, cookie + l->timer_expires, &d->timer_expires);
 	if (l->qt >= 0 && target_read_uint(t, TARGET_KVADDR, cookie + l->qt, 4, &v) == TARGET_OK)
 		d->single = v == IOMMU_DMA_OPTS_SINGLE_QUEUE;
+	/* "iommu/dma: Use a large flush queue and timeout for shadow_on_flush"
+	 * (6.7) made the period an option; before it, IOVA_FQ_TIMEOUT, 10 ms */
+	d->timeout_ms = 10;
+	if (l->fq_timeout >= 0 && target_read_uint(t, TARGET_KVADDR, cookie + l->fq_timeout, 4, &v) == TARGET_OK &&
+	    v > 0 && v <= 60000)
+		d->timeout_ms = (unsigned)v;
 	return true;
+}
+
+/*
+ * HZ, from the length of a tick in ns (NSEC_PER_SEC / HZ, trimmed a little by
+ * NTP), snapped to the values x86 kernels are built with; 0 if unknown.  The
+ * tick is tick_nsec until "ntp: Remove unused tick_nsec" (6.13); from then on
+ * the NTP state's tick_length (ns << 32) in tk_ntp_data, the system
+ * timekeeper's first ("ntp: Introduce struct ntp_data", 6.13).
+ */
+static unsigned read_hz(const struct target *t)
+{
+	static const unsigned known[] = { 100, 250, 300, 1000 };
+	uint64_t sym, tick;
+	long off;
+
+	if (!target_symbol(t, "tick_nsec", &sym)) {
+		if (target_read_u64(t, TARGET_KVADDR, sym, &tick))
+			return 0;
+	} else if (!target_symbol(t, "tk_ntp_data", &sym) &&
+		   (off = target_offset(t, "ntp_data", "tick_length")) >= 0) {
+		if (target_read_u64(t, TARGET_KVADDR, sym + (uint64_t)off, &tick))
+			return 0;
+		tick >>= 32;	/* NTP_SCALE_SHIFT */
+	} else {
+		return 0;
+	}
+	if (!tick)
+		return 0;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		uint64_t want = 1000000000ull / known[i];
+
+		if (tick > want - want / 50 && tick < want + want / 50)
+			return known[i];
+	}
+	return 0;
+}
+
+/*
+ * When the domain's pending entries were unmapped.  The timer is armed by the
+ * first entry queued after it last fired (queue_iova: fq_timer_on 0 -> 1,
+ * expires = jiffies + msecs_to_jiffies(timeout)), and the flush it runs
+ * passes every entry queued before; so every entry still pending was queued
+ * at or after expires - msecs_to_jiffies(timeout).  Needs HZ.
+ */
+static void unmapped_since(const struct analysis *a, struct fq_domain_info *d)
+{
+	uint64_t span;
+
+	if (!d->n_pending || !d->timer_on || !a->hz || !d->timer_expires)
+		return;
+	span = ((uint64_t)d->timeout_ms * a->hz + 999) / 1000;
+	if (d->timer_expires > span)
+		d->unmapped_since = d->timer_expires - span;
 }
 
 void pass_flush_queues(const struct target *t, struct analysis *a)
@@ -382,6 +443,7 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 
 		if (target_symbol(t, "jiffies_64", &sym) || target_read_u64(t, TARGET_KVADDR, sym, &a->jiffies))
 			a->jiffies = 0;
+		a->hz = read_hz(t);
 		if (target_symbol(t, "vmemmap_base", &sym) || target_read_u64(t, TARGET_KVADDR, sym, &l.vmemmap))
 			l.vmemmap = 0;
 	}
@@ -443,6 +505,7 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 				     "domain %u flush queue pointer", p->domid);
 			p->incomplete = true;
 		}
+		unmapped_since(a, p);
 		a->n_fq_doms++;
 	}
 }

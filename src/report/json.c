@@ -434,6 +434,14 @@ static void json_flush_queues(struct jw *w, const struct analysis *a)
 	kstr(w, "state", fq_state_name(a->fq_state));
 	kstr(w, "policy", fq_policy_name(a->fq_policy));
 	kuint(w, "unchecked_devices", a->fq_unchecked);
+	if (a->jiffies)
+		kuint(w, "jiffies", a->jiffies);
+	else
+		knull(w, "jiffies");
+	if (a->hz)
+		kuint(w, "hz", a->hz);
+	else
+		knull(w, "hz");
 	open_arr(w, "domains");
 	for (size_t i = 0; i < a->n_fq_doms; i++) {
 		const struct fq_domain_info *d = &a->fq_doms[i];
@@ -448,6 +456,11 @@ static void json_flush_queues(struct jw *w, const struct analysis *a)
 		kuint(w, "flushes_finished", d->finish_cnt);
 		kbool(w, "timer_armed", d->timer_on);
 		kuint(w, "timer_expires", d->timer_expires);
+		kuint(w, "timeout_ms", d->timeout_ms);
+		if (d->unmapped_since)
+			kuint(w, "unmapped_since", d->unmapped_since);
+		else
+			knull(w, "unmapped_since");
 		kstr(w, "queue_kind", d->single ? "single" : "per-cpu");
 		kuint(w, "queue_size", d->size);
 		kuint(w, "queues", d->queues);

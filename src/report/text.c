@@ -435,6 +435,11 @@ static void section_flush_queues(const struct analysis *a, FILE *out)
 			fprintf(out, ", flush due at jiffies %llu: not run by the panic (jiffies %llu)",
 				(unsigned long long)d->timer_expires, (unsigned long long)a->jiffies);
 		fprintf(out, "%s\n", d->incomplete ? "; NOT ALL READ (-p)" : "");
+		if (d->unmapped_since && a->jiffies >= d->unmapped_since)
+			fprintf(out, "    its PENDING ranges were unmapped at jiffies %llu or later (the timer was armed "
+				"by the first of them, %u ms before it expires): at most %llu ms before the panic\n",
+				(unsigned long long)d->unmapped_since, d->timeout_ms,
+				(unsigned long long)((a->jiffies - d->unmapped_since) * 1000 / a->hz));
 		if (!d->n_entries)
 			continue;
 		fprintf(out, "    CPU  SLOT  IOVA                 SIZE        QUEUED AT FLUSH  STATE        FREELIST\n");

@@ -98,6 +98,15 @@ static struct fixture *kernel_7x(struct synth_iommu *io, uint32_t head0)
 	m(fx, "iommu_dma_cookie", "fq_domain", 216, 8, "struct iommu_domain *");
 	m(fx, "iommu_dma_cookie", "options", 224, 24, "struct iommu_dma_options");
 	m(fx, "iommu_dma_options", "qt", 0, 4, "enum iommu_dma_queue_type");
+	m(fx, "iommu_dma_options", "fq_timeout", 8, 4, "unsigned int");
+	/* 6.13+: no tick_nsec; HZ 250 from the NTP state's tick_length (ns << 32) */
+	m(fx, "ntp_data", "tick_length", 8, 8, "u64");
+	{
+		uint64_t ntp[2] = { 4000, 4000000ull << 32 };
+
+		fixture_add_symbol(fx, "tk_ntp_data", TARGET_OK, SYM + 0x60);
+		fixture_add_memory(fx, TARGET_KVADDR, SYM + 0x60, sizeof(ntp), ntp, TARGET_OK);
+	}
 	m(fx, "iova_fq", "head", 4, 4, "unsigned int");
 	m(fx, "iova_fq", "tail", 8, 4, "unsigned int");
 	m(fx, "iova_fq", "mod_mask", 12, 4, "unsigned int");
@@ -118,6 +127,7 @@ static struct fixture *kernel_7x(struct synth_iommu *io, uint32_t head0)
 	put64(cookie, 168 + 16, 1003);		/* timer expires */
 	put32(cookie, 208, 1);
 	put64(cookie, 216, PD_KV);		/* fq_domain: the domain itself */
+	put32(cookie, 224 + 8, 10);		/* options.fq_timeout, ms */
 	fixture_add_memory(fx, TARGET_KVADDR, COOKIE_KV, sizeof(cookie), cookie, TARGET_OK);
 
 	put32(q0, 4, head0);
@@ -170,6 +180,11 @@ START_TEST(test_fq_7x_pending_flushed_freelist_and_stale_fault)
 	ck_assert_uint_eq(d->size, 256);
 	ck_assert(!d->single);
 	ck_assert(d->timer_on);
+	/* armed by the first pending entry: 10 ms = 3 jiffies at HZ 250 before
+	 * it expires at 1003 */
+	ck_assert_uint_eq(a->hz, 250);
+	ck_assert_uint_eq(d->timeout_ms, 10);
+	ck_assert_uint_eq(d->unmapped_since, 1000);
 	ck_assert_uint_eq(d->n_entries, 2);
 	ck_assert_uint_eq(d->n_pending, 1);
 	const struct fq_entry_info *e = &a->fq_entries[d->first_entry];
@@ -208,6 +223,8 @@ START_TEST(test_fq_7x_pending_flushed_freelist_and_stale_fault)
 	ck_assert_msg(strstr(text, "1 translated device(s) could not be checked"), "%s", text);
 	ck_assert_msg(strstr(text, "flushes started 5, finished 4; per-CPU queues of 256; timer armed, flush due 3 "
 			     "jiffies after the panic"), "%s", text);
+	ck_assert_msg(strstr(text, "its PENDING ranges were unmapped at jiffies 1000 or later (the timer was armed by "
+			     "the first of them, 10 ms before it expires): at most 0 ms before the panic"), "%s", text);
 	ck_assert_msg(strstr(text, "PENDING      1 table page(s), first at PA 0x3000000 (3 present)"), "%s", text);
 	ck_assert_msg(strstr(text, "invalidated"), "%s", text);
 	f = open_memstream(&json, &jl);
@@ -217,6 +234,8 @@ START_TEST(test_fq_7x_pending_flushed_freelist_and_stale_fault)
 	ck_assert_msg(strstr(json, "\"iova\":\"0x7000000\",\"bytes\":\"0x4000\",\"counter\":5,\"state\":\"pending\""),
 		      "%s", json);
 	ck_assert_msg(strstr(json, "\"class\":\"stale-iotlb\""), "%s", json);
+	ck_assert_msg(strstr(json, "\"jiffies\":1000,\"hz\":250,"), "%s", json);
+	ck_assert_msg(strstr(json, "\"timer_expires\":1003,\"timeout_ms\":10,\"unmapped_since\":1000,"), "%s", json);
 	free(text);
 	free(json);
 	analysis_free(a);
@@ -304,6 +323,12 @@ START_TEST(test_fq_61_fixed_array_wraps)
 	put32(q, 10240, 0);
 	put32(q, 10244, 0);
 	fixture_add_memory(fx, TARGET_KVADDR, PCPU1, sizeof(q), q, TARGET_OK);
+	{	/* up to 6.12: tick_nsec, here HZ 1000 trimmed by NTP */
+		uint64_t tick = 999848;
+
+		fixture_add_symbol(fx, "tick_nsec", TARGET_OK, SYM + 0x60);
+		fixture_add_memory(fx, TARGET_KVADDR, SYM + 0x60, 8, &tick, TARGET_OK);
+	}
 
 	replay_target_init(&t, fx);
 	analysis_options_init(&opt);
@@ -312,6 +337,9 @@ START_TEST(test_fq_61_fixed_array_wraps)
 	ck_assert_int_eq(a->fq_state, FQ_FOUND);
 	ck_assert_uint_eq(a->n_fq_doms, 1);
 	ck_assert_uint_eq(a->fq_doms[0].size, 256);
+	ck_assert_uint_eq(a->hz, 1000);
+	ck_assert_uint_eq(a->fq_doms[0].timeout_ms, 10);	/* IOVA_FQ_TIMEOUT: no options yet */
+	ck_assert_uint_eq(a->fq_doms[0].unmapped_since, 0);	/* no timer member: unknown */
 	ck_assert_uint_eq(a->fq_doms[0].n_entries, 2);
 	ck_assert_uint_eq(a->fq_doms[0].n_pending, 1);
 	ck_assert_uint_eq(a->fq_entries[0].slot, 255);
