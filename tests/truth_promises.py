@@ -80,3 +80,49 @@ def unprocessed_event_errors(promised, analysis):
             errs.append("%s event of %s: domain %s, the dump's DTE says %s" % (
                 want["type"], bdf, [e.get("domain") for e in hits], domain.get(bdf)))
     return errs
+
+
+def flush_queue_errors(promises, analysis):
+    """Failures of the lazy-mode promises.  "dma_policy" (PROMISE_POLICY) is
+    the analysis's flush_queues.policy.  For each device of
+    "flush_queue_pending" (PROMISE_FQ_PENDING: the ranges the guest's
+    lazy_unmap module unmapped and saw no IOTLB invalidation cover before its
+    panic), the flush queues of the device's domain (the DTE's DomainID) hold
+    exactly those ranges as pending entries: none missing, none extra, same
+    length.  Returns a list of messages; empty means kept."""
+    fq = analysis.get("flush_queues") or {}
+    errs = []
+    want_policy = promises.get("dma_policy")
+    if want_policy and fq.get("policy") != want_policy:
+        errs.append("flush_queues.policy %r, the scenario promises %r" % (fq.get("policy"), want_policy))
+    domain = {d["bdf"]: d["domain"] for d in analysis.get("devices") or []}
+    for full, truth in sorted((promises.get("flush_queue_pending") or {}).items()):
+        bdf = short_bdf(full)
+        if domain.get(bdf) is None:
+            errs.append("%s: no DTE for it in the analysis" % bdf)
+            continue
+        doms = [d for d in fq.get("domains") or [] if d.get("domain") == domain[bdf]]
+        if len(doms) != 1:
+            errs.append("%s: %d flush-queue domains with DomainID %s (want 1): state %r" %
+                        (bdf, len(doms), domain[bdf], fq.get("state")))
+            continue
+        found = sorted((int(e["iova"], 16), int(e["bytes"], 16)) for e in doms[0]["entries"]
+                       if e["state"] == "pending")
+        want = sorted((r["iova"], r["pages"] * 4096) for r in truth["ranges"])
+        if found != want:
+            errs.append("%s: pending flush-queue ranges %s, the guest's module saw %s pending" % (
+                bdf, ["%#x+%#x" % r for r in found], ["%#x+%#x" % r for r in want]))
+        if doms[0].get("pending") != len(want):
+            errs.append("%s: domain says %s pending, the module %d" % (bdf, doms[0].get("pending"), len(want)))
+        if not doms[0].get("complete"):
+            errs.append("%s: its flush queues were not all read" % bdf)
+        # when: the module noted the jiffies of each unmap; the analysis says
+        # the pending ones came at or after unmapped_since (needs HZ)
+        since, panic = doms[0].get("unmapped_since"), fq.get("jiffies")
+        if fq.get("hz") and want:
+            early = [r for r in truth["ranges"] if since is None or r["unmapped_jiffies"] < since
+                     or (panic is not None and r["unmapped_jiffies"] > panic)]
+            if early:
+                errs.append("%s: unmapped_since %s, panic at jiffies %s, but the module unmapped %#x at jiffies %d"
+                            % (bdf, since, panic, early[0]["iova"], early[0]["unmapped_jiffies"]))
+    return errs

@@ -13,7 +13,8 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from truth_promises import expected_flush_verdict, capture_fault_errors, unprocessed_event_errors  # noqa: E402
+from truth_promises import (expected_flush_verdict, capture_fault_errors, unprocessed_event_errors,  # noqa: E402
+                            flush_queue_errors)
 from excluded_fields import without_excluded  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from session_blocks import blocks, parse_json_block  # noqa: E402
@@ -163,6 +164,11 @@ def check_scenario(r, s, truth, j, b):
                     "%s %s %#x" % (e["type"], e["bdf"], e["address"]) for e in prom["unprocessed_events"]),
                 not errs, "; ".join(errs[:4]))
 
+    if prom.get("dma_policy") or prom.get("flush_queue_pending"):
+        errs = flush_queue_errors(prom, j)
+        r.check(s, "lazy mode: policy %s, flush-queue ranges pending at the panic as the guest's module saw them" %
+                prom.get("dma_policy"), not errs, "; ".join(errs[:4]))
+
     if prom.get("capture_faults"):
         errs = capture_fault_errors(prom["capture_faults"], j)
         r.check(s, "capture-kernel IO_PAGE_FAULTs of %s tied to old mappings (-k)" % " ".join(prom["capture_faults"]),
@@ -227,6 +233,24 @@ def check_variant(r, s, truth, j, base, jb):
                 d is None, d)
 
 
+def check_flush_queue_text(r, s, truth, b):
+    """`iommu_inflight -f`: the flush-queue section, and in the lazy scenario a
+    PENDING line for every range the guest's module left pending."""
+    text = b.get("flushq", "")
+    if not truth["promises"]["active_amd_iommu"]:
+        r.check(s, "iommu_inflight -f: no active AMD IOMMU, said so",
+                "no active AMD IOMMU" in text, repr(text[:200]))
+        return
+    r.check(s, "iommu_inflight -f prints the flush-queue section",
+            "Flush queues (lazy mode)" in text, repr(text[:200]))
+    for bdf, want in sorted((truth["promises"].get("flush_queue_pending") or {}).items()):
+        rows = {int(m.group(1), 16) for m in re.finditer(r"^\s+\S+\s+\d+\s+(0x[0-9a-f]+)\s.*\bPENDING\b",
+                                                         text, re.M)}
+        missing = [rg["iova"] for rg in want["ranges"] if rg["iova"] not in rows]
+        r.check(s, "iommu_inflight -f: a PENDING row for each of the %d ranges %s left pending" %
+                (len(want["ranges"]), bdf), not missing, "missing %s" % [hex(x) for x in missing[:4]])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
@@ -267,6 +291,7 @@ def main():
         m = re.search(r"time: crash log ([\d.]+) s .*analysis ([\d.]+) s, report ([\d.]+) s", b.get("verbose", ""))
         timings.append((s, float(status.split()[3]), m.groups() if m else None))
 
+        check_flush_queue_text(r, s, truth, b)
         check_probe(r, s, truth, b)
         if s == "elf":
             check_flattened_elf(r, s, a.work, j, b)

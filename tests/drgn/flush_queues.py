@@ -6,8 +6,8 @@ Usage: flush_queues.py VMLINUX VMCORE  ->  JSON on stdout:
   {"cookies": {"0x...": {"start": n, "finish": n}},
    "entries": [{"cookie", "cpu", "slot", "iova", "bytes", "counter", "flushed"}]}
 
-The domains are found through the IOMMU groups (iommu_group_kset -> each
-group's default domain), not through the AMD driver's per-device data as the
+The domains are found through the IOMMU groups (the PCI devices' groups and
+iommu_group_kset -> each group's domains), not through the AMD driver's per-device data as the
 engine does, and every field is read by drgn from the kernel's own types:
 the cookie (struct iommu_dma_cookie), its flush queues (per CPU, or 6.7+'s
 single queue), head .. tail of each, modulo the queue's size.  An entry is
@@ -31,15 +31,40 @@ def member(obj, *names):
     return None
 
 
+def pci_devs(prog):
+    """Every PCI device, from pci_root_buses down the bridges."""
+    def walk(bus):
+        for pdev in list_for_each_entry("struct pci_dev", bus.devices.address_of_(), "bus_list"):
+            yield pdev
+        for child in list_for_each_entry("struct pci_bus", bus.children.address_of_(), "node"):
+            yield from walk(child)
+    for bus in list_for_each_entry("struct pci_bus", prog["pci_root_buses"].address_of_(), "node"):
+        yield from walk(bus)
+
+
 def groups(prog, out):
-    """The IOMMU groups; a list node on a page the dump lacks ends the walk
-    (out["incomplete"] says where)."""
+    """The IOMMU groups, from two lists: iommu_group_kset, and the groups of
+    the PCI devices.  A node on a page the dump lacks ends that list's walk
+    (out["kset_fault"], out["pci_fault"]); only the PCI walk's end makes the
+    result incomplete, since every device an AMD IOMMU translates is PCI."""
+    seen = set()
+    try:
+        for pdev in pci_devs(prog):
+            g = pdev.dev.iommu_group
+            if g and g.value_() not in seen:
+                seen.add(g.value_())
+                yield g
+    except FaultError as e:
+        out["pci_fault"] = out["incomplete"] = str(e)
     kset = prog["iommu_group_kset"]
     try:
         for kobj in list_for_each_entry("struct kobject", kset.list.address_of_(), "entry"):
-            yield container_of(kobj, "struct iommu_group", "kobj")
+            g = container_of(kobj, "struct iommu_group", "kobj")
+            if g.value_() not in seen:
+                seen.add(g.value_())
+                yield g
     except FaultError as e:
-        out["incomplete"] = str(e)
+        out["kset_fault"] = str(e)
 
 
 def cookie_of(prog, dom):
