@@ -184,6 +184,23 @@ def main():
     if pending:
         # ranges left pending in a flush queue at the panic, by device (lazy scenario)
         promises["flush_queue_pending"] = pending
+    stale = words(v.get("PROMISE_STALE_FAULTS"))
+    if stale:
+        # the capture kernel's module read the first pending range again
+        # (guest-init.sh, CAPTURE_MODULE_ARGS "@pending"): its IO_PAGE_FAULT
+        # must be classed stale-iotlb, tied to that queue entry
+        cm = parse_status(os.path.join(a.dir, "capture.status")).get("capture-module") or {}
+        if cm.get("rc") != 0:
+            sys.exit("facts2json: PROMISE_STALE_FAULTS, but the capture kernel's module did not run: %s" % cm)
+        promises["stale_iotlb_faults"] = {}
+        for role in stale:
+            ranges = ((pending or {}).get(ROLE_BDF[role]) or {}).get("ranges") or []
+            first = next((r for r in PENDING_LINE.findall(rd(os.path.join(a.dir, "vmcore-dmesg.txt"), "") or "")
+                          if r[0] == ROLE_BDF[role]), None)
+            if not ranges or not first:
+                sys.exit("facts2json: PROMISE_STALE_FAULTS %s without a pending range" % role)
+            iova = int(first[1], 16)
+            promises["stale_iotlb_faults"][ROLE_BDF[role]] = {"iova": iova, "pages": int(first[2])}
     mapped = mapped_promise(v.get("PROMISE_MAPPED"))
     if mapped:
         promises["mapped"] = mapped

@@ -12,7 +12,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 LOAD=dma; LOAD_SECS=3; KDUMP=1; FORMATS=kdump; SCENARIO=unknown; CAPTURE_APPEND=; MODULE=; MODULE_ARGS=; NET=user
-MODULE_EXPECT=load; DUMP_LEVEL=31; PANIC=sysrq
+MODULE_EXPECT=load; DUMP_LEVEL=31; PANIC=sysrq; CAPTURE_MODULE=; CAPTURE_MODULE_ARGS=
 [ -f /etc/lab.conf ] && . /etc/lab.conf
 
 say() { echo "LAB: $*"; }
@@ -110,6 +110,20 @@ if [ -e /proc/vmcore ]; then
     done
     makedumpfile --dump-dmesg /proc/vmcore /mnt/vmcore-dmesg.txt >>"$log" 2>&1
     echo "dump-dmesg rc=$?" >> /mnt/capture.status
+    if [ -n "$CAPTURE_MODULE" ]; then
+        # After the dump is saved: a module of the capture kernel's own.
+        # "@pending" in its arguments is the first IOVA range the crashed
+        # kernel's lazy_unmap reported pending in its flush queue.
+        args=$CAPTURE_MODULE_ARGS
+        case "$args" in *@pending*)
+            p=$(sed -n 's/.*lazy_unmap: pending [^ ]* iova=\(0x[0-9a-f]*\) .*/\1/p' /mnt/vmcore-dmesg.txt | head -n 1)
+            args=$(echo "$args" | sed "s/@pending/${p:-none}/") ;;
+        esac
+        # shellcheck disable=SC2086 # a list of name=value words
+        insmod "/lib/modules/extra/$CAPTURE_MODULE.ko" $args >>"$log" 2>&1
+        echo "capture-module $CAPTURE_MODULE rc=$? args=$(echo $args | tr ' ' ,)" >> /mnt/capture.status
+        sleep 1   # its faults reach the log through the IOMMU's event interrupt
+    fi
     dmesg > /mnt/kexec-dmesg.log
     cat /proc/cmdline > /mnt/capture.cmdline
     umount /mnt; sync

@@ -46,7 +46,8 @@ scen_get() {
         PROMISE_MARKERS=; PROMISE_ACTIVE=1; PROMISE_LIVE_MAPPINGS=1; DESCRIPTION=
         PROMISE_CAPTURE_FAULTS=; PROMISE_MODULE_REFUSAL=; PROMISE_EVENTS=
         IOMMU_PROPS=; PANIC=sysrq; PROMISE_PANIC="sysrq triggered crash"
-        PROMISE_POLICY=; PROMISE_FQ_PENDING=
+        PROMISE_POLICY=; PROMISE_FQ_PENDING=; CAPTURE_MODULE=; CAPTURE_MODULE_ARGS=
+        PROMISE_STALE_FAULTS=
         # shellcheck disable=SC1090
         . "$SCEN_DIR/$1.conf"
         eval "printf '%s\n' \"\${$2}\""
@@ -97,6 +98,8 @@ prep_kernel() {   # runs in the background per kernel; writes $prep_dir/<series>
         [ -n "$(scen_get "$s" MODULE)" ] && scen_has_kernel "$s" "$series" || continue
         LAB_RETRY="make dumps KERNEL=$series SCENARIO=$s"
         build_module "$krel" "$(module_src "$s")" "$(scen_get "$s" MODULE)" > /dev/null || exit 1
+        m=$(scen_get "$s" CAPTURE_MODULE)
+        [ -z "$m" ] || build_module "$krel" "$REPO_DIR/tests/lab/modules/$m" "$m" > /dev/null || exit 1
     done
     printf 'krel=%q\ntree=%q\nvml=%q\ncore=%q\n' "$krel" "$tree" "$vml" "$core" > "$prep_dir/$series.env"
 }
@@ -146,6 +149,10 @@ scen_stamp() {    # inputs of a scenario build
         if [ -n "$m" ]; then   # the module as it is built, prepare.sh's files included
             t=$(module_tree "$(module_src "$s")"); tree_hash "$t"; rm -rf "$t"
         fi
+        m=$(scen_get "$s" CAPTURE_MODULE)
+        if [ -n "$m" ]; then
+            t=$(module_tree "$REPO_DIR/tests/lab/modules/$m"); tree_hash "$t"; rm -rf "$t"
+        fi
     } | sha256sum | cut -c1-32
 }
 
@@ -171,12 +178,19 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         echo "CAPTURE_APPEND=\"$extra $(scen_get "$s" CAPTURE_APPEND)\""
         echo "MODULE_ARGS=\"$(scen_get "$s" MODULE_ARGS)\""; echo "NET=$(scen_get "$s" NET)"
         echo "MODULE_EXPECT=$(scen_get "$s" MODULE_EXPECT)"; echo "PANIC=$(scen_get "$s" PANIC)"
+        echo "CAPTURE_MODULE=$(scen_get "$s" CAPTURE_MODULE)"
+        echo "CAPTURE_MODULE_ARGS=\"$(scen_get "$s" CAPTURE_MODULE_ARGS)\""
         echo "DUMP_LEVEL=$(series_dump_level "$k")"
     } > "$work/conf/etc/lab.conf"
     local module ko
     module=$(scen_get "$s" MODULE)
     if [ -n "$module" ]; then   # an out-of-tree module, built against linux-headers-$krel
         ko=$(build_module "$krel" "$(module_src "$s")" "$module") || return 1
+        mkdir -p "$work/conf/lib/modules/extra"; cp "$ko" "$work/conf/lib/modules/extra/$module.ko"
+    fi
+    module=$(scen_get "$s" CAPTURE_MODULE)
+    if [ -n "$module" ]; then   # the capture kernel's, from tests/lab/modules
+        ko=$(build_module "$krel" "$REPO_DIR/tests/lab/modules/$module" "$module") || return 1
         mkdir -p "$work/conf/lib/modules/extra"; cp "$ko" "$work/conf/lib/modules/extra/$module.ko"
     fi
     # Capture initramfs = core + config; primary = core + config + kernel + capture initramfs.
@@ -297,7 +311,8 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
     for v in FORMAT DESCRIPTION CMDLINE_EXTRA DEVICES LOAD MODULE MODULE_ARGS NET PROMISE_IOMMUS PROMISE_TRANSLATED \
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
              PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL PROMISE_EVENTS GUEST_MEM PROMISE_MAPPED \
-             IOMMU_PROPS PANIC PROMISE_PANIC PROMISE_POLICY PROMISE_FQ_PENDING; do
+             IOMMU_PROPS PANIC PROMISE_PANIC PROMISE_POLICY PROMISE_FQ_PENDING CAPTURE_MODULE \
+             CAPTURE_MODULE_ARGS PROMISE_STALE_FAULTS; do
         val=$(scen_get "$s" "$v")
         [ "$v" = PROMISE_MARKERS ] && val=$(series_markers "$k" "$val")
         args+=(--set "$v=$val")

@@ -19,6 +19,10 @@
  * source, 0x88 DMA destination, 0x90 count, 0x98 command/status (bit 0
  * start/running, bit 1 direction: 0 reads from the bus into the edu's buffer
  * at 0x40000).
+ *
+ * With when=load the read is made at once, when the module loads, and no
+ * notifier is registered: the lazy scenario loads it so in the capture
+ * kernel (tests/dumps/scenarios/lazy.conf).
  */
 #include <linux/module.h>
 #include <linux/pci.h>
@@ -28,6 +32,8 @@
 #include <linux/panic_notifier.h>
 #endif
 #include <linux/delay.h>
+#include <linux/slab.h>
+#include <linux/dma-mapping.h>
 
 #define EDU_VENDOR	0x1234
 #define EDU_DEVICE	0x11e8
@@ -52,7 +58,41 @@ MODULE_PARM_DESC(timeout_us, "how long to wait for the edu at the panic");
 static struct pci_dev *edu;
 static void __iomem *regs;
 
-static int edu_fault_panic(struct notifier_block *nb, unsigned long event, void *msg)
+static char *when = "panic";
+module_param(when, charp, 0444);
+MODULE_PARM_DESC(when, "panic: from a panic notifier (default); load: at once, when the module loads");
+
+static bool attach;
+module_param(attach, bool, 0444);
+MODULE_PARM_DESC(attach, "with when=load: map and unmap a page for the edu first, as a driver's first DMA mapping would");
+
+/*
+ * A kdump kernel that copied (or reused) the device table defers attaching a
+ * device to a domain of its own until the device's first DMA mapping
+ * (iommu_deferred_attach, called by dma-iommu's map paths): until then the
+ * device translates through the crashed kernel's domain, and a fault is logged
+ * as "Device not attached to domain properly", without its address.  One
+ * mapping attaches it, as a driver loading in the capture kernel would.
+ */
+static void attach_now(void)
+{
+	void *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	dma_addr_t h;
+
+	if (!buf || dma_set_mask_and_coherent(&edu->dev, DMA_BIT_MASK(28))) {
+		pr_err("edu_fault: cannot prepare a mapping for %s\n", pci_name(edu));
+		kfree(buf);
+		return;
+	}
+	h = dma_map_single(&edu->dev, buf, PAGE_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(&edu->dev, h))
+		pr_err("edu_fault: mapping a page for %s failed\n", pci_name(edu));
+	else
+		dma_unmap_single(&edu->dev, h, PAGE_SIZE, DMA_TO_DEVICE);
+	kfree(buf);
+}
+
+static void edu_read_now(void)
 {
 	unsigned int waited = 0;
 	u32 cmd;
@@ -67,6 +107,11 @@ static int edu_fault_panic(struct notifier_block *nb, unsigned long event, void 
 	}
 	pr_emerg("edu_fault: %s read of %u bytes at bus address %#lx %s after %u us\n",
 		 pci_name(edu), count, iova, cmd & EDU_DMA_RUN ? "still running" : "done", waited);
+}
+
+static int edu_fault_panic(struct notifier_block *nb, unsigned long event, void *msg)
+{
+	edu_read_now();
 	return NOTIFY_DONE;
 }
 
@@ -105,6 +150,14 @@ static int __init edu_fault_init(void)
 		goto disable;
 	}
 	pci_set_master(edu);
+	if (!strcmp(when, "load")) {
+		/* the lazy scenario's capture kernel: a DMA the crashed kernel's
+		 * device could still have had in flight, at an IOVA it unmapped */
+		if (attach)
+			attach_now();
+		edu_read_now();
+		return 0;
+	}
 	atomic_notifier_chain_register(&panic_notifier_list, &edu_fault_nb);
 	pr_info("edu_fault: %s (id %#x) will read %u bytes at bus address %#lx at the panic\n",
 		pci_name(edu), ioread32(regs + EDU_ID), count, iova);
