@@ -126,3 +126,31 @@ def flush_queue_errors(promises, analysis):
                 errs.append("%s: unmapped_since %s, panic at jiffies %s, but the module unmapped %#x at jiffies %d"
                             % (bdf, since, panic, early[0]["iova"], early[0]["unmapped_jiffies"]))
     return errs
+
+
+def stale_iotlb_fault_errors(promised, analysis):
+    """Failures of a "stale_iotlb_faults" promise (PROMISE_STALE_FAULTS, lazy
+    scenario): the capture kernel's log (-k) has an IO_PAGE_FAULT of the
+    device inside the range its module read again, the first one the crashed
+    kernel left pending; the correlation classes it stale-iotlb and names
+    that flush-queue entry.  Returns a list of messages; empty means kept."""
+    faults = [f for f in (analysis.get("correlation") or {}).get("faults") or []
+              if f.get("source") == "capture" and f.get("type") == "IO_PAGE_FAULT"]
+    errs = []
+    for full, want in sorted(promised.items()):
+        bdf = short_bdf(full)
+        lo, hi = want["iova"], want["iova"] + want["pages"] * 4096
+        mine = [f for f in faults if f.get("bdf") == bdf and f.get("address") is not None
+                and lo <= int(f["address"], 16) < hi]
+        if not mine:
+            errs.append("%s: no capture-kernel IO_PAGE_FAULT in %#x..%#x among %d: %s" % (
+                bdf, lo, hi, len(faults), [(f.get("bdf"), f.get("address")) for f in faults[:4]]))
+            continue
+        for f in mine:
+            e = f.get("flush_queue_entry") or {}
+            if f.get("class") != "stale-iotlb":
+                errs.append("%s: fault at %s classed %s, not stale-iotlb" % (bdf, f["address"], f.get("class")))
+            elif int(e.get("iova", "0"), 16) != lo or e.get("state") != "pending":
+                errs.append("%s: fault at %s tied to queue entry %s, want the pending one at %#x" %
+                            (bdf, f["address"], e, lo))
+    return errs

@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from truth_promises import (expected_flush_verdict, capture_fault_errors, unprocessed_event_errors,  # noqa: E402
-                            flush_queue_errors)
+                            flush_queue_errors, stale_iotlb_fault_errors)
 from excluded_fields import without_excluded  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from session_blocks import blocks, parse_json_block  # noqa: E402
@@ -168,6 +168,10 @@ def check_scenario(r, s, truth, j, b):
         errs = flush_queue_errors(prom, j)
         r.check(s, "lazy mode: policy %s, flush-queue ranges pending at the panic as the guest's module saw them" %
                 prom.get("dma_policy"), not errs, "; ".join(errs[:4]))
+    if prom.get("stale_iotlb_faults"):
+        errs = stale_iotlb_fault_errors(prom["stale_iotlb_faults"], j)
+        r.check(s, "capture-kernel IO_PAGE_FAULT at a range still pending in a flush queue classed stale-iotlb (-k)",
+                not errs, "; ".join(errs[:4]))
 
     if prom.get("capture_faults"):
         errs = capture_fault_errors(prom["capture_faults"], j)

@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from truth_promises import (expected_flush_verdict, capture_fault_errors, unprocessed_event_errors,  # noqa: E402
-                            flush_queue_errors)
+                            flush_queue_errors, stale_iotlb_fault_errors)
 from excluded_fields import without_excluded  # noqa: E402
 
 TIMING = {"target", "time", "timing", "timings", "elapsed", "seconds"}
@@ -116,6 +116,8 @@ def check_truth(truth, a):
         errs += unprocessed_event_errors(p["unprocessed_events"], a)
     if p.get("dma_policy") or p.get("flush_queue_pending"):
         errs += flush_queue_errors(p, a)
+    if p.get("stale_iotlb_faults"):
+        errs += stale_iotlb_fault_errors(p["stale_iotlb_faults"], a)
     # The capture kernel reuses the rings alone when the crashed kernel had
     # disabled the IOMMU (7.x flush-disable: DEV table fresh, command and
     # event buffers reused); truth.json lists the buffers it reused.
