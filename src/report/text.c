@@ -388,6 +388,14 @@ static void section_correlation(const struct analysis *a, FILE *out)
 				c->extent.write ? 'w' : '-', (unsigned long long)(c->phys & ~0xfffull));
 		else if (c->has_old_domain)
 			fprintf(out, " (old domain %#x)", c->old_domain);
+		if (c->fq) {
+			char sz[32];
+
+			fprintf(out, ": DMA through a stale IOTLB entry after a lazy unmap; flush-queue entry "
+				"IOVA %#llx+%s (CPU %d slot %u, queued at flush #%llu), not invalidated at the panic",
+				(unsigned long long)c->fq->iova, human(c->fq->bytes, sz, sizeof(sz)), c->fq->cpu,
+				c->fq->slot, (unsigned long long)c->fq->counter);
+		}
 		fputc('\n', out);
 	}
 }

@@ -216,7 +216,7 @@ START_TEST(test_fq_7x_pending_flushed_freelist_and_stale_fault)
 	ck_assert_ptr_eq(c->fq, &e[0]);
 
 	f = open_memstream(&text, &tl);
-	report_text(a, REPORT_SUMMARY | REPORT_FLUSH_QUEUES, false, f);
+	report_text(a, REPORT_SUMMARY | REPORT_FLUSH_QUEUES | REPORT_CORRELATION, false, f);
 	fclose(f);
 	ck_assert_msg(strstr(text, "Flush queues (lazy mode, 1 DMA domain(s)): at least 1 IOVA range(s) unmapped but "
 			     "NOT yet invalidated at the panic, in 1 domain(s)"), "%s", text);
@@ -227,6 +227,9 @@ START_TEST(test_fq_7x_pending_flushed_freelist_and_stale_fault)
 			     "the first of them, 10 ms before it expires): at most 0 ms before the panic"), "%s", text);
 	ck_assert_msg(strstr(text, "PENDING      1 table page(s), first at PA 0x3000000 (3 present)"), "%s", text);
 	ck_assert_msg(strstr(text, "invalidated"), "%s", text);
+	ck_assert_msg(strstr(text, "-> stale-iotlb (old domain 0x3): DMA through a stale IOTLB entry after a lazy unmap; "
+			     "flush-queue entry IOVA 0x7000000+16.0 KiB (CPU 0 slot 10, queued at flush #5), not "
+			     "invalidated at the panic"), "%s", text);
 	f = open_memstream(&json, &jl);
 	report_json(a, f);
 	fclose(f);
