@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "version.h"
 
 static const struct cli_command commands[] = {
 	{ "log", "parse AMD-Vi lines in kernel logs (dmesg, journal, console, kexec-dmesg.log)", cmd_log },
@@ -19,7 +20,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: iommu-inflight COMMAND [ARGS...]\n\ncommands:\n");
 	for (const struct cli_command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fprintf(out, "\n`iommu-inflight COMMAND --help` describes one command.\n");
+	fprintf(out, "\n`iommu-inflight COMMAND --help` describes one command; `iommu-inflight --version`\n"
+		     "prints the version and the JSON schema.\n");
 }
 
 int main(int argc, char **argv)
@@ -27,6 +29,10 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("iommu-inflight %s\nJSON schema %s\n", IIF_VERSION, IIF_JSON_SCHEMA);
+		return 0;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);

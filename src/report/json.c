@@ -2,6 +2,7 @@
  * The JSON report: one object, "schema": "iommu-inflight/1".  Addresses are
  * hex strings, counts are numbers.  docs/json-analysis.md lists every key.
  */
+#include "version.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -623,7 +624,7 @@ void report_json(const struct analysis *a, FILE *out)
 	struct jw w = { .out = out, .first = true };
 
 	open_obj(&w, NULL);
-	kstr(&w, "schema", "iommu-inflight/1");
+	kstr(&w, "schema", IIF_JSON_SCHEMA);
 	kstr(&w, "target", a->target_name);
 	kbool(&w, "driver_present", a->inv.driver_present);
 	if (a->inv.presence_unknown)
