@@ -413,7 +413,10 @@ static unsigned read_hz(const struct target *t)
  * first entry queued after it last fired (queue_iova: fq_timer_on 0 -> 1,
  * expires = jiffies + msecs_to_jiffies(timeout)), and the flush it runs
  * passes every entry queued before; so every entry still pending was queued
- * at or after expires - msecs_to_jiffies(timeout).  Needs HZ.
+ * about expires - msecs_to_jiffies(timeout) or later.  About: queue_iova
+ * reads jiffies for the timer after it has queued the entry and dropped the
+ * queue's lock, and on another CPU an entry may slip in just before the
+ * arming one; one tick of slack is allowed for that.  Needs HZ.
  */
 static void unmapped_since(const struct analysis *a, struct fq_domain_info *d)
 {
@@ -421,7 +424,7 @@ static void unmapped_since(const struct analysis *a, struct fq_domain_info *d)
 
 	if (!d->n_pending || !d->timer_on || !a->hz || !d->timer_expires)
 		return;
-	span = ((uint64_t)d->timeout_ms * a->hz + 999) / 1000;
+	span = ((uint64_t)d->timeout_ms * a->hz + 999) / 1000 + 1;
 	if (d->timer_expires > span)
 		d->unmapped_since = d->timer_expires - span;
 }

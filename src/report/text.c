@@ -391,8 +391,9 @@ static void section_correlation(const struct analysis *a, FILE *out)
 		if (c->fq) {
 			char sz[32];
 
-			fprintf(out, ": DMA through a stale IOTLB entry after a lazy unmap; flush-queue entry "
-				"IOVA %#llx+%s (CPU %d slot %u, queued at flush #%llu), not invalidated at the panic",
+			fprintf(out, ": DMA to a range unmapped lazily, its IOTLB invalidation still pending at "
+				"the panic (until the IOTLB was flushed, DMA through a stale IOTLB entry); flush-queue "
+				"entry IOVA %#llx+%s (CPU %d slot %u, queued at flush #%llu)",
 				(unsigned long long)c->fq->iova, human(c->fq->bytes, sz, sizeof(sz)), c->fq->cpu,
 				c->fq->slot, (unsigned long long)c->fq->counter);
 		}
@@ -444,10 +445,11 @@ static void section_flush_queues(const struct analysis *a, FILE *out)
 				(unsigned long long)d->timer_expires, (unsigned long long)a->jiffies);
 		fprintf(out, "%s\n", d->incomplete ? "; NOT ALL READ (-p)" : "");
 		if (d->unmapped_since && a->jiffies >= d->unmapped_since)
-			fprintf(out, "    its PENDING ranges were unmapped at jiffies %llu or later (the timer was armed "
-				"by the first of them, %u ms before it expires): at most %llu ms before the panic\n",
+			fprintf(out, "    its PENDING ranges were unmapped at jiffies %llu or later (the timer, %u ms, "
+				"was armed as the first of them was queued; one tick of slack): less than %llu ms "
+				"before the panic\n",
 				(unsigned long long)d->unmapped_since, d->timeout_ms,
-				(unsigned long long)((a->jiffies - d->unmapped_since) * 1000 / a->hz));
+				(unsigned long long)((a->jiffies - d->unmapped_since + 1) * 1000 / a->hz));
 		if (!d->n_entries)
 			continue;
 		fprintf(out, "    CPU  SLOT  IOVA                 SIZE        QUEUED AT FLUSH  STATE        FREELIST\n");
