@@ -248,8 +248,12 @@ def check_flush_queue_text(r, s, truth, b):
     r.check(s, "iommu_inflight -f prints the flush-queue section",
             "Flush queues (lazy mode)" in text, repr(text[:200]))
     for bdf, want in sorted((truth["promises"].get("flush_queue_pending") or {}).items()):
+        # the rows of that device's domain only: from its "  domain 0x.. (BDF" line
+        # to the next domain line
+        block = re.search(r"^  domain 0x[0-9a-f]+ \(%s[ )].*?(?=^  domain |^  PENDING:|\Z)" % re.escape(bdf),
+                          text, re.M | re.S)
         rows = {int(m.group(1), 16) for m in re.finditer(r"^\s+\S+\s+\d+\s+(0x[0-9a-f]+)\s.*\bPENDING\b",
-                                                         text, re.M)}
+                                                         block.group(0) if block else "", re.M)}
         missing = [rg["iova"] for rg in want["ranges"] if rg["iova"] not in rows]
         r.check(s, "iommu_inflight -f: a PENDING row for each of the %d ranges %s left pending" %
                 (len(want["ranges"]), bdf), not missing, "missing %s" % [hex(x) for x in missing[:4]])

@@ -46,7 +46,8 @@ def groups(prog, out):
     """The IOMMU groups, from two lists: iommu_group_kset, and the groups of
     the PCI devices.  A node on a page the dump lacks ends that list's walk
     (out["kset_fault"], out["pci_fault"]); only the PCI walk's end makes the
-    result incomplete, since every device an AMD IOMMU translates is PCI."""
+    result incomplete: the lab's translated devices are all PCI (an ACPI
+    device named by an IVHD would be reached through the kset only)."""
     seen = set()
     try:
         for pdev in pci_devs(prog):

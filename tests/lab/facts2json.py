@@ -75,7 +75,8 @@ def mapped_promise(text):
 
 PENDING_LINE = re.compile(r"lazy_unmap: pending (\S+) iova=(0x[0-9a-f]+) pages=(\d+) unmapped_jiffies=(\d+)")
 SUMMARY_LINE = re.compile(r"lazy_unmap: summary mode=(\w+) pending=(\d+) unmaps=(\d+) "
-                          r"invalidations=(\d+) rounds=(\d+) dma_reads=(\d+) log_complete=(\d)")
+                          r"invalidations=(\d+) rounds=(\d+) dma_reads=(\d+) log_complete=(\d) "
+                          r"missed=(\d+) hz=(\d+)")
 
 
 def fq_pending_promise(roles, run_dir):
@@ -84,7 +85,8 @@ def fq_pending_promise(roles, run_dir):
     before its panic, from the lines it printed then (the crashed kernel's log
     as makedumpfile extracted it, else the serial console).  {bdf: {"mode",
     "ranges": [{"iova", "pages", "unmapped_jiffies"}], "unmaps",
-    "invalidations", "dma_reads"}}.  A missing or inconsistent report is an
+    "invalidations", "dma_reads", "hz" (the kernel's HZ, as the module was
+    built)}}.  A missing or inconsistent report is an
     error: the run did not do what the scenario says."""
     if not roles:
         return None
@@ -97,20 +99,21 @@ def fq_pending_promise(roles, run_dir):
     if not summary:
         sys.exit("facts2json: PROMISE_FQ_PENDING, but no 'lazy_unmap: summary' line in "
                  "vmcore-dmesg.txt or console.log of " + run_dir)
-    mode, npending, unmaps, inval, _rounds, reads, complete = summary.groups()
+    mode, npending, unmaps, inval, _rounds, reads, complete, missed, hz = summary.groups()
     ranges = {}
     for bdf, iova, pages, jif in PENDING_LINE.findall(text):
         ranges.setdefault(bdf, []).append({"iova": int(iova, 16), "pages": int(pages),
                                            "unmapped_jiffies": int(jif)})
     got = sum(len(r) for r in ranges.values())
-    if got != int(npending) or complete != "1" or mode != "lazy" or not got:
-        sys.exit("facts2json: lazy_unmap reported mode=%s, %s pending (%d lines read), log_complete=%s: "
-                 "the scenario needs lazy mode and a complete, nonempty list" % (mode, npending, got, complete))
+    if got != int(npending) or complete != "1" or mode != "lazy" or not got or missed != "0":
+        sys.exit("facts2json: lazy_unmap reported mode=%s, %s pending (%d lines read), log_complete=%s, "
+                 "kprobe missed=%s: the scenario needs lazy mode, every invalidation counted and a "
+                 "complete, nonempty list" % (mode, npending, got, complete, missed))
     out = {}
     for role in roles:
         bdf = ROLE_BDF[role]
         out[bdf] = {"mode": mode, "ranges": ranges.get(bdf, []), "unmaps": int(unmaps),
-                    "invalidations": int(inval), "dma_reads": int(reads)}
+                    "invalidations": int(inval), "dma_reads": int(reads), "hz": int(hz)}
     return out
 
 

@@ -53,7 +53,7 @@
  *
  * One addition: a device property, `-device amd-iommu,npcache=off`, clears
  * NpCache (bit 26 of the IOMMU capability header in PCI config space, which
- * 7.2 always sets).  Linux 6.0 and later read that bit and put every DMA
+ * 7.2 always sets).  Linux after 5.10 reads that bit and puts every DMA
  * domain in strict mode ("Using strict mode due to virtualization"), so a
  * guest of Debian's QEMU never runs the DMA API's lazy flush queues; real AMD
  * hardware does not set the bit.  The emulation does not cache non-present

@@ -124,6 +124,10 @@ static int __init edu_fault_init(void)
 {
 	int rc;
 
+	if (strcmp(when, "panic") && strcmp(when, "load")) {
+		pr_err("edu_fault: when must be panic or load, not '%s'\n", when);
+		return -EINVAL;
+	}
 	if (iova >= (1UL << 28) || !count || count > 4096) {
 		pr_err("edu_fault: iova must be below 256 MiB and count 1..4096\n");
 		return -EINVAL;

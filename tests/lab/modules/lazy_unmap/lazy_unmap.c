@@ -17,8 +17,10 @@
  * (the call a flush queue makes to invalidate) counts the invalidations of this
  * domain, and each unmap, done with interrupts off, notes the count right
  * after it.  A range is pending when the domain has not been invalidated
- * since.  One CPU (the lab's guests have one), so no invalidation can be half
- * done when this module looks.
+ * since.  One CPU (the lab's guests have one; the module refuses more), so no
+ * invalidation can be half done when this module looks, and none can run on
+ * another CPU between an unmap and its count.  The edu has no driver: the
+ * module uses the DMA API on its behalf, as the edu_fault module does.
  *
  * Writing 1 to /sys/module/lazy_unmap/parameters/panic asks the kthread to
  * panic right after its next burst of unmaps.  With interrupts off from that
@@ -26,7 +28,7 @@
  * still pending and a summary, which the lab turns into truth.json:
  *
  *   lazy_unmap: pending 0000:00:07.0 iova=0xfffe000 pages=2 unmapped_jiffies=4294937
- *   lazy_unmap: summary mode=lazy pending=8 unmaps=96 invalidations=11 domain=...
+ *   lazy_unmap: summary mode=lazy pending=8 unmaps=96 invalidations=11 ... missed=0 hz=250 domain=...
  *
  * The module cannot be unloaded.
  */
@@ -114,7 +116,8 @@ static void edu_read(dma_addr_t iova, u32 count)
 		usleep_range(1000, 2000);
 		waited_ms++;
 	}
-	dma_reads++;
+	if (!(ioread32(regs + EDU_DMA_CMD) & EDU_DMA_RUN))
+		dma_reads++;	/* completed reads only */
 }
 
 static void report_and_panic(void)
@@ -131,9 +134,9 @@ static void report_and_panic(void)
 			 pci_name(edu), (unsigned long long)r->iova, r->pages, r->jiffies);
 		pending++;
 	}
-	pr_emerg("lazy_unmap: summary mode=%s pending=%lu unmaps=%lu invalidations=%lu rounds=%lu dma_reads=%lu log_complete=%d domain=%px\n",
+	pr_emerg("lazy_unmap: summary mode=%s pending=%lu unmaps=%lu invalidations=%lu rounds=%lu dma_reads=%lu log_complete=%d missed=%lu hz=%d domain=%px\n",
 		 lazy ? "lazy" : "strict", pending, unmaps, now, rounds, dma_reads,
-		 pending < LOG_SIZE, domain);
+		 pending < LOG_SIZE, flush_probe.nmissed, HZ, domain);
 	panic("lazy_unmap: panic right after a burst of unmaps");
 }
 
@@ -191,6 +194,11 @@ static int __init lazy_unmap_init(void)
 	unsigned int i;
 	int rc;
 
+	/* one CPU: no flush can run between an unmap and its count (see the top) */
+	if (num_possible_cpus() != 1) {
+		pr_err("lazy_unmap: needs a machine with one CPU, this one has %u\n", num_possible_cpus());
+		return -EINVAL;
+	}
 	if (!burst || burst > MAX_BURST) {
 		pr_err("lazy_unmap: burst must be 1..%d\n", MAX_BURST);
 		return -EINVAL;
