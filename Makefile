@@ -55,7 +55,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: FORCE all extension synth deps check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
+.PHONY: FORCE all extension synth deps install-dkms dkms-tests check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 extension: $(LIB) $(EXT)
 
@@ -227,6 +227,29 @@ install: all
 	  echo "install: link $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so -> $(EXTDIR)/iommu_inflight.so"; \
 	  install -d $(DESTDIR)$(CRASHEXTDIR) && \
 	  ln -sf $(EXTDIR)/iommu_inflight.so $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so; fi
+
+# The reference flush module as a DKMS source tree (module/iommu_ref_flush,
+# its lib/ filled by prepare.sh, dkms.conf with the version), and the
+# modules-load.d entry that loads it at boot:
+#   make install-dkms [DKMS_SRC=/usr/src] [DESTDIR=...]
+DKMS_SRC ?= /usr/src
+IIF_VERSION := $(shell sed -n 's/^\#define IIF_VERSION[^"]*"\(.*\)"/\1/p' include/version.h)
+DKMS_DIR = $(DESTDIR)$(DKMS_SRC)/iommu-ref-flush-$(IIF_VERSION)
+
+install-dkms:
+	install -d $(DKMS_DIR)/compat
+	install -m 644 module/iommu_ref_flush/Kbuild module/iommu_ref_flush/ref_flush_main.c $(DKMS_DIR)/
+	install -m 644 module/iommu_ref_flush/compat/* $(DKMS_DIR)/compat/
+	sh module/iommu_ref_flush/prepare.sh $(DKMS_DIR)
+	sed 's/@VERSION@/$(IIF_VERSION)/' module/iommu_ref_flush/dkms.conf > $(DKMS_DIR)/dkms.conf
+	install -D -m 644 module/iommu_ref_flush/modules-load.conf \
+		$(DESTDIR)/usr/lib/modules-load.d/iommu-ref-flush.conf
+	@echo "install-dkms: $(DKMS_DIR)"
+
+# The DKMS tree builds with dkms against the lab's kernel headers (not yet
+# part of make check: issue 16's package tests will run it).
+dkms-tests:
+	@bash tests/package/test-dkms.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(EXTDIR)/iommu_inflight.so
