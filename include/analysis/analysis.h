@@ -200,7 +200,7 @@ struct analysis {
 	struct fq_entry_info *fq_entries;	/* grouped by domain */
 	size_t n_fq_entries, fq_entries_cap;
 	uint64_t jiffies;		/* at the panic, for the flush timer; 0 if unknown */
-	unsigned hz;			/* the kernel's HZ, from tick_nsec; 0 if unknown */
+	unsigned hz;			/* the kernel's HZ, from tick_nsec or tk_ntp_data; 0 if unknown */
 	size_t fq_unchecked;		/* translated devices whose DMA cookie could not be reached */
 
 	struct corr_info *corr;		/* one per fault-like record of the logs */

@@ -52,7 +52,7 @@ struct fq_domain_info {
 	uint64_t timer_expires;		/* jiffies */
 	unsigned timeout_ms;		/* the flush timer's period (options.fq_timeout, else 10) */
 	uint64_t unmapped_since;	/* jiffies: its pending entries were queued at or after
-					 * this (the timer was armed by the first of them); 0 unknown */
+					 * this (the timer's arming, less a tick); 0 unknown */
 	bool single;			/* one queue (6.7+ option) instead of one per CPU */
 	unsigned size;			/* entries per queue */
 	unsigned queues;		/* queues read */
