@@ -45,6 +45,9 @@ HDRS     := $(shell find include -name '*.h')
 LIB      := $(BUILD)/libiommu-inflight.a
 CLI      := $(BUILD)/iommu-inflight
 EXT      := $(BUILD)/iommu_inflight.so
+MAN1     := $(BUILD)/man/iommu-inflight.1
+HELP_SRC := man/iommu-inflight.help
+CRASH_HELP := $(BUILD)/gen/crash_help.h
 TESTS    := $(BUILD)/tests/unit-tests
 TESTS_SAN:= $(BUILD)/san/unit-tests
 
@@ -56,7 +59,7 @@ CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-proto
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 .PHONY: FORCE all extension synth deps install-dkms dkms-tests check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
-all: $(LIB) $(CLI) $(EXT)
+all: $(LIB) $(CLI) $(EXT) $(MAN1)
 extension: $(LIB) $(EXT)
 
 deps:
@@ -93,11 +96,23 @@ $(BUILD)/crash-target.stamp: FORCE
 	@echo '$(EXT_FOR)' | cmp -s - $@ || echo '$(EXT_FOR)' > $@
 FORCE:
 
-$(BUILD)/iommu_inflight.so: $(EXT_SRC) $(wildcard extensions/*.h) $(LIB) $(HDRS) $(BUILD)/crash-target.stamp
+$(BUILD)/iommu_inflight.so: $(EXT_SRC) $(wildcard extensions/*.h) $(LIB) $(HDRS) $(BUILD)/crash-target.stamp $(CRASH_HELP)
 	$(CC) $(ALL_CFLAGS) -Wno-shadow -Wno-strict-prototypes -Wno-missing-prototypes \
-	  -Wno-unused-parameter -Wno-sign-compare -DX86_64 -I$(CRASH_INCLUDE) \
+	  -Wno-unused-parameter -Wno-sign-compare -DX86_64 -I$(CRASH_INCLUDE) -I$(BUILD)/gen \
 	  -DIIF_CRASH_VERSION='"$(CRASH_VERSION)"' \
 	  -shared -Wl,-Bsymbolic -Wl,--exclude-libs,ALL -o $@ $(EXT_SRC) $(LIB) $(LDFLAGS)
+
+# The manual's one source, man/iommu-inflight.help, gives both the man page
+# and the crash command's help array (man/gen-help.awk).  The page's date is
+# SOURCE_DATE_EPOCH's (package builds), else the source's own.
+$(CRASH_HELP): $(HELP_SRC) man/gen-help.awk
+	@mkdir -p $(@D)
+	awk -v out=crash -f man/gen-help.awk $(HELP_SRC) > $@.tmp && mv $@.tmp $@
+
+MAN_DATE = $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(stat -c %Y $(HELP_SRC))} +%Y-%m-%d)
+$(MAN1): $(HELP_SRC) man/gen-help.awk include/version.h
+	@mkdir -p $(@D)
+	awk -v out=man -v version=$(IIF_VERSION) -v date=$(MAN_DATE) -f man/gen-help.awk $(HELP_SRC) > $@.tmp && mv $@.tmp $@
 
 # Unit tests: every tests/unit/*.c may define `Suite *NAME_suite(void)`;
 # the list of suites is generated so that adding a test file is all it takes.
@@ -221,6 +236,8 @@ EXTDIR      := $(PREFIX)/lib/crash/extensions
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/iommu-inflight
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/iommu-inflight.1
 	install -d $(DESTDIR)$(EXTDIR)
 	install -m 755 $(BUILD)/iommu_inflight.so $(DESTDIR)$(EXTDIR)/iommu_inflight.so
 	@if [ -n "$(CRASHEXTDIR)" ] && [ "$(abspath $(EXTDIR))" != "$(abspath $(CRASHEXTDIR))" ]; then \
@@ -252,7 +269,8 @@ dkms-tests:
 	@bash tests/package/test-dkms.sh
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(EXTDIR)/iommu_inflight.so
+	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(EXTDIR)/iommu_inflight.so \
+	      $(DESTDIR)$(PREFIX)/share/man/man1/iommu-inflight.1
 	@if [ -n "$(CRASHEXTDIR)" ] && [ -L $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so ]; then \
 	  rm -f $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so; fi
 

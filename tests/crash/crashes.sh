@@ -27,7 +27,7 @@ crash_root() {            # crash_root SUITE -> the chroot's root ("" for bookwo
 }
 
 # The tree's sources that the extension is built from.
-crash_ext_sources() { echo "Makefile src include extensions tools/crash-version.sh tests/crash/probe.c"; }
+crash_ext_sources() { echo "Makefile src include extensions man tools/crash-version.sh tests/crash/probe.c"; }
 
 PROBE_CFLAGS="-std=gnu11 -O2 -g -Wall -Wno-unused-parameter -Wno-sign-compare -fPIC -shared -DX86_64"
 
