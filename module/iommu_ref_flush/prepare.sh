@@ -14,3 +14,5 @@ cp "$top/src/amdvi/flush.c" "$dest/lib/flush.c"
 for h in flush.h flush_record.h common.h command.h dte.h efr.h; do
     cp "$top/include/amdvi/$h" "$dest/lib/amdvi/$h"
 done
+# the tool's version, which the module carries (MODULE_VERSION, modinfo)
+cp "$top/include/version.h" "$dest/lib/iif_version.h"

@@ -64,6 +64,7 @@
 #include "amdvi/flush.h"
 #include "amdvi/flush_record.h"
 #include "amdvi/efr.h"
+#include "iif_version.h"
 
 /* MMIO registers (AMD IOMMU spec; drivers/iommu/amd/amd_iommu_types.h) */
 #define MMIO_DEVTAB_BASE	0x0000
@@ -508,8 +509,8 @@ static int __init ref_flush_init(void)
 		cleanup();
 		return rc ? rc : -EINVAL;
 	}
-	pr_info("armed for %u IOMMU(s): trigger %s%s%s, disable=%d no_doorbell=%d timeout_us=%u\n",
-		ok, notifier_armed ? "panic-notifier" : "", notifier_armed && kprobe_armed ? "+" : "",
+	pr_info("version %s armed for %u IOMMU(s): trigger %s%s%s, disable=%d no_doorbell=%d timeout_us=%u\n",
+		IIF_VERSION, ok, notifier_armed ? "panic-notifier" : "", notifier_armed && kprobe_armed ? "+" : "",
 		kprobe_armed ? "machine_kexec-kprobe" : "", disable, no_doorbell, timeout_us);
 	if (notifier_armed && !kprobe_armed)
 		pr_info("the panic notifier runs before the capture kernel only with crash_kexec_post_notifiers on the command line\n");
@@ -525,4 +526,6 @@ static void __exit ref_flush_exit(void)
 module_init(ref_flush_init);
 module_exit(ref_flush_exit);
 MODULE_LICENSE("GPL");
+/* iommu-inflight's version: the DKMS package's, and what the lab checks it loaded */
+MODULE_VERSION(IIF_VERSION);
 MODULE_DESCRIPTION("Reference AMD IOMMU flush on the crash path, with a record for the dump analysis");

@@ -189,6 +189,22 @@ def main():
         check("%s said %r in the kernel log" % (mod, prom["module_refusal"]),
               any(prom["module_refusal"] in l for l in kernel), " | ".join(kernel)[:300])
 
+    # The reference flush is built from the tree its DKMS package installs
+    # (tests/lab/lib.sh module_tree): the module the crashed kernel ran must
+    # carry this tree's version (MODULE_VERSION, from include/version.h).
+    if truth["guest"].get("module") == "iommu_ref_flush" and not prom.get("module_refusal"):
+        want_ver = re.search(r'#define IIF_VERSION\s+"([^"]+)"', open(os.path.join(
+            os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "version.h")).read()).group(1)
+        got = None
+        try:
+            for m in list_for_each_entry("struct module", prog["modules"].address_of_(), "list"):
+                if m.name.string_().decode() == "iommu_ref_flush":
+                    got = m.version.string_().decode() if m.version else "(no version)"
+        except (LookupError, FaultError) as e:
+            got = "(module list unreadable: %s)" % e
+        check("the crashed kernel ran iommu_ref_flush version %s (the DKMS tree's)" % want_ver,
+              got == want_ver, "loaded: %s" % got)
+
     iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
     if prom.get("active_amd_iommu", True):
         check("amd_iommu_list is non-empty", len(iommus) > 0, "%d IOMMU(s)" % len(iommus))

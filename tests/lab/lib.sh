@@ -503,14 +503,27 @@ headers_verify() {        # headers_verify DIR KREL: the Makefile includes its -
 # build_module KREL SRC_DIR NAME -> path of NAME.ko built from SRC_DIR (Kbuild) for KREL, cached
 # by the hash of the sources. BTF for modules is switched off (pahole is not a lab dependency).
 # A module's build folder: a copy of its source folder, then, if the folder
-# has a prepare.sh (module/iommu_ref_flush copies the library's flush code
-# in), that script run on the copy.  Prints the folder.
+# has a prepare.sh, that script run on the copy.  A module shipped as DKMS
+# source (module/iommu_ref_flush: its dkms.conf) is built from the tree its
+# package installs instead: `make install-dkms` into a scratch root, and its
+# /usr/src/NAME-VERSION is the build folder, so the flush scenarios test
+# what support teams roll out.  Prints the folder.
 module_tree() {   # module_tree SRC
-    local src=$1 work
+    local src=$1 work stage tree
     work=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-module.XXXXXX") || lab_die "cannot make a module build folder"
-    cp -r "$src"/. "$work/"
-    if [ -f "$src/prepare.sh" ]; then
-        sh "$src/prepare.sh" "$work" || lab_die "$src/prepare.sh failed"
+    if [ -f "$src/dkms.conf" ]; then
+        stage=$(mktemp -d "${TMPDIR:-/tmp}/iommu-lab-dkms.XXXXXX") || lab_die "cannot make a DKMS staging folder"
+        make -s -C "$REPO_DIR" install-dkms DESTDIR="$stage" > "$stage.log" 2>&1 ||
+            { cat "$stage.log" >&2; rm -rf "$stage" "$stage.log"; lab_die "make install-dkms failed"; }
+        tree=$(find "$stage/usr/src" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+        [ -f "$tree/dkms.conf" ] || { rm -rf "$stage" "$stage.log"; lab_die "make install-dkms put no dkms.conf in $stage/usr/src"; }
+        cp -r "$tree"/. "$work/"
+        rm -rf "$stage" "$stage.log"
+    else
+        cp -r "$src"/. "$work/"
+        if [ -f "$src/prepare.sh" ]; then
+            sh "$src/prepare.sh" "$work" || lab_die "$src/prepare.sh failed"
+        fi
     fi
     echo "$work"
 }
