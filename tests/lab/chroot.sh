@@ -25,9 +25,12 @@
 # for a full build of the tool, kmod for modinfo.
 CHROOT_PACKAGES="gcc make libc6-dev binutils pkg-config kmod crash libdw-dev libkdumpfile-dev"
 
+# bookworm's and trixie's also have dkms: the package tests install the
+# reference flush's DKMS package there (tests/package/test-packages.sh).
 chroot_packages() {       # chroot_packages SUITE
     case "$1" in
-        trixie) echo "$CHROOT_PACKAGES gcc-14" ;;   # the compiler of 6.12+deb13 and 7.x
+        trixie) echo "$CHROOT_PACKAGES gcc-14 dkms" ;;   # the compiler of 6.12+deb13 and 7.x
+        bookworm) echo "$CHROOT_PACKAGES dkms" ;;
         *) echo "$CHROOT_PACKAGES" ;;
     esac
 }
