@@ -11,6 +11,7 @@
 #                         under ASan+UBSan: executions and coverage per target
 #   make fuzz-smoke       regression inputs and a few seconds of each target
 #   make install PREFIX=/usr/local DESTDIR=
+#   make deb              Debian packages in build/deb/ (dpkg-buildpackage, lintian)
 #
 # The pure code (hardware formats, log parser, analysis) goes into
 # build/libiommu-inflight.a and never includes crash's defs.h.
@@ -55,12 +56,12 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: FORCE all extension synth deps install-dkms dkms-tests check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
+.PHONY: FORCE all extension synth deps install-dkms dkms-tests deb check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 extension: $(LIB) $(EXT)
 
 deps:
-	@bash tools/deps.sh lab
+	@bash tools/deps.sh lab package
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -255,6 +256,27 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(EXTDIR)/iommu_inflight.so
 	@if [ -n "$(CRASHEXTDIR)" ] && [ -L $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so ]; then \
 	  rm -f $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so; fi
+
+# ---------------------------------------------------------------- packages
+# Debian packages (debian/): iommu-inflight, crash-iommu-inflight and
+# iommu-ref-flush-dkms, built by dpkg-buildpackage -b in a copy of the
+# tracked files as they are in the working tree (git stash create: edits not
+# yet committed are included, and a new file once it is git-added; untracked
+# files and build/ are left out), so that the tree itself stays clean.  The
+# .debs, .changes and .buildinfo land in build/deb/; lintian then fails the
+# target on any error.
+DEB_DIR = $(BUILD)/deb
+deb:
+	@bash tools/deps.sh package
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/iommu-inflight-$(IIF_VERSION)
+	c=$$(git -c user.name=make-deb -c user.email=make-deb@localhost stash create) && \
+	  git archive --format=tar $${c:-HEAD} | tar -x -C $(DEB_DIR)/iommu-inflight-$(IIF_VERSION)
+	cd $(DEB_DIR)/iommu-inflight-$(IIF_VERSION) && \
+	  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(DEB_DIR)/*.changes
+	@ls -l $(DEB_DIR)/*.deb
+
+# ------------------------------------------------------------ end packages
 
 clean:
 	rm -rf $(BUILD)
