@@ -12,6 +12,7 @@
 #   make fuzz-smoke       regression inputs and a few seconds of each target
 #   make install PREFIX=/usr/local DESTDIR=
 #   make deb              Debian packages in build/deb/ (dpkg-buildpackage, lintian)
+#   make rpm              the reference flush's DKMS RPM in build/rpm/ (rpmbuild)
 #
 # The pure code (hardware formats, log parser, analysis) goes into
 # build/libiommu-inflight.a and never includes crash's defs.h.
@@ -56,7 +57,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: FORCE all extension synth deps install-dkms dkms-tests deb check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
+.PHONY: FORCE all extension synth deps install-dkms dkms-tests deb rpm check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
 all: $(LIB) $(CLI) $(EXT)
 extension: $(LIB) $(EXT)
 
@@ -276,6 +277,21 @@ deb:
 	lintian --fail-on error $(DEB_DIR)/*.changes
 	@ls -l $(DEB_DIR)/*.deb
 
+# The reference flush as a noarch RPM for RHEL and its kin
+# (rpm/iommu-ref-flush-dkms.spec): the install-dkms tree in a tarball, built
+# with rpmbuild -bb into build/rpm/ (RPMS/noarch/).  DKMS builds the module
+# on the target, so the build needs neither dkms nor kernel headers.
+RPM_DIR = $(abspath $(BUILD))/rpm
+RPM_SRC = iommu-ref-flush-$(IIF_VERSION)
+rpm:
+	@bash tools/deps.sh package
+	rm -rf $(RPM_DIR) && mkdir -p $(RPM_DIR)/SOURCES $(RPM_DIR)/SPECS
+	$(MAKE) --no-print-directory install-dkms DESTDIR=$(RPM_DIR)/stage/$(RPM_SRC) DKMS_SRC=/usr/src
+	tar -C $(RPM_DIR)/stage --sort=name --owner=0 --group=0 --numeric-owner \
+	  -czf $(RPM_DIR)/SOURCES/$(RPM_SRC).tar.gz $(RPM_SRC)
+	sed 's/@VERSION@/$(IIF_VERSION)/g' rpm/iommu-ref-flush-dkms.spec > $(RPM_DIR)/SPECS/iommu-ref-flush-dkms.spec
+	rpmbuild -bb --define '_topdir $(RPM_DIR)' $(RPM_DIR)/SPECS/iommu-ref-flush-dkms.spec
+	@ls -l $(RPM_DIR)/RPMS/noarch/*.rpm
 # ------------------------------------------------------------ end packages
 
 clean:
