@@ -11,6 +11,8 @@
 #                         under ASan+UBSan: executions and coverage per target
 #   make fuzz-smoke       regression inputs and a few seconds of each target
 #   make install PREFIX=/usr/local DESTDIR=
+#   make deb              Debian packages in build/deb/ (dpkg-buildpackage, lintian)
+#   make rpm              the reference flush's DKMS RPM in build/rpm/ (rpmbuild)
 #
 # The pure code (hardware formats, log parser, analysis) goes into
 # build/libiommu-inflight.a and never includes crash's defs.h.
@@ -58,12 +60,12 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: FORCE all extension synth deps install-dkms dkms-tests check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
+.PHONY: FORCE all extension synth deps install-dkms dkms-tests deb rpm check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
 all: $(LIB) $(CLI) $(EXT) $(MAN1)
 extension: $(LIB) $(EXT)
 
 deps:
-	@bash tools/deps.sh lab
+	@bash tools/deps.sh lab package
 
 $(BUILD)/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
@@ -273,6 +275,42 @@ uninstall:
 	      $(DESTDIR)$(PREFIX)/share/man/man1/iommu-inflight.1
 	@if [ -n "$(CRASHEXTDIR)" ] && [ -L $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so ]; then \
 	  rm -f $(DESTDIR)$(CRASHEXTDIR)/iommu_inflight.so; fi
+
+# ---------------------------------------------------------------- packages
+# Debian packages (debian/): iommu-inflight, crash-iommu-inflight and
+# iommu-ref-flush-dkms, built by dpkg-buildpackage -b in a copy of the
+# tracked files as they are in the working tree (git stash create: edits not
+# yet committed are included, and a new file once it is git-added; untracked
+# files and build/ are left out), so that the tree itself stays clean.  The
+# .debs, .changes and .buildinfo land in build/deb/; lintian then fails the
+# target on any error.
+DEB_DIR = $(BUILD)/deb
+deb:
+	@bash tools/deps.sh package
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/iommu-inflight-$(IIF_VERSION)
+	c=$$(git -c user.name=make-deb -c user.email=make-deb@localhost stash create) && \
+	  git archive --format=tar $${c:-HEAD} | tar -x -C $(DEB_DIR)/iommu-inflight-$(IIF_VERSION)
+	cd $(DEB_DIR)/iommu-inflight-$(IIF_VERSION) && \
+	  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	lintian --fail-on error $(DEB_DIR)/*.changes
+	@ls -l $(DEB_DIR)/*.deb
+
+# The reference flush as a noarch RPM for RHEL and its kin
+# (rpm/iommu-ref-flush-dkms.spec): the install-dkms tree in a tarball, built
+# with rpmbuild -bb into build/rpm/ (RPMS/noarch/).  DKMS builds the module
+# on the target, so the build needs neither dkms nor kernel headers.
+RPM_DIR = $(abspath $(BUILD))/rpm
+RPM_SRC = iommu-ref-flush-$(IIF_VERSION)
+rpm:
+	@bash tools/deps.sh package
+	rm -rf $(RPM_DIR) && mkdir -p $(RPM_DIR)/SOURCES $(RPM_DIR)/SPECS
+	$(MAKE) --no-print-directory install-dkms DESTDIR=$(RPM_DIR)/stage/$(RPM_SRC) DKMS_SRC=/usr/src
+	tar -C $(RPM_DIR)/stage --sort=name --owner=0 --group=0 --numeric-owner \
+	  -czf $(RPM_DIR)/SOURCES/$(RPM_SRC).tar.gz $(RPM_SRC)
+	sed 's/@VERSION@/$(IIF_VERSION)/g' rpm/iommu-ref-flush-dkms.spec > $(RPM_DIR)/SPECS/iommu-ref-flush-dkms.spec
+	rpmbuild -bb --define '_topdir $(RPM_DIR)' $(RPM_DIR)/SPECS/iommu-ref-flush-dkms.spec
+	@ls -l $(RPM_DIR)/RPMS/noarch/*.rpm
+# ------------------------------------------------------------ end packages
 
 clean:
 	rm -rf $(BUILD)

@@ -5,6 +5,7 @@
 #   tools/deps.sh            build + test packages (the default set)
 #   tools/deps.sh lab        also what the QEMU/kdump lab needs
 #   tools/deps.sh fuzz       also what the fuzz targets need (make fuzz, fuzz-smoke)
+#   tools/deps.sh package    also what the packages need (make deb, make rpm)
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config check libdw-dev libkdumpfile-dev
@@ -18,13 +19,17 @@ lab_pkgs=(qemu-system-x86 busybox-static kexec-tools cpio kmod xz-utils
 # Debian's clang and its runtime libraries: libFuzzer (libclang_rt.fuzzer),
 # ASan and UBSan for clang (fuzz/build.sh)
 fuzz_pkgs=(clang libclang-rt-14-dev)
+# Debian's packaging tools (make deb: debian/ builds with debhelper and
+# dh_dkms, lintian checks the result) and rpmbuild (make rpm)
+package_pkgs=(dpkg-dev debhelper dh-dkms lintian rpm git)
 
 want=("${build_pkgs[@]}")
 for set in "$@"; do
     case "$set" in
         lab) want+=("${lab_pkgs[@]}") ;;
         fuzz) want+=("${fuzz_pkgs[@]}") ;;
-        *) echo "deps.sh: unknown package set '$set' (known: lab, fuzz)" >&2; exit 2 ;;
+        package) want+=("${package_pkgs[@]}") ;;
+        *) echo "deps.sh: unknown package set '$set' (known: lab, fuzz, package)" >&2; exit 2 ;;
     esac
 done
 
