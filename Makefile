@@ -60,7 +60,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=$(BUILD)/san/%.o)
 CHECK_CFLAGS = $(shell pkg-config --cflags check 2>/dev/null) -Wno-missing-prototypes -Itests/unit
 CHECK_LIBS   = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
-.PHONY: FORCE all extension synth deps install-dkms dkms-tests deb rpm check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
+.PHONY: FORCE all extension synth deps install-dkms package-tests deb rpm check unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests dumps demo bench fuzz-deps fuzz-build fuzz fuzz-smoke install uninstall clean
 all: $(LIB) $(CLI) $(EXT) $(MAN1)
 extension: $(LIB) $(EXT)
 
@@ -146,7 +146,7 @@ cli-tests: $(CLI)
 # Every group runs even when an earlier one fails (a failed lab build still
 # leaves the crash and standalone tests to say what they can); the last line
 # counts the groups.
-CHECK_GROUPS := unit-tests cli-tests cache-tests lab-tests crash-tests standalone-tests scale-tests fuzz-smoke
+CHECK_GROUPS := unit-tests cli-tests cache-tests lab-tests package-tests crash-tests standalone-tests scale-tests fuzz-smoke
 check: deps
 	$(MAKE) all
 	@failed=; for g in $(CHECK_GROUPS); do $(MAKE) --no-print-directory $$g || failed="$$failed $$g"; done; \
@@ -265,10 +265,12 @@ install-dkms:
 		$(DESTDIR)/usr/lib/modules-load.d/iommu-ref-flush.conf
 	@echo "install-dkms: $(DKMS_DIR)"
 
-# The DKMS tree builds with dkms against the lab's kernel headers (not yet
-# part of make check: issue 16's package tests will run it).
-dkms-tests:
-	@bash tests/package/test-dkms.sh
+# The packages (make deb, make rpm) built, installed into fresh systems of
+# the lab's suites (DKMS builds the module for the lab's kernels there),
+# used on a lab dump and purged: tests/package/run.sh.
+package-tests: all
+	@echo "== packages: make deb and rpm, installed and purged in fresh bookworm and trixie systems"
+	@BUILD=$(BUILD) bash tests/package/run.sh
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/iommu-inflight $(DESTDIR)$(EXTDIR)/iommu_inflight.so \

@@ -81,3 +81,13 @@ crash_session() {
     rm -rf "$w"
     return $rc
 }
+
+# crash_report_cmds DUMP_DIR: a session's commands that load the installed
+# extension by its bare name (crash's own search), print its JSON report with
+# the dump's two logs and its help, each between IIF_BEGIN/IIF_END markers.
+# DUMP_DIR is the dump's folder as crash sees it.
+crash_report_cmds() {
+    printf '%s\n' "extend iommu_inflight.so" \
+        "!echo IIF_BEGIN json" "iommu_inflight -j -k $1/kexec-dmesg.log -l $1/vmcore-dmesg.txt" "!echo IIF_END json" \
+        "!echo IIF_BEGIN help" "help iommu_inflight" "!echo IIF_END help" "!echo IIF_DONE" "exit"
+}

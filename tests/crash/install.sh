@@ -73,17 +73,7 @@ for suite in "${suites[@]}"; do
     (cd "$REPO" && tar -cf - $(crash_ext_sources)) |
         (mkdir -p "$w/src" && tar -C "$w/src" -xf -) || die "cannot copy the sources into $w"
     hv=$(chroot_host_path "$root" "$w" "$vml"); hd=$(chroot_host_path "$root" "$w" "$d")
-    {
-        echo "extend iommu_inflight.so"
-        echo "!echo IIF_BEGIN json"
-        echo "iommu_inflight -j -k $hd/kexec-dmesg.log -l $hd/vmcore-dmesg.txt"
-        echo "!echo IIF_END json"
-        echo "!echo IIF_BEGIN help"
-        echo "help iommu_inflight"
-        echo "!echo IIF_END help"
-        echo "!echo IIF_DONE"
-        echo "exit"
-    } > "$w/installed.cmds"
+    crash_report_cmds "$hd" > "$w/installed.cmds"
     echo "crash-install: $suite: make install, then its crash on $DUMP"
     in_scratch "$suite" "$root" "$w" install \
         "make -s install > install.log 2>&1 || { tail -n 30 install.log; exit 1; }
