@@ -263,6 +263,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--loaded", help="the extension file crash must have loaded")
     ap.add_argument("scenarios", nargs="+")
     a = ap.parse_args()
 
@@ -286,6 +287,10 @@ def main():
         rc = int(status.split()[1])
         r.check(s, "crash ran every command and exited (IIF_DONE)",
                 "IIF_DONE" in out and rc == 0, f"{status}; tail: {out[-300:]!r}")
+        if a.loaded:
+            m = re.search(r"^(\S*iommu_inflight\.so): shared object loaded", out, re.M)
+            r.check(s, "crash loaded the installed extension", bool(m) and m.group(1) == a.loaded,
+                    f"{m.group(1) if m else 'nothing loaded'}; want {a.loaded}")
         try:
             j = parse_json_block(b["json"])
         except (KeyError, ValueError) as e:

@@ -8,8 +8,11 @@
 #   crash_suites                     -> "bookworm trixie sid"
 #   crash_prepare SUITE DIR          builds the extension (and tests/crash/probe.c)
 #                                    against SUITE's defs.h, in its chroot, from
-#                                    this tree; DIR gets iommu_inflight.so, probe.so
-#                                    and version (crash's own `crash --version`)
+#                                    this tree; DIR gets iommu_inflight.so, probe.so,
+#                                    version (crash's own `crash --version`) and
+#                                    installed/ (`make install` there, PREFIX=/usr)
+#                                    where the session's crash finds
+#                                    `extend iommu_inflight.so` (CRASH_EXTENSIONS)
 #   crash_session SUITE DIR CMDS VMLINUX VMCORE [CRASH OPTIONS...]
 #                                    runs SUITE's crash on the dump with the
 #                                    command file CMDS (host paths; a chroot sees
@@ -36,6 +39,8 @@ crash_prepare() {
     mkdir -p "$dir"
     if [ "$suite" = bookworm ]; then
         make -s -C "$REPO_DIR" extension > "$dir/build.log" 2>&1 || { cat "$dir/build.log"; return 1; }
+        make -s -C "$REPO_DIR" install DESTDIR="$dir/installed" PREFIX=/usr CRASHEXTDIR= >> "$dir/build.log" 2>&1 ||
+            { cat "$dir/build.log"; return 1; }
         cp "$REPO_DIR/build/iommu_inflight.so" "$dir/" || return 1
         # shellcheck disable=SC2086
         ${CC:-cc} $PROBE_CFLAGS -I/usr/include/crash -I"$REPO_DIR/include" -I"$REPO_DIR/extensions" \
@@ -51,13 +56,15 @@ crash_prepare() {
     (cd "$REPO_DIR" && tar -cf - $(crash_ext_sources)) | (mkdir -p "$w/src" && tar -C "$w/src" -xf -) || return 1
     src=${w#"$root"}/src
     if ! chroot_run "$root" "$w" /bin/sh -c "cd $src && make -s extension BUILD=build CRASH_INCLUDE=/usr/include/crash &&
+            make -s install BUILD=build DESTDIR=$src/installed PREFIX=/usr CRASHEXTDIR= &&
             cc $PROBE_CFLAGS -I/usr/include/crash -Iinclude -Iextensions -Wl,-Bsymbolic -Wl,--exclude-libs,ALL \
                -o build/probe.so tests/crash/probe.c extensions/crash_target.c build/libiommu-inflight.a &&
             crash --version | grep -m1 '^crash' > build/version" > "$dir/build.log" 2>&1; then
         echo "building the extension against $suite's crash (in $root) failed:"; tail -n 30 "$dir/build.log"
         rm -rf "$w"; return 1
     fi
-    cp "$w/src/build/iommu_inflight.so" "$w/src/build/probe.so" "$w/src/build/version" "$dir/" || { rm -rf "$w"; return 1; }
+    cp "$w/src/build/iommu_inflight.so" "$w/src/build/probe.so" "$w/src/build/version" "$dir/" &&
+        cp -a "$w/src/installed" "$dir/installed" || { rm -rf "$w"; return 1; }
     rm -rf "$w"
 }
 
@@ -66,7 +73,7 @@ crash_session() {
     shift 5
     if [ "$suite" = bookworm ]; then
         sed "s|@HOST@||g" "$cmds" > "$cmds.run"
-        crash "$@" -s "$vml" "$core" -i "$cmds.run" < /dev/null
+        CRASH_EXTENSIONS=$dir/installed/usr/lib/crash/extensions crash "$@" -s "$vml" "$core" -i "$cmds.run" < /dev/null
         return
     fi
     root=$(crash_root "$suite") || return 1
@@ -76,6 +83,7 @@ crash_session() {
     sed "s|@HOST@|${w#"$root"}/host|g" "$cmds" > "$w/cmds"
     # the dump's folder, the vmlinux's and the folder of the .so files and logs
     CHROOT_BINDS="$(dirname "$vml") $(dirname "$core") $dir ${CRASH_EXTRA_BINDS:-}" \
+        CHROOT_ENV="CRASH_EXTENSIONS=$(chroot_host_path "$root" "$w" "$dir")/installed/usr/lib/crash/extensions" \
         chroot_run "$root" "$w" crash "$@" -s "$hv" "$hc" -i "$hcmds" < /dev/null
     rc=$?
     rm -rf "$w"

@@ -84,7 +84,7 @@ session() {             # session SUITE K/S MODE -> $WORK/run/SUITE_K_S.MODE.out
     cmds=$base.cmds
     [ "$mode" = minimal ] && opts=(--minimal)
     {
-        echo "extend @HOST@$e/iommu_inflight.so"
+        echo "extend iommu_inflight.so"     # installed: crash_prepare's installed/, CRASH_EXTENSIONS
         echo "!echo IIF_BEGIN json"
         echo "iommu_inflight -j -k @HOST@$d/kexec-dmesg.log -l @HOST@$d/vmcore-dmesg.txt"
         echo "!echo IIF_END json"

@@ -74,6 +74,12 @@ def check_session(r, suite, t, mode, work, out, version):
     base = os.path.join(work, "run", "%s_%s_%s.%s" % (suite, k, s, mode))
     label = "%s (%s) %s [%s]" % (version, suite, t, "full" if mode == "full" else "--minimal")
     b = blocks(read(base + ".out"))
+    # the extension as installed (crashes.sh: crash_prepare's installed/),
+    # found by its bare name through CRASH_EXTENSIONS
+    m = re.search(r"^(\S*iommu_inflight\.so): shared object loaded", read(base + ".out"), re.M)
+    r.check(label + ": crash loaded the installed extension by its bare name",
+            bool(m) and m.group(1).endswith("/installed/usr/lib/crash/extensions/iommu_inflight.so"),
+            m.group(1) if m else "nothing loaded")
     try:
         # the logs' paths as a chroot's crash saw them: WORK/host/PATH (crashes.sh)
         j = parse_json_block(re.sub(r"/\.lab-work/job\.[^/\"]+/host/", "/", b["json"]))

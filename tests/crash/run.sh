@@ -5,7 +5,8 @@
 #   tests/crash/run.sh stock nvme       only these
 #
 # For each scenario it runs Debian's crash 8.0.2 on tests/dumps/out/6.1/<scenario>/
-# (`crash -s vmlinux vmcore -i cmds`), loads build/iommu_inflight.so and runs
+# (`crash -s vmlinux vmcore -i cmds`), loads the extension as `make install`
+# puts it (by its bare name, CRASH_EXTENSIONS naming the staged folder) and runs
 # `iommu_inflight -j -k kexec-dmesg.log` (and the text summary, a bad option,
 # and on stock a fixture recording), each between `!echo IIF_BEGIN/IIF_END`
 # markers because crash's exit status says nothing about its commands (stderr,
@@ -59,6 +60,18 @@ if [ "${IIF_CRASH_KEEP:-0}" = 1 ]; then
 	echo "crash-tests: work folder $WORK (kept)"
 else
 	trap 'rm -rf "$WORK"' EXIT
+fi
+
+# The extension as `make install` lays it out (a staging root), loaded by
+# its bare name: crash looks in $CRASH_EXTENSIONS before its own folders.
+# IIF_CRASH_EXT=FILE loads that file by its path instead.
+LOADED=$EXT
+if [ -z "${IIF_CRASH_EXT:-}" ]; then
+	make -C "$ROOT" -s install DESTDIR="$WORK/installed" PREFIX=/usr CRASHEXTDIR= > "$WORK/install.log" 2>&1 ||
+		die "make install into $WORK/installed failed: $(tail -n 5 "$WORK/install.log")"
+	export CRASH_EXTENSIONS=$WORK/installed/usr/lib/crash/extensions
+	LOADED=$CRASH_EXTENSIONS/iommu_inflight.so
+	EXT=iommu_inflight.so
 fi
 
 # tests/crash/probe.c: a test-only extension that drives the crash target
@@ -167,4 +180,4 @@ for s in "${scenarios[@]}"; do
 done
 wait
 
-python3 "$ROOT/tests/crash/check.py" --work "$WORK" --out "$OUT" "${scenarios[@]}"
+python3 "$ROOT/tests/crash/check.py" --work "$WORK" --out "$OUT" --loaded "$LOADED" "${scenarios[@]}"

@@ -95,13 +95,15 @@ chroot_work() {           # chroot_work ROOT -> a private folder under ROOT/.lab
 # (chroot_host_path); the mounts end with the namespace, and being
 # read-only, a removal of WORK while one lives cannot reach the host's files.
 #
+# CHROOT_ENV="NAME=VALUE ..." adds to CMD's clean environment.
 # CHROOT_SCRATCH=DIR (a host folder outside ROOT) runs CMD in a throw-away
 # copy of the chroot instead: an overlay whose lower layer is ROOT and whose
 # changes land in DIR, so CMD may install into /usr as on a fresh system
 # (make install, dpkg -i) while the cached chroot stays as it was.
 chroot_run() {            # chroot_run ROOT WORK CMD...: HOME and TMPDIR in WORK (from chroot_work)
     local root=$1 work=${2#"$1"}; shift 2
-    env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
+    # shellcheck disable=SC2086  # CHROOT_ENV: NAME=VALUE words for CMD's environment
+    env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 ${CHROOT_ENV:-} \
         HOME="$work" TMPDIR="$work/tmp" LAB_BINDS="${CHROOT_BINDS:-}" LAB_WORK="$work" \
         LAB_SCRATCH="${CHROOT_SCRATCH:-}" \
         unshare --mount --propagation private -- \
