@@ -136,7 +136,7 @@ unit-tests: $(TESTS) $(TESTS_SAN)
 	@echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 IIF_SRCDIR=$(CURDIR) $(TESTS_SAN)
 
-cli-tests: $(CLI)
+cli-tests: $(CLI) $(MAN1) $(CRASH_HELP)
 	@echo "== command-line tests"
 	@bash tests/cli/run.sh $(CLI)
 
@@ -283,7 +283,8 @@ uninstall:
 # iommu-ref-flush-dkms, built by dpkg-buildpackage -b in a copy of the
 # tracked files as they are in the working tree (git stash create: edits not
 # yet committed are included, and a new file once it is git-added; untracked
-# files and build/ are left out), so that the tree itself stays clean.  The
+# files and build/ are left out; it needs a git checkout), so that the tree
+# itself stays clean.  The
 # .debs, .changes and .buildinfo land in build/deb/; lintian then fails the
 # target on any error.
 DEB_DIR = $(BUILD)/deb
@@ -291,9 +292,10 @@ deb:
 	@bash tools/deps.sh package
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/iommu-inflight-$(IIF_VERSION)
 	c=$$(git -c user.name=make-deb -c user.email=make-deb@localhost stash create) && \
-	  git archive --format=tar $${c:-HEAD} | tar -x -C $(DEB_DIR)/iommu-inflight-$(IIF_VERSION)
+	  git archive --format=tar -o $(DEB_DIR)/tree.tar $${c:-HEAD} && \
+	  tar -x -C $(DEB_DIR)/iommu-inflight-$(IIF_VERSION) -f $(DEB_DIR)/tree.tar && rm $(DEB_DIR)/tree.tar
 	cd $(DEB_DIR)/iommu-inflight-$(IIF_VERSION) && \
-	  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -us -uc -b
+	  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u BUILD dpkg-buildpackage -us -uc -b
 	lintian --fail-on error $(DEB_DIR)/*.changes
 	@ls -l $(DEB_DIR)/*.deb
 

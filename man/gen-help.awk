@@ -8,7 +8,7 @@
 # POSIX awk only (mawk in a minimal Debian chroot builds the extension too).
 
 function cstr(s) {
-	gsub(/\\/, "\\\\", s)
+	gsub(/\\/, "&&", s)		# "&&": the matched backslash twice, in every awk
 	gsub(/"/, "\\\"", s)
 	gsub(/\n/, "\\n\"\n\"", s)
 	return "\"" s "\""

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -26,6 +27,31 @@ def same_report(r, label, want, got):
     r.check(label, not diff, "keys differ: %s" % diff)
 
 
+def admits(depends, version):
+    """Whether a Depends field's crash clauses admit crash VERSION."""
+    clauses = re.findall(r"crash \(([<>=]+) ([^)]+)\)", depends)
+    ops = {">=": "ge", "<<": "lt", "<=": "le", ">>": "gt", "=": "eq"}
+    return bool(clauses) and all(
+        subprocess.call(["dpkg", "--compare-versions", version, ops[op], v]) == 0 for op, v in clauses)
+
+
+def check_crash_depends(r, work):
+    dep = read(os.path.join(work, "crash.depends")).strip()
+    built = read(os.path.join(work, "crash.version")).strip()
+    upstream = re.sub(r"^\d+:", "", built).split("-")[0].split("+")[0]
+    r.check("crash-iommu-inflight depends on crash %s, the one it was built for" % upstream,
+            admits(dep, built), "Depends: %s; crash %s" % (dep, built))
+    # other releases (the extension refuses them at load time)
+    major, minor, patch = (upstream.split(".") + ["0", "0"])[:3]
+    others = ["%s.%s.%d-1" % (major, minor, int(patch) + 1), "%d.0.0-1" % (int(major) + 1),
+              upstream + ".1-1", upstream + "~rc1-1", "1:" + upstream + "-1"]
+    if int(patch) > 0:
+        others.append("%s.%s.%d-1" % (major, minor, int(patch) - 1))
+    wrong = [v for v in others if admits(dep, v)]
+    r.check("crash-iommu-inflight's Depends admits no other crash release (%s)" % ", ".join(others),
+            not wrong, "Depends: %s admits %s" % (dep, wrong))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
@@ -37,6 +63,7 @@ def main():
     r = Results()
     truth = load(o.truth)
     analyze = load(os.path.join(o.work, "analyze.json"))
+    check_crash_depends(r, o.work)
     for suite in o.suites:
         out = read(os.path.join(o.work, suite + ".out"))
         b = blocks(out)
@@ -46,6 +73,9 @@ def main():
         if not kernels:
             continue
         label = "%s (%s)" % (suite, ", ".join(kernels))
+        m = re.search(r"^IIF_RUNNING (\S+)$", out, re.M)
+        r.check(label + ": the system runs one of its kernels (uname -r)", bool(m) and m.group(1) in kernels,
+                m.group(0) if m else "no IIF_RUNNING line")
         inst = b.get("install", "")
         r.check(label + ": dpkg -i of the packages", "IIF_RC install 0" in out, inst[-1500:])
         # the DKMS package: one module per kernel, built at install time

@@ -23,7 +23,10 @@ quiet_make() {    # quiet_make TARGET: make's output only when it fails
 }
 step "make deb (lintian: no error)" quiet_make deb
 step "make rpm" quiet_make rpm
-step "packages installed and purged in fresh systems" bash tests/package/test-packages.sh "$build/deb"
-step "the RPM's files and scriptlets" bash tests/package/test-rpm.sh
+ver=$(sed -n 's/^#define IIF_VERSION[^"]*"\(.*\)"/\1/p' include/version.h)
+step "packages installed and purged in fresh systems" env IIF_CLI="$build/iommu-inflight" \
+    bash tests/package/test-packages.sh "$build/deb"
+step "the RPM's files and scriptlets" \
+    bash tests/package/test-rpm.sh "$build/rpm/RPMS/noarch/iommu-ref-flush-dkms-$ver-1.noarch.rpm" "$build/deb"
 echo "package: $pass passed, $fail failed"
 [ "$fail" = 0 ]

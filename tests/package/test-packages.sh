@@ -6,9 +6,11 @@
 #   bookworm (the suite the packages are built on; its crash 8.0.2):
 #     1. dpkg -i iommu-inflight, crash-iommu-inflight, iommu-ref-flush-dkms
 #        into a system whose /lib/modules has the lab's 5.10, 6.1 and 6.12
-#        kernels (their headers), so that the DKMS package builds and
-#        installs the module for every one of them at install time, as it
-#        does on a machine with several kernels;
+#        kernels (their headers) and which runs 6.1 (`uname -r`: a shim,
+#        since a chroot runs the host's kernel), so that the DKMS package
+#        builds and installs the module for every one of them at install
+#        time, as on a machine with several kernels: DKMS's own step takes
+#        the running and the newest kernel, the package's postinst 5.10;
 #     2. the modules: one per kernel, its vermagic that kernel's and its
 #        version the tool's; the modules-load.d entry; the man page;
 #     3. iommu-inflight analyze -j on a lab dump equals this tree's build's
@@ -18,8 +20,10 @@
 #     4. dpkg --purge of the three leaves none of their files, no module,
 #        no DKMS tree or state behind.
 #   trixie: iommu-ref-flush-dkms alone (arch all) with the lab's
-#     6.12+deb13 and 7.x kernels (gcc-14), trixie's own dkms; built,
-#     installed and purged the same way.
+#     6.12+deb13 (running) and 7.x kernels (gcc-14), trixie's own dkms;
+#     built, installed and purged the same way.
+# The crash-iommu-inflight package's dependency must admit the crash it was
+# built for and no other release.
 #
 #   tests/package/test-packages.sh [DEB_DIR]     (default build/deb)
 # Ends with "packages: N passed, N failed"; a missing dump or package fails.
@@ -45,10 +49,10 @@ done
 vml=$(readlink -f "$d/vmlinux")
 
 WORK=$(mktemp -d /tmp/iif-packages.XXXXXX)
-roots=()
+works=()                # this run's folders inside the cached chroots
 cleanup() {
     rm -rf "$WORK"
-    for r in "${roots[@]:-}"; do [ -n "$r" ] && rm -rf "${r:?}/.lab-work/package."*; done
+    for w in "${works[@]:-}"; do [ -n "$w" ] && rm -rf "$w"; done
 }
 if [ "${IIF_PACKAGE_KEEP:-0}" = 1 ]; then echo "packages: work folder $WORK (kept)"
 else trap cleanup EXIT; fi
@@ -58,12 +62,12 @@ else trap cleanup EXIT; fi
     [ $? = 3 ] || die "analyze on $d failed: $(tail -n 3 "$WORK/analyze.err")"
 
 # one suite: SUITE "SERIES..." "PACKAGES..." WITH_DUMP(0|1)
-run_suite() {
-    local suite=$1 series=$2 pkgs=$3 with_dump=$4 root w s krel kdir top binds="" kernels="" shim=""
+run_suite() {       # run_suite SUITE "SERIES..." "PACKAGES..." WITH_DUMP RUNNING_SERIES
+    local suite=$1 series=$2 pkgs=$3 with_dump=$4 running=$5 root w s krel kdir top binds="" kernels="" shim="" running_krel=""
     root=$(lab_chroot "$suite") || { echo "no $suite chroot" > "$WORK/$suite.out"; return; }
     root=$root/root
-    roots+=("$root")
     w=$(mktemp -d "$root/.lab-work/package.XXXXXX") || die "cannot make a folder in $root/.lab-work"
+    works+=("$w")
     mkdir -p "$w/tmp"
     binds=$DEBS
     for s in $series; do
@@ -77,6 +81,7 @@ run_suite() {
         # system builds 5.10 modules with its gcc-12, as the lab does
         # (kbuild_modules in tests/lab/lib.sh)
         case "$krel" in 5.10.*) shim=1 ;; esac
+        [ "$s" = "$running" ] && running_krel=$krel
     done
     [ "$with_dump" = 1 ] && binds="$binds $(dirname "$vml") $d"
     local hdebs hv hd
@@ -91,6 +96,10 @@ cd ${w#"$root"}
 for kv in $kernels; do
     mkdir -p /lib/modules/\${kv%%=*} && ln -sfn \${kv#*=} /lib/modules/\${kv%%=*}/build
 done
+# the kernel this system runs: dkms's postinst builds for it and the newest
+printf '#!/bin/sh\n[ "\$1" = -r ] && { echo %s; exit 0; }\nexec /bin/uname "\$@"\n' "$running_krel" > /usr/local/bin/uname
+chmod 755 /usr/local/bin/uname
+echo "IIF_RUNNING \$(uname -r)"
 [ -z "$shim" ] || for g in gcc-10 x86_64-linux-gnu-gcc-10; do ln -sf /usr/bin/gcc-12 /usr/local/bin/\$g; done
 echo "IIF_KERNELS$kernels"
 echo IIF_BEGIN install
@@ -143,8 +152,10 @@ EOF
     done
 }
 
-run_suite bookworm "5.10 6.1 6.12" "iommu-inflight crash-iommu-inflight iommu-ref-flush-dkms" 1
-run_suite trixie "6.12-deb13 7.x" "iommu-ref-flush-dkms" 0
+run_suite bookworm "5.10 6.1 6.12" "iommu-inflight crash-iommu-inflight iommu-ref-flush-dkms" 1 6.1
+run_suite trixie "6.12-deb13 7.x" "iommu-ref-flush-dkms" 0 6.12-deb13
+dpkg-deb -f "$DEBS/crash-iommu-inflight_${VERSION}_amd64.deb" Depends > "$WORK/crash.depends"
+dpkg-query -W -f='${Version}\n' crash > "$WORK/crash.version"
 
 python3 "$HERE/packages_check.py" --work "$WORK" --truth "$d/truth.json" --dump "$DUMP" \
     --version "$VERSION" bookworm trixie

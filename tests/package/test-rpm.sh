@@ -4,11 +4,13 @@
 # files, it requires dkms, and its scriptlets add, build and install the
 # module with DKMS and remove it again.  (No RPM system here to install it
 # on; the same tree is installed and built by DKMS in test-packages.sh.)
-#   tests/package/test-rpm.sh [RPM]      (default build/rpm/RPMS/noarch/*.rpm)
+#   tests/package/test-rpm.sh [RPM [DEB_DIR]]
+#       (default build/rpm/RPMS/noarch/iommu-ref-flush-dkms-VERSION-1.noarch.rpm, build/deb)
 set -u
 cd "$(dirname "$0")/../.."
 ver=$(sed -n 's/^#define IIF_VERSION[^"]*"\(.*\)"/\1/p' include/version.h)
 rpm=${1:-build/rpm/RPMS/noarch/iommu-ref-flush-dkms-$ver-1.noarch.rpm}
+debs=${2:-build/deb}
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "  ok   $*"; }
 bad() { fail=$((fail + 1)); echo "  FAIL $*"; }
@@ -30,7 +32,7 @@ else
         grep -qF -- "$want" <<< "$scripts" && ok "scriptlet: $want" || bad "no scriptlet runs '$want'"
     done
     # the same tree as the Debian package's
-    deb=build/deb/iommu-ref-flush-dkms_${ver}_all.deb
+    deb=$debs/iommu-ref-flush-dkms_${ver}_all.deb
     if [ -f "$deb" ]; then
         a=$(rpm -qpl "$rpm" 2>/dev/null | grep '^/usr/src/.*\.[ch]$\|dkms.conf$\|Kbuild$' | sort)
         b=$(dpkg-deb -c "$deb" | awk '{ print substr($6, 2) }' | grep '^/usr/src/.*\.[ch]$\|dkms.conf$\|Kbuild$' | sort)
