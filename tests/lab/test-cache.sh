@@ -54,20 +54,25 @@ check "it holds both files" [ -s "$C/synth/one/first" ] && [ -s "$C/synth/one/se
 check "a third call uses it without producing" [ "$(cache_get synth one - slow_produce "$n" 3)" = "$C/synth/one" ] && [ "$(count "$n")" = 1 ]
 
 # kill_half_way SIGNAL KEY: start a producer, signal it after its first file.
+# The signal waits for that file however long a loaded machine takes to get
+# there (up to 120 s): sent earlier, it would hit the producer before its
+# traps exist, which tests nothing (and once failed the SIGINT case in a
+# cold CI-like run on a busy machine).  No file by then is a failure of its own.
 kill_half_way() {
     local sig=$1 key=$2 n=$tmp/n-$2 pid i
     set -m   # a job of its own, which receives SIGINT like a foreground job
     cache_get synth "$key" - slow_produce "$n" 30 > /dev/null 2> "$tmp/e-$key" 19>&2 &
     pid=$!
     set +m
-    for i in $(seq 100); do
+    for i in $(seq 1200); do
         [ -n "$(find "$C/synth" -maxdepth 2 -path "*/.tmp.$key.*/first" -size +1023k 2>/dev/null)" ] && break
         sleep 0.1
     done
+    [ "$i" -lt 1200 ] || bad "SIG$sig: the producer wrote no first file in 120 s, so the signal came at no particular point"
     kill "-$sig" -- "-$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
-    # the job's inner subshell may still be cleaning up
-    for i in $(seq 100); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    # the job's inner subshell may still be cleaning up (slowly on a busy machine)
+    for i in $(seq 600); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
 }
 
 echo "== a producer killed half-way"
