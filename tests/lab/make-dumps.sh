@@ -288,7 +288,9 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     fi
     mv "$res/facts" "$dir/facts"
     ln -sfn "${VMLINUX[$k]}" "$dir/vmlinux"; echo "${VMLINUX[$k]}" > "$dir/vmlinux.path"
-    write_truth "$k" "$s" "$dir" "$s"
+    # a truth.json that could not be written (a full disk) fails the run:
+    # without it the dump must not count as made
+    write_truth "$k" "$s" "$dir" "$s" || { echo "cannot write $dir/truth.json (disk full?)" >&2; return 1; }
     rm -f "$work/out.img" "$work/dma.img" "$work/nvme.img" "$work/initrd.img" "$work/boot/boot/kdump.img" "$work/boot/boot/vmlinuz"
 }
 
@@ -343,14 +345,10 @@ build_one() {
     mkdir -p "$LAB_OUT/$k/.work"
     if [ -n "$base" ]; then
         # Built along with its base: derive when the base run was just made.
-        if [ "$FORCE" = 0 ] && [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -s "$dir/vmcore" ]; then
-            return 0
-        fi
+        is_up_to_date "$k" "$s" && return 0
         derive_scenario "$k" "$s" || return 1
     else
-        if [ "$FORCE" = 0 ] && [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -s "$dir/vmcore" ]; then
-            return 0
-        fi
+        is_up_to_date "$k" "$s" && return 0
         run_scenario "$k" "$s" || return 1
     fi
     echo "$stamp" > "$dir/.stamp"
@@ -359,7 +357,8 @@ build_one() {
 is_up_to_date() {
     local k=$1 s=$2 base stamp dir=$LAB_OUT/$1/$2
     base=$(scen_get "$s" BASE); stamp=$(scen_stamp "$k" "${base:-$s}")
-    [ "$FORCE" = 0 ] && [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -s "$dir/vmcore" ]
+    [ "$FORCE" = 0 ] && [ -f "$dir/.stamp" ] && [ "$(cat "$dir/.stamp")" = "$stamp" ] && [ -s "$dir/vmcore" ] &&
+        [ -s "$dir/truth.json" ]
 }
 
 # ------------------------------------------------------------------ schedule
