@@ -12,7 +12,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "standalone"))
-from check import check_truth, strip  # noqa: E402  (tests/standalone/check.py, before tests/crash's)
+from check import check_truth, keys_differing  # noqa: E402  (tests/standalone/check.py, before tests/crash's)
 sys.path.insert(0, HERE)
 from matrix_check import HELP_MUST, Results, load, read  # noqa: E402
 from session_blocks import blocks, parse_json_block  # noqa: E402
@@ -58,8 +58,7 @@ def main():
         if j is not None:
             errs = check_truth(truth, j)
             r.check(label + ": %s: truth.json promises" % o.dump, not errs, errs)
-            a, c = strip(analyze), strip(j)
-            diff = sorted(x for x in set(a) | set(c) if a.get(x) != c.get(x))
+            diff = keys_differing(analyze, j)
             r.check(label + ": %s: = iommu-inflight analyze -j (same logs)" % o.dump, not diff,
                     "keys differ: %s" % diff)
         h = b.get("help", "")

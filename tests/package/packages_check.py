@@ -15,15 +15,14 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "standalone"))
-from check import check_truth, strip  # noqa: E402  (tests/standalone/check.py, before tests/crash's)
+from check import check_truth, keys_differing  # noqa: E402  (tests/standalone/check.py, before tests/crash's)
 sys.path.insert(0, os.path.join(HERE, "..", "crash"))
 from matrix_check import HELP_MUST, Results, load, read  # noqa: E402
 from session_blocks import blocks, parse_json_block  # noqa: E402
 
 
 def same_report(r, label, want, got):
-    a, c = strip(want), strip(got)
-    diff = sorted(x for x in set(a) | set(c) if a.get(x) != c.get(x))
+    diff = keys_differing(want, got)
     r.check(label, not diff, "keys differ: %s" % diff)
 
 

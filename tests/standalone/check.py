@@ -33,6 +33,12 @@ def strip(o):
     return o
 
 
+def keys_differing(want, got):
+    """The top-level keys of two reports that differ, timings left out."""
+    a, c = strip(want), strip(got)
+    return sorted(x for x in set(a) | set(c) if a.get(x) != c.get(x))
+
+
 def full_bdf(dev):
     return "%04x:%s" % (dev["segment"], dev["bdf"])
 
