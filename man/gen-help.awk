@@ -77,7 +77,7 @@ function msynopsis(s,    n, w, i, r, bold) {
 	print r
 }
 
-function mexample_flush(    i, first, last) {
+function mexample_flush(    i, first, last, s) {
 	first = 1; last = nex
 	while (first <= last && ex[first] == "") first++
 	while (last >= first && ex[last] == "") last--
@@ -223,7 +223,7 @@ function start_crash() {
 	cline(syn_crash)
 }
 
-function start_man(    i) {
+function start_man() {
 	started = 1
 	print ".\\\" Generated from man/iommu-inflight.help by man/gen-help.awk: do not edit."
 	print ".TH IOMMU\\-INFLIGHT 1 \"" date "\" \"iommu\\-inflight " version "\" \"User Commands\""
