@@ -5,7 +5,7 @@
  *   crash> iommu_inflight [-i N] [-d [SSSS:]BB:DD.F] [-rtmecpav] [-j] [-n]
  *                         [-k capture-log] [-l crashed-log] [-R fixture]
  *
- * The analysis itself is the engine's (src/analysis, src/report); this file
+ * The analysis itself is the engine's (src/core, src/backend, src/report); this file
  * parses the options, feeds the engine crash's target (crash_target.c) and
  * crash's own `log` of the dump, and prints the report through `fp` so that
  * crash's redirection and pipes work.  Nothing here may take crash down:
@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "report/report.h"
 #include "target/fixture.h"
 

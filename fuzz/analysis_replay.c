@@ -26,7 +26,7 @@
 
 #include <inttypes.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "report/report.h"
 #include "target/fixture.h"
 

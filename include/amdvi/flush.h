@@ -8,7 +8,7 @@
  *   - module/iommu_ref_flush (the out-of-tree module) queues it on the
  *     crash path, from a byte-identical copy of src/amdvi/flush.c;
  *   - src/amdvi/cmd_model.c runs it in the unit tests;
- *   - the analysis (src/analysis/cmd_ring.c) recognises it in a ring.
+ *   - the analysis (src/backend/amdvi/cmd_ring.c) recognises it in a ring.
  *
  * The sequence, for one IOMMU whose device table is dte[0..n_dte-1]:
  *

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 
 /* Sections of the text report; the summary is what `iommu_inflight` prints
  * with no options. */

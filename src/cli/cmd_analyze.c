@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "analysis/analysis.h"
-#include "analysis/problems.h"
+#include "core/analysis.h"
+#include "core/problems.h"
 #include "dump/dump.h"
 #include "dump/vmlinux.h"
 #include "report/report.h"

@@ -9,7 +9,7 @@
 #include <getopt.h>
 
 #include "cli.h"
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "report/report.h"
 #include "target/fixture.h"
 

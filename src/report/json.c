@@ -218,8 +218,8 @@ static void json_iommus(struct jw *w, const struct analysis *a)
 	char buf[160];
 
 	open_arr(w, "iommus");
-	for (size_t i = 0; i < a->inv.n_iommus; i++) {
-		const struct inv_iommu *io = &a->inv.iommus[i];
+	for (size_t i = 0; i < a->amd.inv.n_iommus; i++) {
+		const struct inv_iommu *io = &a->amd.inv.iommus[i];
 
 		if (a->opt.iommu >= 0 && io->index != a->opt.iommu)
 			continue;
@@ -245,8 +245,8 @@ static void json_iommus(struct jw *w, const struct analysis *a)
 		else
 			knull(w, "translation_pre_enabled");
 		khex(w, "evt_buf", io->evt_buf);
-		json_ring(w, io, &a->rings[i]);
-		json_flush(w, "flush", &a->rings[i].flush);
+		json_ring(w, io, &a->amd.rings[i]);
+		json_flush(w, "flush", &a->amd.rings[i].flush);
 		close_obj(w);
 	}
 	close_arr(w);
@@ -374,8 +374,8 @@ static void json_events(struct jw *w, const struct analysis *a)
 	char buf[160];
 
 	open_arr(w, "events");
-	for (size_t i = 0; i < a->n_events; i++) {
-		const struct event_info *e = &a->events[i];
+	for (size_t i = 0; i < a->amd.n_events; i++) {
+		const struct event_info *e = &a->amd.events[i];
 
 		open_obj(w, NULL);
 		kint(w, "iommu", e->iommu);
@@ -610,7 +610,7 @@ static void json_completeness(struct jw *w, const struct analysis *a)
 	kbool(w, "presence_unknown", g.presence_unknown);
 	kuint(w, "rings_unread", g.rings_unread);
 	kbool(w, "devices_incomplete", g.devices_incomplete);
-	kuint(w, "device_table_entries_unread", a->inv.dte_unread);
+	kuint(w, "device_table_entries_unread", a->amd.inv.dte_unread);
 	kuint(w, "domains_incomplete", g.domains_incomplete);
 	kuint(w, "event_logs_unread", g.event_logs_unread);
 	kuint(w, "rings_unordered", g.rings_unordered);
@@ -626,35 +626,35 @@ void report_json(const struct analysis *a, FILE *out)
 	open_obj(&w, NULL);
 	kstr(&w, "schema", IIF_JSON_SCHEMA);
 	kstr(&w, "target", a->target_name);
-	kbool(&w, "driver_present", a->inv.driver_present);
-	if (a->inv.presence_unknown)
+	kbool(&w, "driver_present", a->amd.inv.driver_present);
+	if (a->amd.inv.presence_unknown)
 		knull(&w, "iommu_active");	/* not read: neither true nor false */
 	else
-		kbool(&w, "iommu_active", a->inv.iommu_active);
-	kstr(&w, "iommu_presence", a->inv.iommu_active ? "active" : a->inv.presence_unknown ? "unknown" : "none");
-	kstr(&w, "inactive_reason", a->inv.iommu_active ? NULL : a->inv.inactive_reason);
+		kbool(&w, "iommu_active", a->amd.inv.iommu_active);
+	kstr(&w, "iommu_presence", a->amd.inv.iommu_active ? "active" : a->amd.inv.presence_unknown ? "unknown" : "none");
+	kstr(&w, "inactive_reason", a->amd.inv.iommu_active ? NULL : a->amd.inv.inactive_reason);
 	json_completeness(&w, a);
 	open_obj(&w, "layout");
-	kstr(&w, "cmd_sem", layout_cmd_sem_name(a->lay.cmd_sem));
-	kstr(&w, "device_tables", layout_devtab_name(a->lay.devtab));
-	kbool(&w, "cmd_sem_val_atomic", a->lay.cmd_sem_val_atomic);
-	kstr(&w, "page_table_root", layout_pd_root_name(a->lay.pdom.kind));
+	kstr(&w, "cmd_sem", layout_cmd_sem_name(a->amd.lay.cmd_sem));
+	kstr(&w, "device_tables", layout_devtab_name(a->amd.lay.devtab));
+	kbool(&w, "cmd_sem_val_atomic", a->amd.lay.cmd_sem_val_atomic);
+	kstr(&w, "page_table_root", layout_pd_root_name(a->amd.lay.pdom.kind));
 	close_obj(&w);
 	json_iommus(&w, a);
 	open_obj(&w, "flush");
 	kstr(&w, "verdict", flush_verdict_name(a->flush));
 	open_arr(&w, "evidence");
-	for (size_t i = 0; i < a->inv.n_iommus; i++) {
+	for (size_t i = 0; i < a->amd.inv.n_iommus; i++) {
 		char line[1100];
 
-		snprintf(line, sizeof(line), "ivhd%d: %s: %s", a->inv.iommus[i].index,
-			 flush_verdict_name(a->rings[i].flush.verdict), a->rings[i].flush.evidence);
+		snprintf(line, sizeof(line), "ivhd%d: %s: %s", a->amd.inv.iommus[i].index,
+			 flush_verdict_name(a->amd.rings[i].flush.verdict), a->amd.rings[i].flush.evidence);
 		sep(&w);
 		jstr_raw(out, line);
 	}
-	if (!a->inv.iommu_active) {
+	if (!a->amd.inv.iommu_active) {
 		sep(&w);
-		jstr_raw(out, a->inv.inactive_reason);
+		jstr_raw(out, a->amd.inv.inactive_reason);
 	}
 	close_arr(&w);
 	close_obj(&w);

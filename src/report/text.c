@@ -22,9 +22,9 @@ static const char *human(uint64_t bytes, char *buf, size_t len)
 static void summary_iommus(const struct analysis *a, FILE *out)
 {
 	fprintf(out, "IOMMU  SEG   BDF      MMIO         EFR       TAIL    HEAD_SW  COMPLETION WAIT                      FLUSH\n");
-	for (size_t i = 0; i < a->inv.n_iommus; i++) {
-		const struct inv_iommu *io = &a->inv.iommus[i];
-		const struct cmd_ring_report *r = &a->rings[i];
+	for (size_t i = 0; i < a->amd.inv.n_iommus; i++) {
+		const struct inv_iommu *io = &a->amd.inv.iommus[i];
+		const struct cmd_ring_report *r = &a->amd.rings[i];
 		char cw[64], bdf[16] = "-", tail[16] = "-", head[16] = "-";
 
 		if (a->opt.iommu >= 0 && io->index != a->opt.iommu)
@@ -119,9 +119,9 @@ static void summary_devices(const struct analysis *a, FILE *out)
 	fprintf(out, "  other valid DTEs: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
 		blocked, passthrough, other);
 	if (g.devices_incomplete) {
-		if (a->inv.dte_unread)
+		if (a->amd.inv.dte_unread)
 			fprintf(out, "  AT LEAST: %zu device-table entries could not be read; the devices behind them "
-				"are not listed (-p)\n", a->inv.dte_unread);
+				"are not listed (-p)\n", a->amd.inv.dte_unread);
 		else
 			fprintf(out, "  AT LEAST: a device table could not be read at all; the devices behind it "
 				"are not listed (-p)\n");
@@ -229,7 +229,7 @@ static void summary_rest(const struct analysis *a, bool verbose, FILE *out)
 
 	analysis_gaps(a, &g);
 	fprintf(out, "\nUnprocessed event-log and PPR-log entries (written after the crashed kernel last looked): %zu",
-		a->n_events);
+		a->amd.n_events);
 	if (g.event_logs_unread)
 		fprintf(out, ", and UNKNOWN for %zu IOMMU(s) whose event log could not be read (-p)",
 			g.event_logs_unread);
@@ -265,13 +265,13 @@ static void section_ring(const struct analysis *a, FILE *out)
 {
 	char text[160];
 
-	for (size_t i = 0; i < a->inv.n_iommus; i++) {
-		const struct cmd_ring_report *r = &a->rings[i];
+	for (size_t i = 0; i < a->amd.inv.n_iommus; i++) {
+		const struct cmd_ring_report *r = &a->amd.rings[i];
 
-		if (a->opt.iommu >= 0 && a->inv.iommus[i].index != a->opt.iommu)
+		if (a->opt.iommu >= 0 && a->amd.inv.iommus[i].index != a->opt.iommu)
 			continue;
 		fprintf(out, "\nCommand ring of IOMMU %d (%s, newest first from the software tail %#x): %s\n",
-			a->inv.iommus[i].index, r->ordered ? "ordered" : "order unknown", r->tail, r->sem_summary);
+			a->amd.inv.iommus[i].index, r->ordered ? "ordered" : "order unknown", r->tail, r->sem_summary);
 		fprintf(out, "  AGE  OFFSET  STATE       RAW                                  COMMAND\n");
 		for (unsigned k = 0; k < CMD_RING_ENTRIES; k++) {
 			const struct ring_entry *e = &r->entries[k];
@@ -349,9 +349,9 @@ static void section_events(const struct analysis *a, FILE *out)
 {
 	char text[200];
 
-	fprintf(out, "\nUnprocessed event-log entries: %zu\n", a->n_events);
-	for (size_t i = 0; i < a->n_events; i++) {
-		const struct event_info *e = &a->events[i];
+	fprintf(out, "\nUnprocessed event-log entries: %zu\n", a->amd.n_events);
+	for (size_t i = 0; i < a->amd.n_events; i++) {
+		const struct event_info *e = &a->amd.events[i];
 
 		if (e->ppr)
 			snprintf(text, sizeof(text), "PPR %s devid %02x:%02x.%x pasid %#x tag %#x address %#llx flags %#x",
@@ -482,19 +482,19 @@ void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE
 		fprintf(out, "iommu_inflight: INCONSISTENT DUMP: %zu finding(s) read fine but cannot be right "
 			"(listed under problems, -p); the answers they touch are set aside or given as unknown.\n\n",
 			a->pb.corrupt);
-	if (!a->inv.iommu_active) {
-		if (a->inv.presence_unknown)
+	if (!a->amd.inv.iommu_active) {
+		if (a->amd.inv.presence_unknown)
 			fprintf(out, "iommu_inflight: whether this dump had an active AMD IOMMU is unknown: %s\n",
-				a->inv.inactive_reason);
+				a->amd.inv.inactive_reason);
 		else
-			fprintf(out, "iommu_inflight: no active AMD IOMMU in this dump: %s\n", a->inv.inactive_reason);
+			fprintf(out, "iommu_inflight: no active AMD IOMMU in this dump: %s\n", a->amd.inv.inactive_reason);
 		if (verbose || (sections & REPORT_PROBLEMS))
 			section_problems(a, out);
 		return;
 	}
 	if (sections & REPORT_SUMMARY) {
 		fprintf(out, "AMD IOMMU state left in RAM by the crashed kernel: %zu IOMMU(s), flush verdict: %s\n\n",
-			a->inv.n_iommus, flush_verdict_name(a->flush));
+			a->amd.inv.n_iommus, flush_verdict_name(a->flush));
 		summary_iommus(a, out);
 		summary_devices(a, out);
 		summary_rest(a, verbose, out);
@@ -523,14 +523,14 @@ int report_selection_notes(const struct analysis *a, char *buf, size_t len)
 
 	if (len)
 		buf[0] = '\0';
-	if (!a->inv.iommu_active || !len)
+	if (!a->amd.inv.iommu_active || !len)
 		return 0;
 	if (a->opt.iommu >= 0) {
-		for (size_t i = 0; i < a->inv.n_iommus; i++)
-			found |= a->inv.iommus[i].index == a->opt.iommu;
+		for (size_t i = 0; i < a->amd.inv.n_iommus; i++)
+			found |= a->amd.inv.iommus[i].index == a->opt.iommu;
 		if (!found) {
 			used += (size_t)snprintf(buf + used, len - used, "no IOMMU with index %d in this dump (%zu IOMMU(s))\n",
-						 a->opt.iommu, a->inv.n_iommus);
+						 a->opt.iommu, a->amd.inv.n_iommus);
 			n++;
 		}
 	}

@@ -4,7 +4,7 @@
 #ifndef IIF_TEST_RING_RIG_H
 #define IIF_TEST_RING_RIG_H
 
-#include "analysis/cmd_ring.h"
+#include "backend/amdvi/cmd_ring.h"
 #include "synth_kernel.h"
 
 struct ring_rig {

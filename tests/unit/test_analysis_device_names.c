@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "synth_kernel.h"
 
 #define DD_LIST_SYM	0xffffffff82000400ull	/* static LLIST_HEAD(dev_data_list) */

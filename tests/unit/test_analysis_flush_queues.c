@@ -1,4 +1,4 @@
-/* Lazy mode's flush queues (src/analysis/flush_queues.c) on the synthetic
+/* Lazy mode's flush queues (src/core/flush_queues.c) on the synthetic
  * kernel of run_kernel.h, in the layouts of 7.x (per-CPU queues with a
  * mod_mask, iommu_pages_list freelists, iommu_domain.cookie_type) and 6.1
  * (a fixed 256-entry array, list_head freelists, the cookie's own type
@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analysis/analysis.h"
-#include "analysis/passes.h"
+#include "core/analysis.h"
+#include "core/passes.h"
 #include "report/report.h"
 #include "run_kernel.h"
 

@@ -1,5 +1,5 @@
 /* The reference-flush module's record read from a dump
- * (include/analysis/flush_record.h), and the whole chain on a synthetic
+ * (include/backend/amdvi/flush_record.h), and the whole chain on a synthetic
  * 6.x kernel: the library's flush appended at the kernel's tail, executed
  * (or not) by the command-processor model into the record, then the
  * engine's verdict and the record read back through the CW's store. */
@@ -10,8 +10,8 @@
 #include "amdvi/cmd_model.h"
 #include "amdvi/command.h"
 #include "amdvi/flush.h"
-#include "analysis/cmd_ring.h"
-#include "analysis/flush_record.h"
+#include "backend/amdvi/cmd_ring.h"
+#include "backend/amdvi/flush_record.h"
 #include "ring_rig.h"
 
 #define REC_PA		0x3a5e000ull

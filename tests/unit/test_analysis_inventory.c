@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/inventory.h"
+#include "backend/amdvi/inventory.h"
 #include "synth_kernel.h"
 
 struct rig {

@@ -1,10 +1,10 @@
 /* A module's symbols from the crashed kernel's module list
- * (src/analysis/module_syms.c): the lookup the engine uses to find the
+ * (src/core/module_syms.c): the lookup the engine uses to find the
  * reference flush module's record when the ring no longer shows it. */
 #include <check.h>
 #include <string.h>
 
-#include "analysis/module_syms.h"
+#include "core/module_syms.h"
 #include "target/fixture.h"
 
 #define MODULES_SYM	0xffffffff82000600ull

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "amdvi/command.h"
-#include "analysis/cmd_ring.h"
+#include "backend/amdvi/cmd_ring.h"
 #include "ring_rig.h"
 
 #define KERNEL_SEM_PA	0x11be000ull

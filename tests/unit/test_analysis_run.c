@@ -9,8 +9,8 @@
 
 #include "amdvi/command.h"
 #include "amdvi/pgtable.h"
-#include "analysis/analysis.h"
-#include "analysis/passes.h"
+#include "core/analysis.h"
+#include "core/passes.h"
 #include "report/report.h"
 #include "run_kernel.h"
 
@@ -28,7 +28,7 @@ START_TEST(test_run_end_to_end)
 	struct analysis *a = analysis_run(&t, &opt);
 
 	ck_assert_ptr_nonnull(a);
-	ck_assert(a->inv.iommu_active);
+	ck_assert(a->amd.inv.iommu_active);
 	ck_assert_int_eq(a->flush, FLUSH_NONE);
 	ck_assert_uint_eq(a->n_devs, 256);		/* every DTE is valid (V) */
 	ck_assert_uint_eq(a->n_doms, 2);
@@ -36,17 +36,17 @@ START_TEST(test_run_end_to_end)
 	ck_assert_uint_eq(a->doms[0].stats.extents, 2);
 	ck_assert_uint_eq(a->doms[0].stats.mapped_bytes, 0x2000);
 	ck_assert_uint_eq(a->doms[1].stats.extents, 0);
-	ck_assert_uint_eq(a->n_events, 2);
-	ck_assert(!a->events[0].ppr);
-	ck_assert_uint_eq(a->events[0].ev.devid, 0x18);
-	ck_assert(a->events[1].ppr);
-	ck_assert_uint_eq(a->events[1].offset, 3 * 16);
-	ck_assert_uint_eq(a->events[1].ev.code, 1);
-	ck_assert_uint_eq(a->events[1].ev.devid, 0x18);
-	ck_assert_uint_eq(a->events[1].ev.ppr_pasid, 0x12345);
-	ck_assert_uint_eq(a->events[1].ev.tag, 0x2a);
-	ck_assert_uint_eq(a->events[1].ev.flags, 0x1);
-	ck_assert_uint_eq(a->events[1].ev.address, 0x7f0000001000ull);
+	ck_assert_uint_eq(a->amd.n_events, 2);
+	ck_assert(!a->amd.events[0].ppr);
+	ck_assert_uint_eq(a->amd.events[0].ev.devid, 0x18);
+	ck_assert(a->amd.events[1].ppr);
+	ck_assert_uint_eq(a->amd.events[1].offset, 3 * 16);
+	ck_assert_uint_eq(a->amd.events[1].ev.code, 1);
+	ck_assert_uint_eq(a->amd.events[1].ev.devid, 0x18);
+	ck_assert_uint_eq(a->amd.events[1].ev.ppr_pasid, 0x12345);
+	ck_assert_uint_eq(a->amd.events[1].ev.tag, 0x2a);
+	ck_assert_uint_eq(a->amd.events[1].ev.flags, 0x1);
+	ck_assert_uint_eq(a->amd.events[1].ev.address, 0x7f0000001000ull);
 	ck_assert(a->kdump_pre_enabled && a->kdump_dt_copied && !a->kdump_reuse);
 	ck_assert_uint_eq(a->n_corr, 7);
 	ck_assert_int_eq(a->corr[0].cls, CORR_OLD_MAPPING);
@@ -282,13 +282,13 @@ START_TEST(test_run_capture_reused_event_log_and_cwb)
 		 "[    2.1] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:04.0 domain=0x0009 address=0x1000 flags=0x0020]\n");
 	a = run_capture(log, &text, &json);
 	ck_assert(a->kdump_evt_reused && a->kdump_cwb_reused && !a->kdump_cmd_reused);
-	ck_assert_uint_eq(a->n_events, 2);
-	ck_assert(!a->events[0].ppr);
-	ck_assert_int_eq(a->events[0].owner, EVENT_EITHER);
-	ck_assert_int_eq(a->events[1].owner, EVENT_CRASHED);	/* the PPR log */
-	ck_assert(!a->rings[0].sem_trusted);
-	ck_assert(!a->rings[0].all_retired);
-	ck_assert_ptr_nonnull(strstr(a->rings[0].sem_distrust, "Re-using CWB buffers"));
+	ck_assert_uint_eq(a->amd.n_events, 2);
+	ck_assert(!a->amd.events[0].ppr);
+	ck_assert_int_eq(a->amd.events[0].owner, EVENT_EITHER);
+	ck_assert_int_eq(a->amd.events[1].owner, EVENT_CRASHED);	/* the PPR log */
+	ck_assert(!a->amd.rings[0].sem_trusted);
+	ck_assert(!a->amd.rings[0].all_retired);
+	ck_assert_ptr_nonnull(strstr(a->amd.rings[0].sem_distrust, "Re-using CWB buffers"));
 	ck_assert_msg(strstr(text, "UNTRUSTED: sem 0x2, issued 0x2"), "%s", text);
 	{
 		char *ev = NULL;
@@ -311,17 +311,17 @@ START_TEST(test_run_capture_reused_event_log_and_cwb)
 	snprintf(log, sizeof(log), "%s%s", reuse,
 		 "[    2.1] AMD-Vi: Event logged [IO_PAGE_FAULT device=0000:00:03.0 domain=0x0003 address=0xdead000 flags=0x0020]\n");
 	a = run_capture(log, &text, &json);
-	ck_assert_int_eq(a->events[0].owner, EVENT_CAPTURE);
-	ck_assert_ptr_nonnull(strstr(a->events[0].owner_why, "prints this event"));
+	ck_assert_int_eq(a->amd.events[0].owner, EVENT_CAPTURE);
+	ck_assert_ptr_nonnull(strstr(a->amd.events[0].owner_why, "prints this event"));
 	analysis_free(a);
 	free(text);
 	free(json);
 
 	/* no reuse: the old log's entries are the crashed kernel's, the semaphore trusted */
 	a = run_capture("[    0.328558] AMD-Vi: Copied DEV table from previous kernel.\n", &text, &json);
-	ck_assert_int_eq(a->events[0].owner, EVENT_CRASHED);
-	ck_assert(a->rings[0].sem_trusted);
-	ck_assert(a->rings[0].all_retired);
+	ck_assert_int_eq(a->amd.events[0].owner, EVENT_CRASHED);
+	ck_assert(a->amd.rings[0].sem_trusted);
+	ck_assert(a->amd.rings[0].all_retired);
 	ck_assert_msg(strstr(text, "all retired: sem 0x2, issued 0x2"), "%s", text);
 	analysis_free(a);
 	free(text);
@@ -351,7 +351,7 @@ START_TEST(test_run_dte_rewritten_crashed_view)
 	const struct dev_info *d = NULL;
 
 	ck_assert_ptr_nonnull(a);
-	ck_assert_int_eq(a->lay.pdom.kind, PD_ROOT_GENERIC);
+	ck_assert_int_eq(a->amd.lay.pdom.kind, PD_ROOT_GENERIC);
 	for (size_t i = 0; i < a->n_devs; i++)
 		if (a->devs[i].devid == 0x18)
 			d = &a->devs[i];
@@ -456,9 +456,9 @@ START_TEST(test_run_last_bdf_beyond_table)
 	analysis_options_init(&opt);
 	struct analysis *a = analysis_run(&t, &opt);
 
-	ck_assert_uint_eq(a->inv.segs[0].last_bdf, 255);
-	ck_assert_uint_eq(a->inv.segs[0].n_dte, 256);
-	ck_assert_uint_eq(a->inv.dte_unread, 0);
+	ck_assert_uint_eq(a->amd.inv.segs[0].last_bdf, 255);
+	ck_assert_uint_eq(a->amd.inv.segs[0].n_dte, 256);
+	ck_assert_uint_eq(a->amd.inv.dte_unread, 0);
 	ck_assert(!analysis_gaps(a, &g));
 	ck_assert_uint_eq(g.inconsistencies, 1);
 	ck_assert_msg(strstr(a->pb.list[0].why, "last_bdf 0xffff lies beyond the device table (0x2000 bytes"),
@@ -489,9 +489,9 @@ START_TEST(test_run_bad_tail_and_cycle_are_gaps)
 
 	ck_assert(!analysis_gaps(a, &g));
 	ck_assert_uint_eq(g.rings_unordered, 1);
-	ck_assert_int_eq(a->rings[0].flush.verdict, FLUSH_UNKNOWN);
-	ck_assert_msg(strstr(a->rings[0].flush.evidence, "not an offset inside the ring (damaged)"), "%s",
-		      a->rings[0].flush.evidence);
+	ck_assert_int_eq(a->amd.rings[0].flush.verdict, FLUSH_UNKNOWN);
+	ck_assert_msg(strstr(a->amd.rings[0].flush.evidence, "not an offset inside the ring (damaged)"), "%s",
+		      a->amd.rings[0].flush.evidence);
 	ck_assert_uint_eq(g.domains_incomplete, 0);
 	analysis_free(a);
 	fixture_free(fx);

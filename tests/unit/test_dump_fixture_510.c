@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "report/report.h"
 #include "target/fixture.h"
 #include "unit_support.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "target/fixture.h"
 #include "unit_support.h"
 
@@ -45,12 +45,12 @@ START_TEST(test_61_stock)
 
 	ck_assert_str_eq(fixture_meta(fx, "source"), "crash");
 	ck_assert_msg(a->pb.n == 0, "%zu problems: %s", a->pb.n, a->pb.n ? a->pb.list[0].why : "");
-	ck_assert_int_eq(a->lay.cmd_sem, CMD_SEM_POINTER);
-	ck_assert_int_eq(a->lay.devtab, DEVTAB_PER_SEGMENT);
-	ck_assert_uint_eq(a->inv.n_iommus, 1);
-	ck_assert_uint_eq(a->inv.iommus[0].efr, 0x29d3);
+	ck_assert_int_eq(a->amd.lay.cmd_sem, CMD_SEM_POINTER);
+	ck_assert_int_eq(a->amd.lay.devtab, DEVTAB_PER_SEGMENT);
+	ck_assert_uint_eq(a->amd.inv.n_iommus, 1);
+	ck_assert_uint_eq(a->amd.inv.iommus[0].efr, 0x29d3);
 	ck_assert_int_eq(a->flush, FLUSH_NONE);
-	ck_assert(a->rings[0].all_retired);
+	ck_assert(a->amd.rings[0].all_retired);
 	ck_assert_ptr_nonnull(nic);
 	ck_assert_ptr_nonnull(blk);
 	ck_assert_int_eq(nic->cls, AMDVI_DTE_TRANSLATED);
@@ -75,7 +75,7 @@ START_TEST(test_61_passthrough)
 	struct analysis *a = run(fx, "passthrough");
 
 	ck_assert_int_eq(a->flush, FLUSH_NONE);
-	ck_assert_ptr_nonnull(strstr(a->rings[0].flush.evidence, "initialisation"));
+	ck_assert_ptr_nonnull(strstr(a->amd.rings[0].flush.evidence, "initialisation"));
 	ck_assert_int_eq(find_dev(a, 0, 0x18)->cls, AMDVI_DTE_PASSTHROUGH);
 	ck_assert_int_eq(find_dev(a, 0, 0x20)->cls, AMDVI_DTE_PASSTHROUGH);
 	ck_assert_uint_eq(a->n_doms, 0);
@@ -90,7 +90,7 @@ START_TEST(test_61_damaged)
 {
 	struct fixture *fx = load("stock");
 	struct analysis *a = run(fx, "stock");
-	uint64_t ring = a->inv.iommus[0].cmd_buf;
+	uint64_t ring = a->amd.inv.iommus[0].cmd_buf;
 	const struct domain_info *d3 = NULL;
 
 	for (size_t i = 0; i < a->n_doms; i++)
@@ -159,7 +159,7 @@ START_TEST(test_61_damaged_no_wrong_verdict)
 	struct analysis *a = run(fx, "stock");
 	struct analysis_gaps g;
 	struct target t;
-	uint64_t list, devtab = a->inv.segs[0].dev_table, evt = a->inv.iommus[0].evt_buf;
+	uint64_t list, devtab = a->amd.inv.segs[0].dev_table, evt = a->amd.inv.iommus[0].evt_buf;
 	size_t n_devs = a->n_devs;
 
 	ck_assert(analysis_gaps(a, &g));		/* the intact recording is complete */
@@ -170,9 +170,9 @@ START_TEST(test_61_damaged_no_wrong_verdict)
 	/* 1. the list of IOMMUs unreadable: not "no AMD IOMMU" but unknown */
 	fixture_add_memory(fx, TARGET_KVADDR, list, 8, NULL, TARGET_E_IO);
 	a = run(fx, "stock");
-	ck_assert(!a->inv.iommu_active);
-	ck_assert(a->inv.presence_unknown);
-	ck_assert_ptr_nonnull(strstr(a->inv.inactive_reason, "could not be read"));
+	ck_assert(!a->amd.inv.iommu_active);
+	ck_assert(a->amd.inv.presence_unknown);
+	ck_assert_ptr_nonnull(strstr(a->amd.inv.inactive_reason, "could not be read"));
 	ck_assert_int_eq(a->flush, FLUSH_UNKNOWN);
 	ck_assert(!analysis_gaps(a, &g));
 	ck_assert(g.presence_unknown);
@@ -200,7 +200,7 @@ START_TEST(test_61_damaged_no_wrong_verdict)
 	a = run(fx, "stock");
 	ck_assert(!analysis_gaps(a, &g));
 	ck_assert(g.devices_incomplete);
-	ck_assert_uint_eq(a->inv.dte_unread, 128);
+	ck_assert_uint_eq(a->amd.inv.dte_unread, 128);
 	ck_assert_uint_lt(a->n_devs, n_devs);
 	ck_assert_ptr_null(find_dev(a, 0, 0x18));
 	analysis_free(a);
@@ -212,7 +212,7 @@ START_TEST(test_61_damaged_no_wrong_verdict)
 	a = run(fx, "stock");
 	ck_assert(!analysis_gaps(a, &g));
 	ck_assert_uint_eq(g.event_logs_unread, 1);
-	ck_assert_uint_eq(a->n_events, 0);
+	ck_assert_uint_eq(a->amd.n_events, 0);
 	analysis_free(a);
 	fixture_free(fx);
 }

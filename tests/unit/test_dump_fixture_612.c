@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "report/report.h"
 #include "target/fixture.h"
 #include "unit_support.h"
@@ -56,12 +56,12 @@ START_TEST(test_612_verdicts)
 	ck_assert_ptr_nonnull(a);
 	ck_assert_msg(a->pb.n == 0, "%zu problems, first: %s: %s", a->pb.n,
 		      a->pb.n ? a->pb.list[0].what : "", a->pb.n ? a->pb.list[0].why : "");
-	ck_assert_int_eq(a->lay.cmd_sem, CMD_SEM_POINTER);
-	ck_assert_int_eq(a->lay.devtab, DEVTAB_PER_SEGMENT);
-	ck_assert(a->inv.iommu_active);
-	ck_assert_uint_eq(a->inv.n_iommus, 1);
+	ck_assert_int_eq(a->amd.lay.cmd_sem, CMD_SEM_POINTER);
+	ck_assert_int_eq(a->amd.lay.devtab, DEVTAB_PER_SEGMENT);
+	ck_assert(a->amd.inv.iommu_active);
+	ck_assert_uint_eq(a->amd.inv.n_iommus, 1);
 	ck_assert_int_eq(a->flush, FLUSH_NONE);
-	ck_assert_int_eq(a->rings[0].flush.verdict, FLUSH_NONE);
+	ck_assert_int_eq(a->amd.rings[0].flush.verdict, FLUSH_NONE);
 
 	const struct dev_info *nic = find_dev(a, 0, 0x18), *blk = find_dev(a, 0, 0x20);
 
@@ -78,7 +78,7 @@ START_TEST(test_612_verdicts)
 	ck_assert_uint_eq(blk->mapped_bytes, 8192);
 	ck_assert_uint_eq(a->n_extents, N_EXTENTS);
 	ck_assert_uint_eq(a->n_devs, 252);
-	ck_assert_uint_eq(a->n_events, 0);
+	ck_assert_uint_eq(a->amd.n_events, 0);
 	/* the capture kernel copied the old device table; no fault was logged */
 	ck_assert(a->kdump_pre_enabled);
 	ck_assert(a->kdump_dt_copied);

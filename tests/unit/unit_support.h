@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "analysis/analysis.h"
+#include "core/analysis.h"
 #include "target/fixture.h"
 
 /* REL under the source tree ($IIF_SRCDIR, else the current folder); the

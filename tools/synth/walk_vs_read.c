@@ -22,8 +22,8 @@
 #include <time.h>
 
 #include "amdvi/pgtable.h"
-#include "analysis/analysis.h"
-#include "analysis/iopt_walk.h"
+#include "core/analysis.h"
+#include "core/iopt_walk.h"
 #include "dump/dump.h"
 #include "dump/vmlinux.h"
 

@@ -1,0 +1,49 @@
+/*
+ * An IOMMU vendor's part of the analysis.  The core (src/core) owns the
+ * vendor-neutral results: devices, domains, extents, problems, the
+ * correlation of log faults with old mappings and the lazy-unmap flush
+ * queues.  A backend reads its vendor's structures from the dump (units,
+ * their invalidation rings, device tables or root/context tables), adds
+ * the devices and domains it finds to the core's lists, and gives each
+ * unit a flush verdict.  analysis_run() runs every backend, in the order
+ * of analysis_backends[]: a machine with units of both vendors is
+ * reported whole, and a backend whose vendor's structures are empty in
+ * the dump adds nothing.
+ */
+#ifndef IOMMU_INFLIGHT_CORE_BACKEND_H
+#define IOMMU_INFLIGHT_CORE_BACKEND_H
+
+#include <stddef.h>
+
+#include "core/flush_verdict.h"
+#include "target/target.h"
+
+struct analysis;
+
+enum iommu_vendor {
+	IOMMU_VENDOR_AMD,		/* AMD-Vi (src/backend/amdvi) */
+	IOMMU_VENDOR_INTEL,		/* Intel VT-d (src/backend/vtd) */
+};
+
+/* "amd", "intel": the JSON `vendor` values. */
+const char *iommu_vendor_name(enum iommu_vendor v);
+
+struct iommu_backend {
+	enum iommu_vendor vendor;
+	/* Units, rings and per-unit flush verdicts, then the devices and
+	 * the translated domains (not yet walked), before the logs are read. */
+	void (*read)(const struct target *t, struct analysis *a);
+	/* After the logs: what the capture kernel's log says changes how
+	 * the dump is read (NULL: nothing to do). */
+	void (*after_logs)(const struct target *t, struct analysis *a);
+	/* After the walks and the correlation (NULL: nothing to do). */
+	void (*finish)(struct analysis *a);
+	/* Adds each unit's flush verdict to the machine's. */
+	void (*tally_flush)(const struct analysis *a, struct flush_tally *t);
+	/* Frees what read() allocated (NULL: nothing). */
+	void (*free)(struct analysis *a);
+};
+
+extern const struct iommu_backend amdvi_backend;
+
+#endif
