@@ -13,6 +13,7 @@
 
 #include "amdvi/dte.h"
 #include "backend/amdvi/state.h"
+#include "core/backend.h"
 #include "core/flush_queues.h"
 #include "core/iopt_walk.h"
 #include "core/problems.h"
@@ -97,6 +98,8 @@ struct dev_info {
 /* One translated domain: a domain ID with a v1 root, or (GV set) a GCR3
  * table of v2 roots, in at least one DTE. */
 struct domain_info {
+	enum iommu_vendor vendor;	/* whose backend found it, and walks it */
+	int unit;			/* VT-d: the DRHD unit whose domain ID it is (IDs are per unit) */
 	uint16_t segment, domid;
 	bool v2;			/* guest (x86-64) format through GCR3 */
 	uint64_t root;			/* v1: page-table root PA; v2: GCR3 table root PA */

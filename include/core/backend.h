@@ -16,9 +16,11 @@
 #include <stddef.h>
 
 #include "core/flush_verdict.h"
+#include "core/iopt_walk.h"
 #include "target/target.h"
 
 struct analysis;
+struct domain_info;
 
 enum iommu_vendor {
 	IOMMU_VENDOR_AMD,		/* AMD-Vi (src/backend/amdvi) */
@@ -38,6 +40,10 @@ struct iommu_backend {
 	void (*after_logs)(const struct target *t, struct analysis *a);
 	/* After the walks and the correlation (NULL: nothing to do). */
 	void (*finish)(struct analysis *a);
+	/* Walks one of its translated domains' page tables into fn, filling
+	 * dom->stats. */
+	void (*walk_domain)(const struct target *t, struct analysis *a, struct domain_info *dom,
+			    iopt_extent_fn fn, void *arg);
 	/* Adds each unit's flush verdict to the machine's. */
 	void (*tally_flush)(const struct analysis *a, struct flush_tally *t);
 	/* Frees what read() allocated (NULL: nothing). */
@@ -45,5 +51,8 @@ struct iommu_backend {
 };
 
 extern const struct iommu_backend amdvi_backend;
+
+/* The backend of a vendor. */
+const struct iommu_backend *analysis_backend(enum iommu_vendor v);
 
 #endif

@@ -17,6 +17,14 @@ void analysis_options_init(struct analysis_options *opt)
 static const struct iommu_backend *const backends[] = { &amdvi_backend };
 #define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
+const struct iommu_backend *analysis_backend(enum iommu_vendor v)
+{
+	for (size_t i = 0; i < N_BACKENDS; i++)
+		if (backends[i]->vendor == v)
+			return backends[i];
+	return backends[0];
+}
+
 /* One verdict for the machine, from every backend's units. */
 enum flush_verdict analysis_overall_flush(const struct analysis *a)
 {

@@ -1,9 +1,10 @@
-/* Streaming walk of AMD-Vi v1 I/O page tables. */
+/* The I/O page-table walk driver (include/core/iopt_walk.h): tables read
+ * through the target, slots decoded by the format, extents merged and
+ * streamed. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "amdvi/pgtable.h"
 #include "core/iopt_walk.h"
 
 /* Open-addressing set of table addresses seen in this walk. */
@@ -51,12 +52,13 @@ static void pa_set_prefetch(const struct pa_set *s, uint64_t pa)
 		__builtin_prefetch(&s->slot[((pa | 1) >> 12) * 0x9e3779b97f4a7c15ull & (s->cap - 1)], 1);
 }
 
-/* The params' 0 for pa_limit and max_tables means these (iopt_walk.h). */
+/* 0 for pa_limit and max_tables means these. */
 #define WALK_PA_LIMIT_DEFAULT	(1ull << 52)
 #define WALK_MAX_TABLES_DEFAULT	(1ull << 24)
 
-struct walk {
+struct iopt_walk_ctx {
 	const struct target *t;
+	const struct iopt_format *fmt;
 	iopt_extent_fn fn;
 	void *arg;
 	struct iopt_walk_stats *st;
@@ -68,10 +70,15 @@ struct walk {
 	uint16_t segment, domain;
 	bool v2;
 	uint32_t pasid;
-	uint64_t me_mask;
+	uint64_t strip;
 };
 
-static int emit(struct walk *w)
+bool iopt_pa_within(uint64_t pa, uint64_t size, uint64_t limit)
+{
+	return pa < limit && size <= limit - pa;
+}
+
+static int emit(struct iopt_walk_ctx *w)
 {
 	if (!w->have_cur)
 		return 0;
@@ -80,16 +87,16 @@ static int emit(struct walk *w)
 	return w->fn ? w->fn(&w->cur, w->arg) : 0;
 }
 
-static int add_leaf(struct walk *w, const struct amdvi_pte_mapping *m)
+static int add_leaf(struct iopt_walk_ctx *w, const struct iopt_slot *m)
 {
 	struct iopt_extent *c = &w->cur;
 
 	w->st->leaves++;
 	w->st->mapped_bytes += m->size;
-	if (m->iw)
+	if (m->write)
 		w->st->writable_bytes += m->size;
 	if (w->have_cur && c->iova + c->size == m->iova && c->pa + c->size == m->pa &&
-	    c->read == m->ir && c->write == m->iw && c->pasid == w->pasid) {
+	    c->read == m->read && c->write == m->write && c->pasid == w->pasid) {
 		c->size += m->size;
 		return 0;
 	}
@@ -102,13 +109,14 @@ static int add_leaf(struct walk *w, const struct amdvi_pte_mapping *m)
 	c->iova = m->iova;
 	c->pa = m->pa;
 	c->size = m->size;
-	c->read = m->ir;
-	c->write = m->iw;
+	c->read = m->read;
+	c->write = m->write;
 	w->have_cur = true;
 	return stop;
 }
 
-static void bad(struct walk *w, uint64_t table_pa, unsigned idx, unsigned level, const char *why, uint64_t pte)
+void iopt_walk_bad(struct iopt_walk_ctx *w, uint64_t table_pa, unsigned idx, unsigned level,
+		   const char *why, uint64_t pte)
 {
 	char what[128];
 
@@ -117,7 +125,6 @@ static void bad(struct walk *w, uint64_t table_pa, unsigned idx, unsigned level,
 		 w->domain, (unsigned long long)table_pa, level, idx);
 	problem_add(w->pb, PROBLEM_CORRUPT, what, "%s (PTE %#llx)", why, (unsigned long long)pte);
 }
-
 /*
  * Fast path: after slot i was merged into the open extent as a leaf of the
  * slot's own size, the following slots that hold exactly the same entry with
@@ -126,7 +133,7 @@ static void bad(struct walk *w, uint64_t table_pa, unsigned idx, unsigned level,
  * one: the slow path would merge each of them the same way.  8 slots are
  * compared at a time.  Returns the number of slots consumed after i.
  */
-static unsigned extend_run(struct walk *w, const uint64_t *tbl, unsigned i, uint64_t span)
+static unsigned extend_run(struct iopt_walk_ctx *w, const uint64_t *tbl, unsigned i, uint64_t span)
 {
 	uint64_t e = tbl[i] + span;
 	unsigned j = i + 1;
@@ -173,8 +180,10 @@ static unsigned extend_run(struct walk *w, const uint64_t *tbl, unsigned i, uint
 	 * bits 51:12 into the flags, and must be below the limit */
 	uint64_t last = e - span, n = j - i - 1;
 
-	if ((last & ~AMDVI_PTE_ADDR_MASK) != (tbl[i] & ~AMDVI_PTE_ADDR_MASK) ||
-	    !amdvi_pa_within((last & AMDVI_PTE_ADDR_MASK & ~w->me_mask), span, w->pa_limit))
+	uint64_t amask = w->fmt->addr_mask;
+
+	if ((last & ~amask) != (tbl[i] & ~amask) ||
+	    !iopt_pa_within((last & amask & ~w->strip), span, w->pa_limit))
 		return 0;
 	w->st->leaves += n;
 	w->st->mapped_bytes += n * span;
@@ -184,11 +193,18 @@ static unsigned extend_run(struct walk *w, const uint64_t *tbl, unsigned i, uint
 	return (unsigned)n;
 }
 
+/* IOVA bytes one slot covers at a 0-based level. */
+static uint64_t level_span(unsigned level)
+{
+	return 1ull << (12 + 9 * level);
+}
+
 /* Walks the table at table_pa, which is at 0-based `level`, covering IOVAs
  * from `base`.  Returns non-zero when the walk must stop. */
-static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_t base)
+static int walk_table(struct iopt_walk_ctx *w, uint64_t table_pa, unsigned level, uint64_t base)
 {
 	uint64_t tbl[512];	/* on the stack: at most 6 levels deep */
+	const struct iopt_format *f = w->fmt;
 	enum target_err err;
 	int stop = 0;
 
@@ -218,154 +234,108 @@ static int walk_table(struct walk *w, uint64_t table_pa, unsigned level, uint64_
 			     (unsigned long long)base);
 		return 0;
 	}
-	uint64_t span = amdvi_pt_level_span(level);
+	uint64_t span = level_span(level);
 
 	for (unsigned i = 0; i < 512 && !stop; i++) {
 		uint64_t pte = tbl[i], iova = base + (uint64_t)i * span;
-		struct amdvi_pte_mapping m;
+		struct iopt_slot m;
 
-		if (!(pte & 1))
+		if (!(pte & f->present_mask))
 			continue;
-		if ((w->v2 ? amdvi_pte_v2_resolve(pte, level, iova, w->me_mask, &m) :
-			     amdvi_pte_resolve(pte, level, iova, w->me_mask, &m)) != 0) {
-			bad(w, table_pa, i, level, "impossible large-page size for this level", pte);
-			continue;
-		}
-		if (m.kind == AMDVI_PTE_LEAF) {
+		memset(&m, 0, sizeof(m));
+		f->resolve(pte, level, iova, w->strip, &m);
+		switch (m.kind) {
+		case IOPT_SLOT_NONE:
+			break;
+		case IOPT_SLOT_BAD:
+			iopt_walk_bad(w, table_pa, i, level, m.bad, pte);
+			break;
+		case IOPT_SLOT_LEAF:
 			/* a replicated large page: count it once, at its first slot */
 			if (m.iova < iova)
-				continue;
-			if (!amdvi_pa_within(m.pa, m.size, w->pa_limit)) {
-				bad(w, table_pa, i, level, "maps a physical address beyond the limit", pte);
-				continue;
+				break;
+			if (!iopt_pa_within(m.pa, m.size, w->pa_limit)) {
+				iopt_walk_bad(w, table_pa, i, level, "maps a physical address beyond the limit", pte);
+				break;
 			}
 			stop = add_leaf(w, &m);
 			if (!stop && m.size == span && m.iova == iova && i + 1 < 512)
 				i += extend_run(w, tbl, i, span);
-		} else if (m.kind == AMDVI_PTE_TABLE) {
-			if (!w->v2 && !amdvi_pte_next_level_ok(pte, level)) {
-				bad(w, table_pa, i, level, "next level does not follow this level", pte);
-				continue;
+			break;
+		case IOPT_SLOT_TABLE:
+			if (level == 0) {
+				iopt_walk_bad(w, table_pa, i, level, "a table pointer in a last-level table", pte);
+				break;
 			}
-			if (!amdvi_pa_within(m.pa, 4096, w->pa_limit)) {
-				bad(w, table_pa, i, level, "points to a table beyond the physical-address limit", pte);
-				continue;
+			if (!iopt_pa_within(m.pa, 4096, w->pa_limit)) {
+				iopt_walk_bad(w, table_pa, i, level,
+					      "points to a table beyond the physical-address limit", pte);
+				break;
 			}
 			/* the seen-set slot of the next table is a cache miss: start it now */
 			for (unsigned n = i + 1; n < 512; n++)
-				if (tbl[n] & 1) {
-					pa_set_prefetch(&w->seen, tbl[n] & AMDVI_PTE_ADDR_MASK & ~w->me_mask);
+				if (tbl[n] & f->present_mask) {
+					pa_set_prefetch(&w->seen, tbl[n] & f->addr_mask & ~w->strip);
 					break;
 				}
 			stop = walk_table(w, m.pa, level - 1, iova);
+			break;
 		}
 	}
 	return stop;
 }
 
-/* After the tables: flush the extent being built, unless the callback or
- * a bound stopped the walk; 1 when it stopped early. */
-static int walk_end(struct walk *w, int stop)
+struct iopt_walk_ctx *iopt_walk_begin(const struct target *t, const struct iopt_format *fmt,
+				      uint16_t segment, uint16_t domain, uint64_t strip,
+				      uint64_t pa_limit, uint64_t max_tables,
+				      iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st,
+				      struct problems *pb)
 {
+	struct iopt_walk_ctx *w = calloc(1, sizeof(*w));
+
+	memset(st, 0, sizeof(*st));
+	if (!w) {
+		problem_add(pb, PROBLEM_LIMIT, "I/O page-table walk", "domain %u: out of memory: not walked",
+			    domain);
+		return NULL;
+	}
+	w->t = t;
+	w->fmt = fmt;
+	w->fn = fn;
+	w->arg = arg;
+	w->st = st;
+	w->pb = pb;
+	w->pa_limit = pa_limit ? pa_limit : WALK_PA_LIMIT_DEFAULT;
+	w->max_tables = max_tables ? max_tables : WALK_MAX_TABLES_DEFAULT;
+	w->segment = segment;
+	w->domain = domain;
+	w->strip = strip;
+	return w;
+}
+
+int iopt_walk_table(struct iopt_walk_ctx *w, uint64_t root_pa, unsigned levels, uint32_t pasid, bool v2)
+{
+	int stop = 0;
+
+	if (!w || !levels)
+		return 0;
+	stop = emit(w);		/* extents never span two roots */
+	w->pasid = pasid;
+	w->v2 = v2;
+	if (!stop)
+		stop = walk_table(w, root_pa, levels - 1, 0);
+	return stop;
+}
+
+int iopt_walk_end(struct iopt_walk_ctx *w, int stop)
+{
+	if (!w)
+		return 1;
 	if (!stop)
 		stop = emit(w);
 	else
 		w->st->stopped = true;
 	free(w->seen.slot);
+	free(w);
 	return stop ? 1 : 0;
-}
-
-int iopt_walk_v1(const struct target *t, const struct iopt_walk_params *p,
-		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb)
-{
-	struct walk w = {
-		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
-		.pa_limit = p->pa_limit ? p->pa_limit : WALK_PA_LIMIT_DEFAULT,
-		.max_tables = p->max_tables ? p->max_tables : WALK_MAX_TABLES_DEFAULT,
-		.segment = p->segment, .domain = p->domain, .me_mask = p->me_mask,
-	};
-	int stop;
-
-	memset(st, 0, sizeof(*st));
-	if (p->mode < 1 || p->mode > 6) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "domain %u page-table root", p->domain);
-		problem_add(pb, PROBLEM_CORRUPT, what, "DTE mode %u is not 1..6: not walked", p->mode);
-		return -1;
-	}
-	stop = walk_table(&w, p->root_pa, p->mode - 1, 0);
-	return walk_end(&w, stop);
-}
-
-/* Walks one GCR3 table level; leaf slots name PASIDs' page tables. */
-static int walk_gcr3(struct walk *w, const struct iopt_walk_v2_params *p, uint64_t table_pa,
-		     unsigned level, uint32_t pasid_base, unsigned *pasids)
-{
-	uint64_t *tbl = malloc(4096);
-	enum target_err err;
-	int stop = 0;
-
-	if (!tbl)
-		return 1;
-	err = target_read(w->t, TARGET_PHYSADDR, table_pa, tbl, 4096);
-	if (err) {
-		problem_read(w->pb, err, TARGET_PHYSADDR, table_pa, 4096,
-			     "domain %u GCR3 table, level %u", w->domain, level);
-		free(tbl);
-		return 0;
-	}
-	for (unsigned i = 0; i < 512 && !stop; i++) {
-		struct amdvi_gcr3_entry g;
-		uint32_t pasid = pasid_base | i << (9 * level);
-
-		if (amdvi_gcr3_decode(tbl[i], w->me_mask, &g) || !g.valid)
-			continue;
-		if (!amdvi_pa_within(g.addr, 4096, w->pa_limit)) {
-			bad(w, table_pa, i, level, "GCR3 entry beyond the physical-address limit", tbl[i]);
-			continue;
-		}
-		if (level > 0) {
-			stop = walk_gcr3(w, p, g.addr, level - 1, pasid, pasids);
-			continue;
-		}
-		if (*pasids >= (p->max_pasids ? p->max_pasids : 4096)) {
-			problem_add(w->pb, PROBLEM_LIMIT, "GCR3 table", "domain %u: more than %u PASIDs; stopped",
-				    w->domain, *pasids);
-			stop = 1;
-			break;
-		}
-		(*pasids)++;
-		stop = emit(w);
-		w->pasid = pasid;
-		if (!stop)
-			stop = walk_table(w, g.addr, p->levels - 1, 0);
-	}
-	free(tbl);
-	return stop;
-}
-
-int iopt_walk_v2(const struct target *t, const struct iopt_walk_v2_params *p,
-		 iopt_extent_fn fn, void *arg, struct iopt_walk_stats *st, struct problems *pb)
-{
-	struct walk w = {
-		.t = t, .fn = fn, .arg = arg, .st = st, .pb = pb,
-		.pa_limit = p->pa_limit ? p->pa_limit : WALK_PA_LIMIT_DEFAULT,
-		.max_tables = p->max_tables ? p->max_tables : WALK_MAX_TABLES_DEFAULT,
-		.segment = p->segment, .domain = p->domain, .me_mask = p->me_mask, .v2 = true,
-	};
-	unsigned pasids = 0;
-	int stop;
-
-	memset(st, 0, sizeof(*st));
-	if (p->glx > 2 || (p->levels != 4 && p->levels != 5)) {
-		char what[64];
-
-		snprintf(what, sizeof(what), "domain %u GCR3 table", p->domain);
-		problem_add(pb, PROBLEM_CORRUPT, what, "GLX %u / %u paging levels not supported: not walked",
-			    p->glx, p->levels);
-		return -1;
-	}
-	stop = walk_gcr3(&w, p, p->gcr3_root, p->glx, 0, &pasids);
-	return walk_end(&w, stop);
 }

@@ -1,8 +1,9 @@
-/* Walk every translated domain's page table (v1, or v2 through GCR3) and
- * keep its extents. */
+/* Walk every translated domain's page table, through its vendor's backend
+ * (which knows the formats), and keep its extents. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/backend.h"
 #include "core/passes.h"
 
 #define DEFAULT_MAX_EXTENTS 1000000
@@ -47,30 +48,11 @@ void pass_mappings(const struct target *t, struct analysis *a)
 
 	for (size_t i = 0; i < a->n_doms; i++) {
 		struct domain_info *dom = &a->doms[i];
-		struct iopt_walk_params p = {
-			.segment = dom->segment,
-			.domain = dom->domid,
-			.root_pa = dom->root,
-			.mode = dom->mode,
-			.me_mask = a->amd.inv.sme_me_mask,
-		};
-		struct iopt_walk_v2_params p2 = {
-			.segment = dom->segment,
-			.domain = dom->domid,
-			.gcr3_root = dom->root,
-			.glx = dom->mode,
-			.levels = dom->v2_levels,
-			.me_mask = a->amd.inv.sme_me_mask,
-		};
-
 		dom->first_extent = a->n_extents;
 		if (a->opt.no_walk)
 			continue;
 		correlate_domain_start(a, dom->segment, dom->domid);
-		if (dom->v2)
-			iopt_walk_v2(t, &p2, keep_extent, &k, &dom->stats, &a->pb);
-		else
-			iopt_walk_v1(t, &p, keep_extent, &k, &dom->stats, &a->pb);
+		analysis_backend(dom->vendor)->walk_domain(t, a, dom, keep_extent, &k);
 		dom->walked = true;
 		dom->n_extents = a->n_extents - dom->first_extent;
 	}
@@ -97,7 +79,8 @@ const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_
 					       uint16_t domid)
 {
 	for (size_t i = 0; i < a->n_doms; i++)
-		if (a->doms[i].segment == segment && a->doms[i].domid == domid)
+		if (a->doms[i].vendor == IOMMU_VENDOR_AMD && a->doms[i].segment == segment &&
+		    a->doms[i].domid == domid)
 			return &a->doms[i];
 	return NULL;
 }

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "amdvi/pgtable.h"
-#include "core/iopt_walk.h"
+#include "backend/amdvi/walk.h"
 #include "target/fixture.h"
 
 #define ROOT	0x1ec4000ull	/* level 2 (mode 3) */

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "backend/amdvi/walk.h"
 #include "core/backend.h"
 #include "core/passes.h"
 
@@ -42,6 +43,33 @@ static void amdvi_after_logs(const struct target *t, struct analysis *a)
 	a->flush = analysis_overall_flush(a);
 }
 
+static void amdvi_walk_domain(const struct target *t, struct analysis *a, struct domain_info *dom,
+			      iopt_extent_fn fn, void *arg)
+{
+	if (dom->v2) {
+		struct iopt_walk_v2_params p = {
+			.segment = dom->segment,
+			.domain = dom->domid,
+			.gcr3_root = dom->root,
+			.glx = dom->mode,
+			.levels = dom->v2_levels,
+			.me_mask = a->amd.inv.sme_me_mask,
+		};
+
+		iopt_walk_v2(t, &p, fn, arg, &dom->stats, &a->pb);
+	} else {
+		struct iopt_walk_params p = {
+			.segment = dom->segment,
+			.domain = dom->domid,
+			.root_pa = dom->root,
+			.mode = dom->mode,
+			.me_mask = a->amd.inv.sme_me_mask,
+		};
+
+		iopt_walk_v1(t, &p, fn, arg, &dom->stats, &a->pb);
+	}
+}
+
 static void amdvi_tally_flush(const struct analysis *a, struct flush_tally *t)
 {
 	t->any_unknown |= a->amd.inv.presence_unknown;
@@ -61,6 +89,7 @@ const struct iommu_backend amdvi_backend = {
 	.read = amdvi_read,
 	.after_logs = amdvi_after_logs,
 	.finish = pass_events,
+	.walk_domain = amdvi_walk_domain,
 	.tally_flush = amdvi_tally_flush,
 	.free = amdvi_free,
 };
