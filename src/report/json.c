@@ -224,6 +224,7 @@ static void json_iommus(struct jw *w, const struct analysis *a)
 		if (a->opt.iommu >= 0 && io->index != a->opt.iommu)
 			continue;
 		open_obj(w, NULL);
+		kstr(w, "vendor", iommu_vendor_name(IOMMU_VENDOR_AMD));
 		kint(w, "index", io->index);
 		kuint(w, "segment", io->segment);
 		if (io->devid_known) {

@@ -52,6 +52,10 @@ def check_truth(truth, a):
     want = p["iommus"] if p["active_amd_iommu"] else 0
     if n != want:
         errs.append("%d IOMMU(s), promised %d" % (n, want))
+    vendor = p.get("vendor", "amd")
+    wrong = [i.get("vendor") for i in a.get("iommus", []) if i.get("vendor") != vendor]
+    if wrong:
+        errs.append("IOMMU vendor %s, promised %s" % (wrong, vendor))
     devs = {full_bdf(d): d for d in a.get("devices", [])}
     domains = []
     for bdf in p.get("translated_devices", []):
