@@ -123,7 +123,7 @@ START_TEST(first_level)
 }
 END_TEST
 
-/* intel_pasid_setup_nested (K6.12 intel/pasid.c:612-692): FL fields
+/* intel_pasid_setup_nested (K6.12 intel/pasid.c:612-695): FL fields
  * (FLPTPTR, FLPM, SRE, WPE, EAFE, PGSNP) plus SL ones, PGTT 3. */
 START_TEST(nested_and_passthrough)
 {
