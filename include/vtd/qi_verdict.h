@@ -45,6 +45,14 @@
  *     panic: the hardware can still perform the status write while the
  *     capture kernel boots (its dmar_disable_qi waits for IQH == IQT,
  *     K6.1 intel/dmar.c:1672-1675).
+ *   - FREE says the submitter is done with its slots, which is also what
+ *     it does when it gives up: after a queue error (qi_check_fault
+ *     returns -EINVAL, all eras) and, from 6.12, after a time-out whose
+ *     device is gone (-ETIMEDOUT, K6.12 intel/dmar.c:1340-1357; same in
+ *     7.3).  The log tells those apart ("Invalidation Queue Error (IQE)
+ *     cleared", "Invalidation Time-out Error (ITE) cleared"; 5.10 prints
+ *     "VT-d detected invalid descriptor" for the first).  ABORT is
+ *     transient too: the aborted submitter frees its slots and resubmits.
  *   - The snapshot is not atomic with respect to a CPU that was inside
  *     qi_submit_sync; counters that disagree give UNKNOWN.
  */
