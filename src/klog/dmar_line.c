@@ -653,7 +653,8 @@ bool klog_dmar_candidate(const char *s, size_t n)
 		{ "DMAR", 4 },	      { "dmar", 4 },		 { "DRHD", 4 },	     { "INTR-REMAP", 10 },
 		{ "VT-d", 4 },	      { "QI HEAD", 7 },		 { "QI PRIOR", 8 },  { "nvalidation", 11 },
 		{ "previous kernel", 15 }, { "translation structures", 22 }, { "kdump mode", 10 },
-		{ "Intel", 5 },	      { "IRQ remapping", 13 },	 { "batch", 5 },
+		{ "Intel(R) Virtualization", 23 }, { "Intel-IOMMU", 11 }, { "IRQ remapping", 13 },
+		{ "batching disallowed", 19 }, { "batched IOTLB", 13 },
 	};
 	for (size_t k = 0; k < sizeof(needles) / sizeof(needles[0]); k++)
 		if (memmem(s, n, needles[k].lit, needles[k].len))
