@@ -552,8 +552,8 @@ static bool continuation_of_head(const struct klog_parser *p, const char *s, siz
 	return true;
 }
 
-/* A split DMAR fault's second line: the reason goes to the newest first
- * line of the same kind still waiting for it. */
+/* A split DMAR fault's second line: the reason goes to the first line
+ * still waiting for it (only the newest one waits), when of the same kind. */
 static void on_dmar_tail(struct klog_parser *p, const struct klog_record *r, const char *s, size_t n)
 {
 	for (size_t k = p->qlen; k-- > 0;) {
@@ -719,6 +719,13 @@ static void take(struct klog_parser *p, const char *s, size_t n, const struct kl
 		}
 		break;
 	case KLOG_LINE_DMAR_HEAD:
+		/* both lines come from one printk: a first line still waiting
+		 * when the next one comes has lost its reason */
+		for (size_t k = 0; k < p->qlen; k++) {
+			e = qat(p, k);
+			if (e->state == Q_WAIT_TAIL && e->pair == PAIR_DMAR)
+				resolve(p, e);
+		}
 		tie_dmar(p, r);
 		push(p, r, Q_WAIT_TAIL, PAIR_DMAR);
 		break;

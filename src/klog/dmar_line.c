@@ -203,9 +203,9 @@ static bool parse_reason(const char *s, size_t n, size_t i, struct klog_record *
 	const char *want = klog_dmar_reason_text(r->reason, &ir);
 	if (text_is(s, ts, te, want) && ir == want_ir)
 		return true;
-	if (!x) {
+	if (!x && !text_is(s, ts, te, "Unknown")) {
 		/* "%02d" digits that read as hex match: a kernel that printed
-		 * the code in hex without "0x" */
+		 * the code in hex without "0x" ("Unknown" tells no radix) */
 		uint64_t h;
 		bool hir;
 		if (hex_digits(s, e, ds, 3, &h) == e - ds && h != v && h <= 0xff &&
@@ -654,7 +654,7 @@ bool klog_dmar_candidate(const char *s, size_t n)
 		{ "VT-d", 4 },	      { "QI HEAD", 7 },		 { "QI PRIOR", 8 },  { "nvalidation", 11 },
 		{ "previous kernel", 15 }, { "translation structures", 22 }, { "kdump mode", 10 },
 		{ "Intel(R) Virtualization", 23 }, { "Intel-IOMMU", 11 }, { "IRQ remapping", 13 },
-		{ "batching disallowed", 19 }, { "batched IOTLB", 13 },
+		{ "batching disallowed", 19 }, { "batched IOTLB", 13 }, { "reg_base_addr", 13 },
 	};
 	for (size_t k = 0; k < sizeof(needles) / sizeof(needles[0]); k++)
 		if (memmem(s, n, needles[k].lit, needles[k].len))
