@@ -175,7 +175,8 @@ bool klog_dmar_msg_parse(const char *s, size_t n, size_t i, bool tagged, struct 
 		r->type = KLOG_DMAR_IOMMU_ENABLED;
 		return true;
 	}
-	if (STARTS("Intel(R) Virtualization Technology for Directed I/O")) {
+	if (STARTS("Intel(R) Virtualization Technology for Directed I/O") ||
+	    STARTS("PCI-DMA: Intel(R) Virtualization Technology for Directed I/O")) {	/* 2.6 */
 		r->type = KLOG_DMAR_VTD_INIT;
 		return true;
 	}
@@ -226,7 +227,7 @@ static const char *const info_starts[] = {
 	"No SATC found", "Intel-IOMMU force enabled", "Forcing Intel-IOMMU to enabled", "Disable GFX device mapping",
 	"Disable integrated GPU device mapping", "IOMMU disabled", "Scalable mode", "Enable scalable mode",
 	"Disable supported super page", "Skip IOMMU disabling for graphics", "Allocating domain",
-	"Using Queued invalidation", "Using Register based invalidation",
+	"Using Queued invalidation", "Using Register based invalidation", "IOMMU feature",
 	/* CONFIG_DMAR_DEBUG page-table dump lines after "Dump dmarN table entries" */
 	"root entry:", "scalable mode root entry:", "context entry:", "pasid dir entry:", "pasid table entry",
 	"pte level:", "page table not present", "root table is not present", "context table is not present",
