@@ -227,6 +227,10 @@ static const char *const info_starts[] = {
 	"No SATC found", "Intel-IOMMU force enabled", "Forcing Intel-IOMMU to enabled", "Disable GFX device mapping",
 	"Disable integrated GPU device mapping", "IOMMU disabled", "Scalable mode", "Enable scalable mode",
 	"Disable supported super page", "Skip IOMMU disabling for graphics", "Allocating domain",
+	"Scalable mode is disallowed", "Intel-IOMMU: not forcing on after tboot", "Unknown option",
+	"intel_iommu=", "No 5-level paging support", "No extended access flag support",
+	"No first level translation support", "No second level translation support",
+	"No supervisor request support", "Recommended TLB entries for ISOCH",
 	"Using Queued invalidation", "Using Register based invalidation", "IOMMU feature",
 	/* CONFIG_DMAR_DEBUG page-table dump lines after "Dump dmarN table entries" */
 	"root entry:", "scalable mode root entry:", "context entry:", "pasid dir entry:", "pasid table entry",
