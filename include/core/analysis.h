@@ -13,6 +13,7 @@
 
 #include "amdvi/dte.h"
 #include "backend/amdvi/state.h"
+#include "backend/vtd/state.h"
 #include "core/backend.h"
 #include "core/flush_queues.h"
 #include "core/iopt_walk.h"
@@ -77,8 +78,10 @@ const char *dte_state_name(enum dte_state s);
 
 /* One valid device-table entry, with what the kernel knew of the device. */
 struct dev_info {
+	enum iommu_vendor vendor;	/* whose backend found it */
 	uint16_t segment, devid;
-	int iommu;			/* index of the IOMMU whose segment holds it, or -1 */
+	int iommu;			/* index of the IOMMU whose segment holds it, or -1 (VT-d: the unit) */
+	struct vtd_dev_view vtd;	/* VT-d: its context / PASID entry (vendor == IOMMU_VENDOR_INTEL) */
 	struct amdvi_dte dte;
 	enum amdvi_dte_class cls;
 	char name[40];			/* "0000:00:03.0" (from the kernel's struct device, else built) */
@@ -102,6 +105,7 @@ struct domain_info {
 	int unit;			/* VT-d: the DRHD unit whose domain ID it is (IDs are per unit) */
 	uint16_t segment, domid;
 	bool v2;			/* guest (x86-64) format through GCR3 */
+	bool first_level;		/* VT-d: first-level format (else second-level) */
 	uint64_t root;			/* v1: page-table root PA; v2: GCR3 table root PA */
 	unsigned mode;			/* v1: levels; v2: GLX (GCR3 table levels - 1) */
 	unsigned v2_levels;		/* v2: 4 or 5 */
@@ -158,6 +162,7 @@ struct analysis {
 	bool out_of_memory;		/* a backend could not allocate: analysis_run() returns NULL */
 
 	struct amdvi_state amd;		/* the AMD-Vi backend's (src/backend/amdvi) */
+	struct vtd_state vtd;		/* the VT-d backend's (src/backend/vtd) */
 	enum flush_verdict flush;	/* overall */
 
 	struct dev_info *devs;
@@ -217,6 +222,13 @@ struct analysis_gaps {
 	size_t inconsistencies;		/* findings that read fine but cannot be right (PROBLEM_CORRUPT):
 					   a damaged dump, so the answers built on them may be wrong */
 };
+
+/* Whether there was an active IOMMU of any vendor; whether that could
+ * not be told; when none was active, why (the vendor's whose units the
+ * dump holds, else the first backend's). */
+bool analysis_iommu_active(const struct analysis *a);
+bool analysis_presence_unknown(const struct analysis *a);
+const char *analysis_inactive_reason(const struct analysis *a);
 
 /* Fills g; true when every answer was given in full from an intact input. */
 bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g);

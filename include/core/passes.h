@@ -9,7 +9,9 @@ void pass_crashed_view(const struct target *t, struct analysis *a);	/* crashed_v
 void pass_domains(struct analysis *a);					/* devices.c */
 void name_devices(const struct target *t, struct analysis *a,		/* device_names.c */
 		  const struct inv_segment *seg);
-void name_devices_fallback(const struct target *t, struct analysis *a);	/* device_names.c */
+/* Names the devices of a vendor that have no name yet from the PCI bus
+ * list (device_names.c). */
+void name_devices_fallback(const struct target *t, struct analysis *a, enum iommu_vendor vendor);
 struct dev_info *analysis_find_dev(struct analysis *a, uint16_t segment, uint16_t devid);
 /* A new device for the DTE at devid of segment seg (devices.c); NULL when
  * the options leave it out (-d, --iommu) or memory runs out. */
@@ -27,5 +29,8 @@ const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_
 
 /* The machine's flush verdict from every backend's units (analysis.c). */
 enum flush_verdict analysis_overall_flush(const struct analysis *a);
+
+/* A VT-d unit's domain (domain IDs are per unit), or NULL. */
+const struct domain_info *analysis_find_unit_domain(const struct analysis *a, int unit, uint16_t domid);
 
 #endif

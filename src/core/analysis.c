@@ -14,7 +14,7 @@ void analysis_options_init(struct analysis_options *opt)
 	opt->devid = -1;
 }
 
-static const struct iommu_backend *const backends[] = { &amdvi_backend };
+static const struct iommu_backend *const backends[] = { &amdvi_backend, &vtd_backend };
 #define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 const struct iommu_backend *analysis_backend(enum iommu_vendor v)
@@ -130,4 +130,52 @@ const char *iommu_vendor_name(enum iommu_vendor v)
 	case IOMMU_VENDOR_INTEL:	return "intel";
 	}
 	return "?";
+}
+
+/* The machine's presence from every backend's: active if any is; the
+ * reason of the first backend whose vendor has units, else the first's. */
+static void combined_presence(const struct analysis *a, struct iommu_presence *out)
+{
+	const char *first_reason = NULL, *unit_reason = NULL;
+	bool unknown = false;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < N_BACKENDS; i++) {
+		struct iommu_presence p = { 0 };
+
+		backends[i]->presence(a, &p);
+		out->active |= p.active;
+		out->has_units |= p.has_units;
+		unknown |= p.unknown;
+		if (!first_reason)
+			first_reason = p.reason;
+		if (!unit_reason && p.has_units)
+			unit_reason = p.reason;
+	}
+	out->unknown = !out->active && unknown;
+	out->reason = out->active ? NULL : unit_reason ? unit_reason : first_reason;
+}
+
+bool analysis_iommu_active(const struct analysis *a)
+{
+	struct iommu_presence p;
+
+	combined_presence(a, &p);
+	return p.active;
+}
+
+bool analysis_presence_unknown(const struct analysis *a)
+{
+	struct iommu_presence p;
+
+	combined_presence(a, &p);
+	return p.unknown;
+}
+
+const char *analysis_inactive_reason(const struct analysis *a)
+{
+	struct iommu_presence p;
+
+	combined_presence(a, &p);
+	return p.reason ? p.reason : "";
 }
