@@ -19,7 +19,9 @@ static void recognise(const char *s, size_t n)
 	klog_prefix_parse(s, n, &pf);
 	FZ_CHECK(pf.msg_off <= n);
 	(void)klog_amdvi_candidate(s, n);
-	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
+	(void)klog_dmar_candidate(s, n);
+	/* both vendors' recognisers, as the streaming parser calls them */
+	klog_line_parse(s + pf.msg_off, n - pf.msg_off, &L);
 	FZ_CHECK(L.match_off <= n - pf.msg_off);
 	if (klog_prefix_resync(s + pf.msg_off, n - pf.msg_off, L.match_off, &again))
 		FZ_CHECK(again.msg_off <= n - pf.msg_off);

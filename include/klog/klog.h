@@ -1,5 +1,7 @@
 /*
- * klog: a streaming parser for AMD IOMMU (AMD-Vi) lines in Linux kernel logs.
+ * klog: a streaming parser for the IOMMU lines of Linux kernel logs: the AMD
+ * IOMMU driver's (AMD-Vi, vendor "amd") and Intel VT-d's (DMAR, DMAR-IR,
+ * vendor "intel").
  *
  * Input is any text a support engineer receives: plain dmesg, `dmesg -T`,
  * `dmesg -d`, journalctl (short, short-precise, short-iso, short-iso-precise,
@@ -20,9 +22,10 @@
  * Records come out through ops.record in line order (a split event is
  * emitted when its second half arrives, or when the pairing window closes).
  * The record pointer is only valid during the callback.  Lines that look
- * like AMD-Vi event lines but do not parse, and halves of split events that
- * never find their partner, go to ops.unparsed; AMD-Vi lines of no message
- * the parser knows to klog_parser_on_unrecognised()'s callback.
+ * like AMD-Vi event lines or DMAR fault lines but do not parse, and halves
+ * of split events that never find their partner, go to ops.unparsed;
+ * AMD-Vi- or DMAR-tagged lines of no message the parser knows to
+ * klog_parser_on_unrecognised()'s callback.
  *
  * The parser does not allocate per line: every line is scanned in place or
  * copied into one fixed buffer owned by the parser.
@@ -75,11 +78,57 @@ enum klog_type {
 	KLOG_CONTROL_REGISTER,		/* "Control Reg : 0x%llx" after ILLEGAL_DEV_TABLE_ENTRY */
 	KLOG_COMMAND_BUFFER_DUMP,	/* "CMD Buffer head=%llu tail=%llu" + 512 entry lines */
 	/* not a message we know: a line with the AMD-Vi tag or an ivhdN prefix
-	 * that matches none of the above nor a known informational line; handed
-	 * out through ops.unrecognised only */
+	 * (or, vendor intel, the DMAR: / DMAR-IR: tag) that matches none of the
+	 * known messages nor a known informational line; handed out through
+	 * ops.unrecognised only */
 	KLOG_UNRECOGNISED,
+	/* Intel VT-d (vendor intel; docs/log-formats.md section 7).  Appended:
+	 * the values above keep their numbers. */
+	KLOG_DMAR_FAULT,		/* DMA-remapping fault (dmar_fault_do_one) */
+	KLOG_DMAR_IR_FAULT,		/* interrupt-remapping fault ([INTR-REMAP]) */
+	KLOG_DMAR_FAULT_STATUS,		/* "DRHD: handling fault status reg %x" (FSTS) */
+	KLOG_DMAR_QI_QUEUE_ERROR,	/* IQE: "VT-d detected Invalidation Queue Error: Reason %llx",
+					 * older "VT-d detected invalid descriptor: ..." */
+	KLOG_DMAR_QI_TIMEOUT,		/* ITE: "... Invalidation Time-out Error: SID %llx" */
+	KLOG_DMAR_QI_COMPLETION_ERROR,	/* ICE: "... Invalidation Completion Error: SID %llx" */
+	KLOG_DMAR_QI_DESCRIPTOR,	/* "QI HEAD: / QI PRIOR: %s qw0 = 0x%llx, qw1 = 0x%llx" */
+	KLOG_DMAR_QI_ERROR_CLEARED,	/* "Invalidation ... Error (IQE|ITE|ICE) cleared" */
+	KLOG_DMAR_KDUMP_PRE_ENABLED,	/* "Translation already enabled - trying to copy translation structures" */
+	KLOG_DMAR_KDUMP_TABLES_COPIED,	/* "Copied translation tables from previous kernel for %s" */
+	KLOG_DMAR_KDUMP_TABLES_COPY_FAILED,/* "Failed to copy translation tables from previous kernel for %s" */
+	KLOG_DMAR_CONTEXT_COPY_FAILED,	/* "%s: Failed to copy context table for bus %d" */
+	KLOG_DMAR_ENABLED_NOT_KDUMP,	/* "Translation was enabled for %s but we are not in kdump mode" */
+	KLOG_DMAR_KDUMP_IR_TABLE_COPIED,/* DMAR-IR "Copied IR table for %s from previous kernel" */
+	KLOG_DMAR_KDUMP_IR_COPY_FAILED,	/* DMAR-IR "Failed to copy IR table for %s from previous kernel" */
+	KLOG_DMAR_IR_ENABLED_NOT_KDUMP,	/* DMAR-IR "IRQ remapping was enabled on %s but we are not in kdump mode" */
+	KLOG_DMAR_INVALIDATION_MODE,	/* "%s: Using Queued invalidation" / "... Register based invalidation" */
+	KLOG_DMAR_UNIT,			/* "%s: reg_base_addr %llx ver %d:%d cap %llx ecap %llx" */
+	KLOG_DMAR_IOMMU_ENABLED,	/* "IOMMU enabled" (intel_iommu=on) */
+	KLOG_DMAR_VTD_INIT,		/* "Intel(R) Virtualization Technology for Directed I/O" */
+	KLOG_DMAR_IR_ENABLED,		/* DMAR-IR "Enabled IRQ remapping in %s mode" */
+	KLOG_DMAR_BATCHING_DISALLOWED,	/* "IOMMU batching disallowed due to virtualization" (strict) */
+	KLOG_DMAR_PTE_DUMP,		/* CONFIG_DMAR_DEBUG "Dump %s table entries for IOVA 0x%llx" */
 	KLOG_NTYPES
 };
+
+/* Who printed a record: the AMD IOMMU driver or Intel VT-d's.  Every record
+ * the parser emits has one (KLOG_VENDOR_NONE only in a zeroed record). */
+enum klog_vendor { KLOG_VENDOR_NONE = 0, KLOG_VENDOR_AMD, KLOG_VENDOR_INTEL };
+
+/* The printk format a DMAR fault line was written in (docs/log-formats.md
+ * section 7; a hint at the kernel era, never a version check). */
+enum klog_dmar_form {
+	KLOG_DMAR_FORM_NONE = 0,
+	KLOG_DMAR_FORM_SPLIT,		/* <= 4.6: "DMAR:[DMA Read] ... fault addr %llx \n"
+					 * "DMAR:[fault reason %02d] %s" (two lines, decimal) */
+	KLOG_DMAR_FORM_DECIMAL,		/* 4.7 .. ~4.20: one line, "[fault reason %02d]" */
+	KLOG_DMAR_FORM_PASID_DECIMAL,	/* ~5.0 .. 5.13: "PASID %x fault addr %llx [fault reason %02d]" */
+	KLOG_DMAR_FORM_HEX,		/* 5.14+: "[DMA Read NO_PASID]", "[fault reason 0x%02x]" */
+	KLOG_DMAR_FORM_HEX_SEGMENT,	/* 7.x: the same with "[%04x:%02x:%02x.%d]" */
+};
+
+/* DMA request type of a DMAR fault (FRCD.T as printed) */
+enum klog_access { KLOG_ACCESS_NONE = 0, KLOG_ACCESS_READ, KLOG_ACCESS_WRITE };
 
 /* Presence bits for struct klog_record.has */
 enum {
@@ -105,6 +154,15 @@ enum {
 	KLOG_HAS_VALUE		= 1u << 19,	/* CONTROL_REGISTER value */
 	KLOG_HAS_HEAD_TAIL	= 1u << 20,	/* COMMAND_BUFFER_DUMP head= tail= */
 	KLOG_HAS_EVENT_LINE	= 1u << 21,	/* event_line: the message this one belongs to */
+	/* Intel VT-d */
+	KLOG_HAS_ACCESS		= 1u << 22,	/* access: DMA Read / DMA Write */
+	KLOG_HAS_REASON		= 1u << 23,	/* reason, reason_printed, reason_text */
+	KLOG_HAS_FAULT_INDEX	= 1u << 24,	/* fault_index: [INTR-REMAP] IRTE index */
+	KLOG_HAS_SID		= 1u << 25,	/* sid: QI ITE/ICE source id */
+	KLOG_HAS_CAP		= 1u << 26,	/* cap, ecap, ver_major, ver_minor */
+	KLOG_HAS_QW		= 1u << 27,	/* qw[0], qw[1]: a QI descriptor */
+	KLOG_HAS_REASON_LINE	= 1u << 28,	/* reason_line: a split fault's second line */
+	KLOG_HAS_QI_DESC	= 1u << 29,	/* qi_desc: the descriptor type as printed */
 };
 
 /* Notes (struct klog_record.notes) */
@@ -115,6 +173,16 @@ enum {
 	KLOG_NOTE_TAIL_MISSING	= 1u << 3,	/* "Device not attached" with no device line */
 	KLOG_NOTE_PANIC		= 1u << 4,	/* the kernel panicked on this message */
 	KLOG_NOTE_SEG_PREFIX	= 1u << 5,	/* segment taken from the driver prefix */
+	/* Intel VT-d */
+	KLOG_NOTE_NO_PASID	= 1u << 6,	/* the line says the request had no PASID
+						 * (NO_PASID, or PASID ffffffff) */
+	KLOG_NOTE_REASON_MISMATCH = 1u << 7,	/* the reason text is not the kernel's text
+						 * for the code (dmar.c's tables) */
+	KLOG_NOTE_REASON_HEX_DIGITS = 1u << 8,	/* a decimal-form reason whose digits are hex:
+						 * the text matches only that way */
+	KLOG_NOTE_REASON_MISSING = 1u << 9,	/* a split fault's "[fault reason]" line never came */
+	KLOG_NOTE_APPENDED	= 1u << 10,	/* printed on the line of the message before it
+						 * (that one had no '\n') */
 };
 
 enum klog_dump_kind { KLOG_DUMP_NONE = 0, KLOG_DUMP_DTE, KLOG_DUMP_CMD };
@@ -192,7 +260,35 @@ struct klog_record {
 	 * NUL-terminated.  Owned by the parser: valid during the callback only. */
 	const char *text;
 	size_t text_len;
+
+	/* Who printed it (every record the parser emits has a vendor). */
+	enum klog_vendor vendor;
+
+	/* Intel VT-d.  A DMAR fault: bus/dev/fn above (KLOG_HAS_BDF; segment
+	 * only from 7.x lines), address = the faulting page (KLOG_HAS_ADDRESS),
+	 * pasid (KLOG_HAS_PASID; KLOG_NOTE_NO_PASID when the line says none),
+	 * access, reason; iommu = "dmarN" on the lines that name a unit. */
+	enum klog_access access;
+	enum klog_dmar_form form;
+	uint8_t reason;			/* fault reason code (FRCD.FR), decoded from
+					 * reason_printed in the form's radix */
+	char reason_printed[8];		/* the digits as printed: "05", "33", "0x21" */
+	char reason_text[96];		/* the text after it, as printed */
+	uint16_t fault_index;		/* DMAR_IR_FAULT: the IRTE index (FRCD bits 63:48) */
+	uint16_t sid;			/* QI ITE/ICE: source id (bus << 8 | devfn) */
+	uint64_t reason_line;		/* split fault: the "[fault reason]" line */
+	uint64_t cap, ecap;		/* DMAR_UNIT: CAP_REG and ECAP_REG */
+	uint8_t ver_major, ver_minor;	/* DMAR_UNIT: "ver %d:%d" */
+	uint64_t qw[2];			/* QI descriptor: qw0, qw1 */
+	char qi_desc[40];		/* QI descriptor type as printed ("IOTLB Invalidation") */
 };
+
+/* PCI requester id of the record's device: bus << 8 | dev << 3 | fn (what the
+ * AMD device table and VT-d's source-id are indexed by). */
+static inline uint16_t klog_record_devid(const struct klog_record *r)
+{
+	return (uint16_t)(r->bus << 8 | r->dev << 3 | r->fn);
+}
 
 /* The longest text kept of a line the parser reports without a record
  * (KLOG_UNRECOGNISED), including room for a NUL. */
@@ -203,8 +299,22 @@ const char *klog_type_name(enum klog_type t);
 enum klog_type klog_type_from_name(const char *name, size_t len);
 /* True for the event-log types (ILLEGAL_DEV_TABLE_ENTRY .. UNKNOWN). */
 bool klog_type_is_event(enum klog_type t);
-/* True for the kinds that mean "a device's DMA was refused". */
+/* True for the AMD-Vi kinds that mean "a device's DMA was refused" (the
+ * analysis holds these against the AMD device table). */
 bool klog_type_is_fault(enum klog_type t);
+/* True for the Intel VT-d faults: KLOG_DMAR_FAULT and KLOG_DMAR_IR_FAULT. */
+bool klog_type_is_dmar_fault(enum klog_type t);
+/* The vendor a type belongs to; KLOG_VENDOR_NONE for the types both
+ * vendors share (RATELIMIT_SUPPRESSED, UNRECOGNISED: see the record's). */
+enum klog_vendor klog_type_vendor(enum klog_type t);
+/* "amd", "intel", or "none". */
+const char *klog_vendor_name(enum klog_vendor v);
+/* "split", "decimal", "pasid-decimal", "hex", "hex-segment", or NULL. */
+const char *klog_dmar_form_name(enum klog_dmar_form f);
+/* The kernel's text for a DMAR fault reason code (drivers/iommu/intel/
+ * dmar.c, the same 5.x .. 7.3), "Unknown" outside its tables; *is_ir (may
+ * be NULL) is set for the interrupt-remapping codes 0x20..0x26. */
+const char *klog_dmar_reason_text(unsigned code, bool *is_ir);
 
 /* ---------------------------------------------------------------- parser */
 
@@ -225,14 +335,25 @@ struct klog_parser_stats {
 	uint64_t records;	/* records emitted */
 	uint64_t unparsed;	/* unparsed reports (bad lines + orphan halves) */
 	uint64_t other_amdvi;	/* known AMD-Vi lines of no interest (init messages, ...) */
-	uint64_t unrecognised;	/* AMD-Vi lines of no message we know (KLOG_UNRECOGNISED) */
+	uint64_t unrecognised;	/* AMD-Vi and DMAR lines of no message we know (KLOG_UNRECOGNISED) */
 	uint64_t truncated;	/* lines longer than KLOG_LINE_MAX (tail ignored) */
 	uint64_t restarts;	/* the log starting again within a file: a new boot, or the
 				 * printk clock going back (halves never pair across) */
+	/* Intel VT-d's share (appended) */
+	uint64_t records_dmar;		/* of records */
+	uint64_t unparsed_dmar;		/* of unparsed */
+	uint64_t other_dmar;		/* known DMAR lines of no interest (ACPI table, init) */
+	uint64_t unrecognised_dmar;	/* of unrecognised */
 };
 
 /* Lines longer than this are parsed on their first KLOG_LINE_MAX bytes. */
 #define KLOG_LINE_MAX 16384
+/* A split DMAR fault's two lines (one printk with a '\n' inside) must be at
+ * most this many lines apart. */
+#define KLOG_DMAR_PAIR_WINDOW 8
+/* A QI descriptor line follows its error, a PTE dump its fault, within this
+ * many lines. */
+#define KLOG_DMAR_TIE_WINDOW 8
 /* A split event's halves must be at most this many lines apart, and, when
  * both carry a time on the same clock, this many seconds (one more on wall
  * clocks, which print whole seconds). */

@@ -6,6 +6,8 @@
  *   klog_prefix_parse() strips timestamps, log levels, caller ids and
  *                       journal/syslog headers (src/klog/prefix.c)
  *   klog_amdvi_parse()  recognises one AMD-Vi message (src/klog/amdvi_line.c)
+ *   klog_dmar_parse()   recognises one Intel VT-d message (src/klog/dmar_line.c)
+ *   klog_line_parse()   either: the one the streaming parser uses
  */
 #ifndef IOMMU_INFLIGHT_KLOG_LINE_H
 #define IOMMU_INFLIGHT_KLOG_LINE_H
@@ -52,7 +54,15 @@ enum klog_line_kind {
 	KLOG_LINE_OTHER,	/* AMD-Vi tagged (or ivhdN) but no record: rec.type is
 				 * KLOG_NONE for a known line of no interest (init,
 				 * info), KLOG_UNRECOGNISED (with the prefix's fields)
-				 * for a line of no message we know */
+				 * for a line of no message we know; the same for
+				 * DMAR-tagged lines (rec.vendor intel) */
+	KLOG_LINE_DMAR_HEAD,	/* <= 4.6 split DMAR fault, first line: "DMAR:[DMA Read]
+				 * Request device [..] fault addr %llx" (or "INTR-REMAP:
+				 * Request device [[..] fault index %llx"); rec holds its
+				 * fields, the reason comes on the next line */
+	KLOG_LINE_DMAR_TAIL,	/* its second line: "DMAR:[fault reason %02d] %s" or
+				 * "INTR-REMAP:[fault reason %02d] %s" (rec.type tells
+				 * which, the reason fields are set) */
 };
 
 struct klog_line {
@@ -71,6 +81,11 @@ struct klog_line {
 	 * function or of a device: the AMD IOMMU driver's only if an AMD-Vi
 	 * line follows at once (the assembler decides) */
 	bool ratelimit_maybe;
+	/* Another message starts at this offset of the text (0: none): the
+	 * kernel printed this one without a '\n' (VT-d's QI error lines), so
+	 * the next one was appended on the same line.  The caller parses the
+	 * rest as a line of its own. */
+	size_t rest_off;
 };
 
 /* Cheap pre-filter: false means the line cannot be an AMD IOMMU line. */
@@ -78,5 +93,19 @@ bool klog_amdvi_candidate(const char *s, size_t len);
 /* Recognises the message s (after klog_prefix_parse).  Fills everything in
  * out->rec except file, line and time. */
 void klog_amdvi_parse(const char *s, size_t len, struct klog_line *out);
+
+/* ----------------------------------------------------------- dmar_line.c */
+
+/* Cheap pre-filter: false means the line cannot be an Intel VT-d line. */
+bool klog_dmar_candidate(const char *s, size_t len);
+/* Recognises the Intel VT-d message s (after klog_prefix_parse): faults of
+ * every era, FSTS, QI errors, kdump markers, init lines (docs/log-formats.md
+ * section 7).  Fills out->rec (vendor intel) except file, line and time. */
+void klog_dmar_parse(const char *s, size_t len, struct klog_line *out);
+
+/* Either vendor's candidate test, and either's recogniser: AMD-Vi first,
+ * VT-d when the AMD one does not take the line. */
+bool klog_line_candidate(const char *s, size_t len);
+void klog_line_parse(const char *s, size_t len, struct klog_line *out);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * klog internals: the scanning primitives the line recognisers share
- * (amdvi_line.c, driver_msgs.c, ratelimit.c), and the recognisers' parts.
+ * (amdvi_line.c, driver_msgs.c, ratelimit.c, dmar_line.c, dmar_msgs.c), and
+ * the recognisers' parts.
  * Everything scans s[i..n) by hand; nothing allocates.  Not an API: only
  * src/klog includes this.
  */
@@ -125,11 +126,25 @@ enum klog_rl_owner {
 	KLOG_RL_GLOBAL,		/* a limiter every caller shares (printk_ratelimit, net_ratelimit) */
 	KLOG_RL_MAYBE,		/* another function, or none (a device's prefix may name it):
 				 * ours only if an AMD-Vi line follows at once */
+	KLOG_RL_INTEL,		/* an Intel VT-d driver function (dmar_fault): the record
+				 * is filled, the VT-d recogniser takes it */
 };
 
 /* "[func: ]N callbacks suppressed" at s[i].  For KLOG_RL_AMD and
  * KLOG_RL_MAYBE the record is filled (type, suppressed, function).
  * `tagged`: the tag or an "iommu ivhdN:" prefix. */
 enum klog_rl_owner klog_ratelimit_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r);
+
+/* ---------------------------------------------------------- dmar_msgs.c */
+
+/* VT-d's fixed-text messages at s[i], after the prefix and the tags: kdump
+ * markers, invalidation mode, unit and init lines (docs/log-formats.md
+ * section 7).  `tagged`: the line carried "DMAR:", "DMAR-IR:" or "dmar:"
+ * (generic wording is taken only then).  Fills the record's type and
+ * fields; false when the text is none of them. */
+bool klog_dmar_msg_parse(const char *s, size_t n, size_t i, bool tagged, struct klog_record *r);
+/* VT-d's informational lines (ACPI DMAR table, RMRR, IOAPIC scope, ...):
+ * known, and of no interest to the analysis. */
+bool klog_dmar_info_known(const char *s, size_t n, size_t i);
 
 #endif

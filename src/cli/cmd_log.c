@@ -3,8 +3,9 @@
  *
  * Reads kernel logs (dmesg, journalctl, syslog, serial console,
  * vmcore-dmesg.txt, kexec-dmesg.log, dmesg.<stamp>; "-" is standard input)
- * and lists the AMD IOMMU records found: a table plus a summary, or with
- * --json one JSON object per record per line (docs/json-log.md).
+ * and lists the AMD IOMMU (AMD-Vi) and Intel VT-d (DMAR) records found: a
+ * table plus a summary, or with --json one JSON object per record per line
+ * (docs/json-log.md).
  *
  * Exit status: 0 when every file was read, 1 when a file could not be read
  * (the others are still processed), 2 on a usage error.
@@ -32,7 +33,7 @@ struct log_ctx {
 	FILE *out;
 	struct klog_summary *sum;
 	uint64_t shown;
-	struct listing unparsed, unrecognised;
+	struct listing unparsed, unrecognised, unrecognised_dmar;
 };
 
 static void log_help(FILE *out)
@@ -40,17 +41,18 @@ static void log_help(FILE *out)
 	fprintf(out,
 		"usage: iommu-inflight log [--json] [-v] FILE...\n"
 		"\n"
-		"Lists the AMD IOMMU (AMD-Vi) events and driver messages in kernel logs:\n"
+		"Lists the AMD IOMMU (AMD-Vi) events and the Intel VT-d (DMAR) faults, and\n"
+		"both drivers' messages (kdump markers, invalidation errors), in kernel logs:\n"
 		"dmesg (plain, -T, -d), journalctl (short, short-precise, short-iso,\n"
 		"short-iso-precise, short-monotonic, short-full), syslog files, serial\n"
 		"console captures, RHEL vmcore-dmesg.txt and kexec-dmesg.log, Debian\n"
 		"dmesg.<stamp>.  FILE \"-\" reads standard input.\n"
 		"\n"
 		"  --json         one JSON object per record per line (docs/json-log.md)\n"
-		"  -v, --verbose  also list the lines that look like AMD-Vi event lines but\n"
-		"                 do not parse (on stdout after the table; on stderr with --json),\n"
-		"                 and the AMD-Vi lines of no message the parser knows (after\n"
-		"                 the table; UNRECOGNISED records with --json)\n"
+		"  -v, --verbose  also list the lines that look like AMD-Vi event lines or DMAR\n"
+		"                 fault lines but do not parse (on stdout after the table; on\n"
+		"                 stderr with --json), and the AMD-Vi or DMAR lines of no message\n"
+		"                 the parser knows (after the table; UNRECOGNISED records with --json)\n"
 		"  -h, --help     this text\n"
 		"\n"
 		"Exit status: 0 ok, 1 a file could not be read (others are still read), 2 usage.\n");
@@ -131,7 +133,7 @@ static void on_unrecognised(const struct klog_record *rec, void *arg)
 	}
 	render_line(shown, sizeof(shown), rec->text, rec->text_len);
 	snprintf(entry, sizeof(entry), "  %s:%" PRIu64 ": %s\n", rec->file, rec->line, shown);
-	listing_add(&c->unrecognised, entry);
+	listing_add(rec->vendor == KLOG_VENDOR_INTEL ? &c->unrecognised_dmar : &c->unrecognised, entry);
 }
 
 static void on_unparsed(const char *file, uint64_t line, const char *reason, const char *text, size_t len,
@@ -238,6 +240,10 @@ int cmd_log(int argc, char **argv)
 			.unrecognised = st->unrecognised - prev.unrecognised,
 			.truncated = st->truncated - prev.truncated,
 			.restarts = st->restarts - prev.restarts,
+			.records_dmar = st->records_dmar - prev.records_dmar,
+			.unparsed_dmar = st->unparsed_dmar - prev.unparsed_dmar,
+			.other_dmar = st->other_dmar - prev.other_dmar,
+			.unrecognised_dmar = st->unrecognised_dmar - prev.unrecognised_dmar,
 		};
 		prev = *st;
 		klog_summary_add_stats(c.sum, &d);
@@ -252,8 +258,12 @@ int cmd_log(int argc, char **argv)
 			fprintf(c.out, "No AMD IOMMU records found.\n");
 		klog_summary_print(c.sum, c.out);
 		if (c.verbose) {
-			listing_print(&c.unparsed, "Unparsed AMD-Vi-looking lines", c.out);
+			listing_print(&c.unparsed,
+				      prev.unparsed_dmar ? "Unparsed AMD-Vi- and DMAR-looking lines"
+							 : "Unparsed AMD-Vi-looking lines",
+				      c.out);
 			listing_print(&c.unrecognised, "Unrecognised AMD-Vi lines", c.out);
+			listing_print(&c.unrecognised_dmar, "Unrecognised DMAR lines", c.out);
 		}
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -264,6 +274,7 @@ int cmd_log(int argc, char **argv)
 	klog_summary_free(c.sum);
 	free(c.unparsed.buf);
 	free(c.unrecognised.buf);
+	free(c.unrecognised_dmar.buf);
 	free(files);
 	return status;
 }

@@ -570,6 +570,9 @@ static void parse_at(const char *s, size_t n, size_t i0, struct klog_line *L)
 		r->iommu_index = -1;
 		break;
 	case KLOG_RL_GLOBAL:
+	case KLOG_RL_INTEL:	/* VT-d's: dmar_line.c takes it */
+		memset(r, 0, sizeof(*r));
+		r->iommu_index = -1;
 		L->kind = KLOG_LINE_NONE;
 		return;
 	case KLOG_RL_NONE:
@@ -634,8 +637,10 @@ void klog_amdvi_parse(const char *s, size_t n, struct klog_line *L)
 
 	reset(L);
 	parse_at(s, n, 0, L);
-	if (L->kind != KLOG_LINE_NONE || L->ratelimit_maybe)
+	if (L->kind != KLOG_LINE_NONE || L->ratelimit_maybe) {
+		L->rec.vendor = KLOG_VENDOR_AMD;
 		return;
+	}
 	/* Line noise in front: retry at each anchor, with its device prefix. */
 	for (size_t a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++) {
 		const char *p = memmem(s, n, anchors[a].lit, anchors[a].len);
@@ -651,8 +656,10 @@ void klog_amdvi_parse(const char *s, size_t n, struct klog_line *L)
 				t--;
 			reset(L);
 			parse_at(s, n, t, L);
-			if (L->kind != KLOG_LINE_NONE)
+			if (L->kind != KLOG_LINE_NONE) {
+				L->rec.vendor = KLOG_VENDOR_AMD;
 				return;
+			}
 			continue;
 		}
 		size_t lo = t > 64 ? t - 64 : 0;
@@ -667,8 +674,10 @@ void klog_amdvi_parse(const char *s, size_t n, struct klog_line *L)
 		}
 		reset(L);
 		parse_at(s, n, t, L);
-		if (L->kind != KLOG_LINE_NONE)
+		if (L->kind != KLOG_LINE_NONE) {
+			L->rec.vendor = KLOG_VENDOR_AMD;
 			return;
+		}
 	}
 	reset(L);
 }

@@ -1,6 +1,7 @@
 /*
  * The streaming parser: cleans each line, strips its prefix, recognises it
- * (amdvi_line.c), and joins what the kernel printed over several lines:
+ * (amdvi_line.c, then dmar_line.c), and joins what the kernel printed over
+ * several lines:
  *
  *  - split events: "Event logged [" then "TYPE fields]" (era A/B printk
  *    continuations broken by another CPU, era C dev_err), in either order,
@@ -14,6 +15,13 @@
  *    it, and the command-buffer dump ("CMD Buffer head=N tail=N" and its
  *    512 "%3d: %08x %08x %08x %08x" lines) gathered into one record, tied
  *    to the Completion-Wait timeout before it;
+ *  - Intel VT-d <= 4.6: "DMAR:[DMA Read] Request device [..] fault addr %llx"
+ *    and "DMAR:[fault reason %02d] %s" (one printk with a '\n' inside; the
+ *    same for INTR-REMAP), joined into one record on the first line;
+ *  - VT-d's QI error lines, printed without '\n': a message appended to
+ *    one on the same line is taken as a line of its own; QI HEAD/PRIOR tied
+ *    to the error before them, a CONFIG_DMAR_DEBUG page-table dump to its
+ *    fault;
  *  - the further lines of one printk record of several lines (a '\n' in
  *    the text): makedumpfile --dump-dmesg (vmcore-dmesg.txt), crash's log,
  *    dmesg(1) and journalctl write them indented by the first line's prefix
@@ -35,7 +43,7 @@
 #include "klog/klog_line.h"
 
 enum qstate { Q_READY, Q_WAIT_TAIL, Q_WAIT_HEAD, Q_DEAD };
-enum qpair { PAIR_EVENT, PAIR_DNA };
+enum qpair { PAIR_EVENT, PAIR_DNA, PAIR_DMAR };
 
 struct qent {
 	struct klog_record rec;
@@ -85,6 +93,11 @@ struct klog_parser {
 				 * restart began: the next restart counts */
 	bool has_max_mono;
 	double max_mono;	/* the latest printk time since the last restart */
+	/* VT-d: the last QI error (for QI HEAD/PRIOR) and DMA fault (for a
+	 * page-table dump), lines 0: none */
+	uint64_t qi_err_line;
+	uint64_t dmar_fault_line;
+	uint64_t dmar_fault_addr;
 };
 
 struct klog_parser *klog_parser_new(const struct klog_parser_ops *ops, void *ctx)
@@ -133,9 +146,12 @@ static inline struct qent *qat(struct klog_parser *p, size_t k)
 	return &p->q[(p->qhead + k) % QCAP];
 }
 
-static void report_unparsed(struct klog_parser *p, uint64_t line, const char *why, const char *text, size_t len)
+static void report_unparsed(struct klog_parser *p, uint64_t line, const char *why, const char *text, size_t len,
+			    enum klog_vendor vendor)
 {
 	p->st.unparsed++;
+	if (vendor == KLOG_VENDOR_INTEL)
+		p->st.unparsed_dmar++;
 	if (p->ops.unparsed)
 		p->ops.unparsed(p->file, line, why, text, len, p->ctx);
 }
@@ -144,6 +160,8 @@ static void emit(struct klog_parser *p, struct klog_record *r)
 {
 	r->file = p->file;
 	p->st.records++;
+	if (r->vendor == KLOG_VENDOR_INTEL)
+		p->st.records_dmar++;
 	if (p->ops.record)
 		p->ops.record(r, p->ctx);
 }
@@ -182,8 +200,12 @@ static void resolve(struct klog_parser *p, struct qent *e)
 	case Q_WAIT_TAIL:
 		if (e->pair == PAIR_EVENT) {
 			report_unparsed(p, e->rec.line, "incomplete event: 'Event logged [' without its second half",
-					e->text, e->text_len);
+					e->text, e->text_len, KLOG_VENDOR_AMD);
 			e->state = Q_DEAD;
+		} else if (e->pair == PAIR_DMAR) {
+			/* every field but the reason is on the first line */
+			e->rec.notes |= KLOG_NOTE_REASON_MISSING;
+			e->state = Q_READY;
 		} else {
 			e->rec.notes |= KLOG_NOTE_TAIL_MISSING;
 			e->state = Q_READY;
@@ -204,7 +226,7 @@ static void expire(struct klog_parser *p, bool all)
 	for (size_t k = 0; k < p->qlen; k++) {
 		struct qent *e = qat(p, k);
 		if ((e->state == Q_WAIT_TAIL || e->state == Q_WAIT_HEAD) &&
-		    (all || p->line - e->since > KLOG_PAIR_WINDOW))
+		    (all || p->line - e->since > (e->pair == PAIR_DMAR ? KLOG_DMAR_PAIR_WINDOW : KLOG_PAIR_WINDOW)))
 			resolve(p, e);
 		if (e->dump_open && (all || p->line - e->dump_last > KLOG_DUMP_WINDOW))
 			e->dump_open = false;
@@ -329,7 +351,7 @@ static void on_dump(struct klog_parser *p, const struct klog_line *L, const char
 	}
 	report_unparsed(p, p->line, L->dump_kind == KLOG_DUMP_DTE ? "DTE dump line without its ILLEGAL_DEV_TABLE_ENTRY event"
 								   : "CMD dump line without its ILLEGAL_COMMAND_ERROR event",
-			s, n);
+			s, n, KLOG_VENDOR_AMD);
 }
 
 /* Do two records' IOMMU keys allow them to belong together? */
@@ -392,7 +414,7 @@ static void on_cmd_entry(struct klog_parser *p, const struct klog_line *L, const
 		if (!e->dump_open || e->rec.type != KLOG_COMMAND_BUFFER_DUMP)
 			continue;
 		if (L->dump_index < e->cmd_next) {
-			report_unparsed(p, p->line, "command-buffer dump slot out of order", s, n);
+			report_unparsed(p, p->line, "command-buffer dump slot out of order", s, n, KLOG_VENDOR_AMD);
 			return;
 		}
 		memcpy(p->cmd_buffer[L->dump_index], L->cmd_entry, sizeof(L->cmd_entry));
@@ -404,7 +426,8 @@ static void on_cmd_entry(struct klog_parser *p, const struct klog_line *L, const
 			e->dump_open = false;
 		return;
 	}
-	report_unparsed(p, p->line, "command-buffer dump line without its 'CMD Buffer head= tail=' line", s, n);
+	report_unparsed(p, p->line, "command-buffer dump line without its 'CMD Buffer head= tail=' line", s, n,
+			KLOG_VENDOR_AMD);
 }
 
 /* An AMD-Vi line at p->line: a waiting ratelimit summary just before it is
@@ -439,6 +462,7 @@ static void restart(struct klog_parser *p)
 	p->cwt_line = 0;
 	p->rl.line = 0;
 	p->has_max_mono = false;
+	p->qi_err_line = p->dmar_fault_line = 0;
 }
 
 /* A candidate line's printk time: far behind the latest one is a restart. */
@@ -484,7 +508,7 @@ static void resync_message(const char *s, size_t n, struct klog_prefix *pf, stru
 		p2.level = pf->level;
 	if (!p2.caller[0])
 		memcpy(p2.caller, pf->caller, sizeof(p2.caller));
-	klog_amdvi_parse(s + p2.msg_off, n - p2.msg_off, &L2);
+	klog_line_parse(s + p2.msg_off, n - p2.msg_off, &L2);
 	if (L2.kind == KLOG_LINE_NONE && !L2.ratelimit_maybe)
 		return;
 	*pf = p2;
@@ -528,85 +552,119 @@ static bool continuation_of_head(const struct klog_parser *p, const char *s, siz
 	return true;
 }
 
-void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
+/* A split DMAR fault's second line: the reason goes to the first line
+ * still waiting for it (only the newest one waits), when of the same kind. */
+static void on_dmar_tail(struct klog_parser *p, const struct klog_record *r, const char *s, size_t n)
 {
-	const char *s = line;
-	size_t n = len;
+	for (size_t k = p->qlen; k-- > 0;) {
+		struct qent *e = qat(p, k);
+		if (e->state != Q_WAIT_TAIL || e->pair != PAIR_DMAR || e->rec.type != r->type ||
+		    !times_close(&e->rec.time, &r->time, KLOG_PAIR_SECONDS))
+			continue;
+		e->rec.reason = r->reason;
+		memcpy(e->rec.reason_printed, r->reason_printed, sizeof(e->rec.reason_printed));
+		memcpy(e->rec.reason_text, r->reason_text, sizeof(e->rec.reason_text));
+		e->rec.has |= KLOG_HAS_REASON | KLOG_HAS_REASON_LINE;
+		e->rec.notes |= r->notes & (KLOG_NOTE_REASON_MISMATCH | KLOG_NOTE_REASON_HEX_DIGITS);
+		e->rec.reason_line = r->line;
+		e->state = Q_READY;
+		return;
+	}
+	report_unparsed(p, p->line,
+			r->type == KLOG_DMAR_IR_FAULT
+				? "INTR-REMAP fault reason line without its 'Request device' line"
+				: "DMAR fault reason line without its 'Request device' line",
+			s, n, KLOG_VENDOR_INTEL);
+}
 
-	p->line++;
-	p->st.lines++;
-	p->st.bytes += len + 1;
-	if (n > KLOG_LINE_MAX) {
-		n = KLOG_LINE_MAX;
-		p->st.truncated++;
-	}
-	if (klog_line_needs_cleaning(s, n)) {
-		n = klog_clean_line(s, n, p->buf, KLOG_LINE_MAX + 1);
-		s = p->buf;
-	}
-	if (n && s[0] != ' ') {
-		p->head_len = n < sizeof(p->head) ? n : sizeof(p->head);
-		memcpy(p->head, s, p->head_len);
-	}
-	if (boot_start(s, n))
-		restart(p);
-	if (!klog_amdvi_candidate(s, n))
-		goto out;
-	p->st.candidates++;
-
-	struct klog_prefix pf;
-	struct klog_line L;
-	klog_prefix_parse(s, n, &pf);
-	if (n && s[0] == ' ')
-		continuation_of_head(p, s, n, &pf);
-	klog_amdvi_parse(s + pf.msg_off, n - pf.msg_off, &L);
-	if (L.kind == KLOG_LINE_NONE && !L.ratelimit_maybe)
-		resync_message(s, n, &pf, &L);
-	else if (L.kind != KLOG_LINE_NONE)
-		time_after_junk(s, &pf, &L);
-	check_clock(p, &pf.time);
-	if (L.kind == KLOG_LINE_NONE) {
-		if (L.ratelimit_maybe) {
-			p->rl = L.rec;
-			p->rl.line = p->line;
-			p->rl.time = pf.time;
+/* VT-d records tied to the line before them: QI HEAD/PRIOR to the QI error
+ * they describe, a page-table dump to the fault at its IOVA. */
+static void tie_dmar(struct klog_parser *p, struct klog_record *r)
+{
+	switch (r->type) {
+	case KLOG_DMAR_QI_QUEUE_ERROR:
+	case KLOG_DMAR_QI_TIMEOUT:
+	case KLOG_DMAR_QI_COMPLETION_ERROR:
+		p->qi_err_line = p->line;
+		break;
+	case KLOG_DMAR_QI_DESCRIPTOR:
+		if (p->qi_err_line && p->line - p->qi_err_line <= KLOG_DMAR_TIE_WINDOW) {
+			r->event_line = p->qi_err_line;
+			r->has |= KLOG_HAS_EVENT_LINE;
 		}
-		goto out;
+		break;
+	case KLOG_DMAR_FAULT:
+		p->dmar_fault_line = p->line;
+		p->dmar_fault_addr = r->address;
+		break;
+	case KLOG_DMAR_PTE_DUMP:
+		if (p->dmar_fault_line && p->line - p->dmar_fault_line <= KLOG_DMAR_TIE_WINDOW &&
+		    p->dmar_fault_addr == r->address) {
+			r->event_line = p->dmar_fault_line;
+			r->has |= KLOG_HAS_EVENT_LINE;
+		}
+		break;
+	default:
+		break;
 	}
-	claim_ratelimit(p, &pf.time);
-	if (L.kind == KLOG_LINE_OTHER && L.rec.type != KLOG_UNRECOGNISED) {
-		p->st.other_amdvi++;
-		goto out;
+}
+
+/* One recognised message of the line s (its prefix pf, what it is L). */
+static void take(struct klog_parser *p, const char *s, size_t n, const struct klog_prefix *pf, struct klog_line *L)
+{
+	if (L->kind == KLOG_LINE_NONE) {
+		if (L->ratelimit_maybe) {
+			p->rl = L->rec;
+			p->rl.line = p->line;
+			p->rl.time = pf->time;
+		}
+		return;
 	}
-	if (L.kind == KLOG_LINE_OTHER) {
+	bool intel = L->rec.vendor == KLOG_VENDOR_INTEL;
+	/* a summary of another function is claimed by the AMD-Vi line after it
+	 * only (VT-d's dmar_fault() summaries are named) */
+	if (!intel)
+		claim_ratelimit(p, &pf->time);
+	if (L->kind == KLOG_LINE_OTHER && L->rec.type != KLOG_UNRECOGNISED) {
+		if (intel)
+			p->st.other_dmar++;
+		else
+			p->st.other_amdvi++;
+		return;
+	}
+	if (L->kind == KLOG_LINE_OTHER) {
 		p->st.unrecognised++;
+		if (intel)
+			p->st.unrecognised_dmar++;
 		if (!p->on_unrecognised)
-			goto out;
+			return;
 	}
-	if (L.kind == KLOG_LINE_BAD) {
-		report_unparsed(p, p->line, L.reason, s, n);
-		goto out;
+	if (L->kind == KLOG_LINE_BAD) {
+		report_unparsed(p, p->line, L->reason, s, n, intel ? KLOG_VENDOR_INTEL : KLOG_VENDOR_AMD);
+		return;
 	}
-	struct klog_record *r = &L.rec;
+	struct klog_record *r = &L->rec;
 	r->file = p->file;
 	r->line = p->line;
-	r->time = pf.time;
-	if (pf.level >= 0) {
-		r->level = pf.level;
+	r->time = pf->time;
+	if (pf->level >= 0) {
+		r->level = pf->level;
 		r->has |= KLOG_HAS_LEVEL;
 	}
-	if (pf.caller[0]) {
-		memcpy(r->caller, pf.caller, sizeof(r->caller));
+	if (pf->caller[0]) {
+		memcpy(r->caller, pf->caller, sizeof(r->caller));
 		r->has |= KLOG_HAS_CALLER;
 	}
 
 	struct qent *e;
-	switch (L.kind) {
+	switch (L->kind) {
 	case KLOG_LINE_RECORD:
 		if (r->type == KLOG_CONTROL_REGISTER)
 			tie_control_reg(p, r);
 		else if (r->type == KLOG_COMMAND_BUFFER_DUMP)
 			start_cmd_buffer(p, r);
+		else if (intel)
+			tie_dmar(p, r);
 		e = push(p, r, Q_READY, PAIR_EVENT);
 		open_dump(e);
 		if (r->type == KLOG_COMPLETION_WAIT_TIMEOUT) {
@@ -660,19 +718,100 @@ void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
 			push(p, r, Q_WAIT_HEAD, PAIR_DNA);
 		}
 		break;
+	case KLOG_LINE_DMAR_HEAD:
+		/* both lines come from one printk: a first line still waiting
+		 * when the next one comes has lost its reason */
+		for (size_t k = 0; k < p->qlen; k++) {
+			e = qat(p, k);
+			if (e->state == Q_WAIT_TAIL && e->pair == PAIR_DMAR)
+				resolve(p, e);
+		}
+		tie_dmar(p, r);
+		push(p, r, Q_WAIT_TAIL, PAIR_DMAR);
+		break;
+	case KLOG_LINE_DMAR_TAIL:
+		on_dmar_tail(p, r, s, n);
+		break;
 	case KLOG_LINE_DUMP:
-		on_dump(p, &L, s, n);
+		on_dump(p, L, s, n);
 		break;
 	case KLOG_LINE_CMD_ENTRY:
-		on_cmd_entry(p, &L, s, n);
+		on_cmd_entry(p, L, s, n);
 		break;
 	case KLOG_LINE_OTHER:
 		/* unrecognised: queued like a record, so that it comes out in line order */
 		e = push(p, r, Q_READY, PAIR_EVENT);
-		keep_text(e, s + pf.msg_off + L.match_off, n - pf.msg_off - L.match_off);
+		keep_text(e, s + pf->msg_off + L->match_off, n - pf->msg_off - L->match_off);
 		break;
 	default:
 		break;
+	}
+}
+
+/* Messages glued to a line's end (VT-d's QI error lines have no '\n'): at
+ * most this many per line. */
+#define KLOG_MAX_APPENDED 16
+
+void klog_parser_feed_line(struct klog_parser *p, const char *line, size_t len)
+{
+	const char *s = line;
+	size_t n = len;
+
+	p->line++;
+	p->st.lines++;
+	p->st.bytes += len + 1;
+	if (n > KLOG_LINE_MAX) {
+		n = KLOG_LINE_MAX;
+		p->st.truncated++;
+	}
+	if (klog_line_needs_cleaning(s, n)) {
+		n = klog_clean_line(s, n, p->buf, KLOG_LINE_MAX + 1);
+		s = p->buf;
+	}
+	if (n && s[0] != ' ') {
+		p->head_len = n < sizeof(p->head) ? n : sizeof(p->head);
+		memcpy(p->head, s, p->head_len);
+	}
+	if (boot_start(s, n))
+		restart(p);
+	if (!klog_line_candidate(s, n))
+		goto out;
+	p->st.candidates++;
+
+	struct klog_prefix pf;
+	struct klog_line L;
+	klog_prefix_parse(s, n, &pf);
+	if (n && s[0] == ' ')
+		continuation_of_head(p, s, n, &pf);
+	klog_line_parse(s + pf.msg_off, n - pf.msg_off, &L);
+	if (L.kind == KLOG_LINE_NONE && !L.ratelimit_maybe)
+		resync_message(s, n, &pf, &L);
+	else if (L.kind != KLOG_LINE_NONE)
+		time_after_junk(s, &pf, &L);
+	check_clock(p, &pf.time);
+	take(p, s, n, &pf, &L);
+
+	/* the messages appended to this one, each with its own prefix if it
+	 * has one, else this line's */
+	for (int k = 0; k < KLOG_MAX_APPENDED && L.kind != KLOG_LINE_NONE && L.rest_off; k++) {
+		size_t at = pf.msg_off + L.rest_off;
+		struct klog_prefix p2;
+
+		if (at >= n)
+			break;
+		klog_prefix_parse(s + at, n - at, &p2);
+		p2.msg_off += at;
+		if (!has_time(&p2)) {
+			p2.time = pf.time;
+			if (p2.level < 0)
+				p2.level = pf.level;
+			if (!p2.caller[0])
+				memcpy(p2.caller, pf.caller, sizeof(p2.caller));
+		}
+		pf = p2;
+		klog_line_parse(s + pf.msg_off, n - pf.msg_off, &L);
+		L.rec.notes |= KLOG_NOTE_APPENDED;
+		take(p, s, n, &pf, &L);
 	}
 out:
 	if (p->qlen)
@@ -694,6 +833,7 @@ void klog_parser_set_file(struct klog_parser *p, const char *file)
 	p->rl.line = 0;
 	p->seen = false;
 	p->has_max_mono = false;
+	p->qi_err_line = p->dmar_fault_line = 0;
 }
 
 int klog_parser_feed_file(struct klog_parser *p, FILE *f)

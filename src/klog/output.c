@@ -143,6 +143,64 @@ static void write_cmd_buffer_json(const struct klog_record *r, FILE *out)
 	putc(']', out);
 }
 
+/* FSTS bits (drivers/iommu/intel/iommu.h DMA_FSTS_*); bits 2 and 3 are
+ * the advanced-fault bits Linux never uses. */
+static const char *const fsts_bit[8] = { "PFO", "PPF", "bit2", "bit3", "IQE", "ICE", "ITE", "PRO" };
+
+static const char *access_name(enum klog_access a)
+{
+	return a == KLOG_ACCESS_READ ? "read" : a == KLOG_ACCESS_WRITE ? "write" : "-";
+}
+
+/* The VT-d keys of a record (docs/json-log.md), after "vendor". */
+static void write_dmar_json(const struct klog_record *r, FILE *out)
+{
+	const char *form = klog_dmar_form_name(r->form);
+
+	if (r->has & KLOG_HAS_ACCESS)
+		fprintf(out, ",\"access\":\"%s\"", access_name(r->access));
+	if (r->notes & KLOG_NOTE_NO_PASID)
+		fputs(",\"no_pasid\":true", out);
+	if (r->has & KLOG_HAS_FAULT_INDEX)
+		fprintf(out, ",\"fault_index\":%u", r->fault_index);
+	if (r->has & KLOG_HAS_REASON) {
+		fprintf(out, ",\"reason\":%u", r->reason);
+		jstr(out, "reason_printed", r->reason_printed, true);
+		jstr(out, "reason_text", r->reason_text, true);
+	}
+	if (r->notes & KLOG_NOTE_REASON_HEX_DIGITS)
+		fputs(",\"reason_hex_digits\":true", out);
+	if (r->notes & KLOG_NOTE_REASON_MISMATCH)
+		fputs(",\"reason_mismatch\":true", out);
+	if (r->notes & KLOG_NOTE_REASON_MISSING)
+		fputs(",\"reason_missing\":true", out);
+	if (r->has & KLOG_HAS_REASON_LINE)
+		fprintf(out, ",\"reason_line\":%" PRIu64, r->reason_line);
+	if (form)
+		fprintf(out, ",\"form\":\"%s\"", form);
+	if (r->type == KLOG_DMAR_FAULT_STATUS && (r->has & KLOG_HAS_VALUE)) {
+		bool first = true;
+		fputs(",\"fsts\":[", out);
+		for (unsigned b = 0; b < 8; b++)
+			if (r->value & (1u << b)) {
+				fprintf(out, "%s\"%s\"", first ? "" : ",", fsts_bit[b]);
+				first = false;
+			}
+		fprintf(out, "],\"fri\":%u", (unsigned)(r->value >> 8) & 0xff);
+	}
+	if (r->has & KLOG_HAS_SID)
+		fprintf(out, ",\"sid\":%u", r->sid);
+	if (r->has & KLOG_HAS_CAP)
+		fprintf(out, ",\"version\":\"%u:%u\",\"cap\":\"0x%" PRIx64 "\",\"ecap\":\"0x%" PRIx64 "\"", r->ver_major,
+			r->ver_minor, r->cap, r->ecap);
+	if (r->has & KLOG_HAS_QI_DESC)
+		jstr(out, "qi_desc", r->qi_desc, true);
+	if (r->has & KLOG_HAS_QW)
+		fprintf(out, ",\"qw\":[\"0x%" PRIx64 "\",\"0x%" PRIx64 "\"]", r->qw[0], r->qw[1]);
+	if (r->notes & KLOG_NOTE_APPENDED)
+		fputs(",\"appended\":true", out);
+}
+
 const char *klog_record_device(const struct klog_record *r, char *buf, size_t size)
 {
 	if (!(r->has & KLOG_HAS_BDF))
@@ -204,6 +262,10 @@ void klog_record_write_json(const struct klog_record *r, FILE *out)
 		fputs("null", out);
 
 	/* extra keys, only when they carry something */
+	if (r->vendor != KLOG_VENDOR_NONE)
+		fprintf(out, ",\"vendor\":\"%s\"", klog_vendor_name(r->vendor));
+	if (r->vendor == KLOG_VENDOR_INTEL)
+		write_dmar_json(r, out);
 	if (r->time.has_mono && r->time.has_wall) {
 		fputs(",\"wall_time\":", out);
 		klog_json_string(out, r->time.wall, strlen(r->time.wall));
@@ -233,7 +295,9 @@ void klog_record_write_json(const struct klog_record *r, FILE *out)
 			fprintf(out, "%s\"0x%0*" PRIx64 "\"", k ? "," : "", r->dump_digits, r->dump[k]);
 		putc(']', out);
 	}
-	if (r->has & KLOG_HAS_VALUE)
+	if (r->type == KLOG_DMAR_CONTEXT_COPY_FAILED)
+		fprintf(out, ",\"bus\":%" PRIu64, r->value);
+	else if (r->has & KLOG_HAS_VALUE)
 		fprintf(out, ",\"value\":\"0x%" PRIx64 "\"", r->value);
 	if (r->has & KLOG_HAS_HEAD_TAIL)
 		fprintf(out, ",\"head\":%u,\"tail\":%u,\"pending\":%u", r->cmd_head, r->cmd_tail,
@@ -291,6 +355,8 @@ void klog_record_write_text(const struct klog_record *r, FILE *out)
 		snprintf(dom, sizeof(dom), "-");
 	if (r->has & KLOG_HAS_PASID)
 		snprintf(pas, sizeof(pas), "0x%05x", r->pasid);
+	else if (r->notes & KLOG_NOTE_NO_PASID)
+		snprintf(pas, sizeof(pas), "none");
 	else
 		snprintf(pas, sizeof(pas), "-");
 	if (r->has & KLOG_HAS_ADDRESS)
@@ -329,8 +395,54 @@ void klog_record_write_text(const struct klog_record *r, FILE *out)
 		for (int k = 0; k < r->ndump; k++)
 			NOTE("%s%0*" PRIx64, k ? ":" : "", r->dump_digits, r->dump[k]);
 	}
-	if (r->has & KLOG_HAS_VALUE)
+	/* VT-d */
+	if (r->has & KLOG_HAS_ACCESS)
+		NOTE("%s%s", o ? " " : "", access_name(r->access));
+	if (r->has & KLOG_HAS_FAULT_INDEX)
+		NOTE("%sindex=0x%x", o ? " " : "", r->fault_index);
+	if (r->has & KLOG_HAS_REASON) {
+		char canon[8];
+		NOTE("%sreason=0x%02x", o ? " " : "", r->reason);
+		/* the decimal digits, when they differ from the hex ones ("33" is 0x21) */
+		snprintf(canon, sizeof(canon), "%02x", r->reason);
+		if (strncmp(r->reason_printed, "0x", 2) && strcmp(r->reason_printed, canon))
+			NOTE(" (printed %s)", r->reason_printed);
+		NOTE(" \"%s\"", r->reason_text);
+	}
+	if (r->notes & KLOG_NOTE_REASON_HEX_DIGITS)
+		NOTE("%sreason-digits-hex", o ? " " : "");
+	if (r->notes & KLOG_NOTE_REASON_MISMATCH)
+		NOTE("%sreason-text-mismatch", o ? " " : "");
+	if (r->notes & KLOG_NOTE_REASON_MISSING)
+		NOTE("%sreason-line-missing", o ? " " : "");
+	if (r->has & KLOG_HAS_REASON_LINE)
+		NOTE("%ssplit(reason line %" PRIu64 ")", o ? " " : "", r->reason_line);
+	if (klog_dmar_form_name(r->form))
+		NOTE("%sform=%s", o ? " " : "", klog_dmar_form_name(r->form));
+	if (r->type == KLOG_DMAR_FAULT_STATUS && (r->has & KLOG_HAS_VALUE)) {
+		NOTE("%sfsts=0x%" PRIx64, o ? " " : "", r->value);
+		for (unsigned b = 0; b < 8; b++)
+			if (r->value & (1u << b))
+				NOTE(" %s", fsts_bit[b]);
+		NOTE(" fri=%u", (unsigned)(r->value >> 8) & 0xff);
+	} else if (r->type == KLOG_DMAR_CONTEXT_COPY_FAILED) {
+		NOTE("%sbus %" PRIu64, o ? " " : "", r->value);
+	} else if (r->type == KLOG_DMAR_QI_QUEUE_ERROR && (r->has & KLOG_HAS_VALUE)) {
+		NOTE("%siqei=0x%" PRIx64, o ? " " : "", r->value);
+	} else if (r->has & KLOG_HAS_VALUE) {
 		NOTE("%s0x%" PRIx64, o ? " " : "", r->value);
+	}
+	if (r->has & KLOG_HAS_SID)
+		NOTE("%ssid=0x%04x", o ? " " : "", r->sid);
+	if (r->has & KLOG_HAS_CAP)
+		NOTE("%sver %u:%u cap=0x%" PRIx64 " ecap=0x%" PRIx64, o ? " " : "", r->ver_major, r->ver_minor, r->cap,
+		     r->ecap);
+	if (r->has & KLOG_HAS_QI_DESC)
+		NOTE("%s%s: %s", o ? " " : "", (r->has & KLOG_HAS_DETAIL) ? r->detail : "QI", r->qi_desc);
+	if (r->has & KLOG_HAS_QW)
+		NOTE("%sqw0=0x%" PRIx64 " qw1=0x%" PRIx64, o ? " " : "", r->qw[0], r->qw[1]);
+	if (r->notes & KLOG_NOTE_APPENDED)
+		NOTE("%sappended", o ? " " : "");
 	if (r->has & KLOG_HAS_HEAD_TAIL) {
 		NOTE("%shead=%u tail=%u, %u pending, %u of %u slots", o ? " " : "", r->cmd_head, r->cmd_tail,
 		     cmd_pending_count(r), r->ncmd_buffer, KLOG_CMD_BUFFER_ENTRIES);
@@ -346,7 +458,7 @@ void klog_record_write_text(const struct klog_record *r, FILE *out)
 	if (r->has & KLOG_HAS_EVENT_LINE)
 		NOTE("%s(%s line %" PRIu64 ")", o ? " " : "", r->type == KLOG_RATELIMIT_SUPPRESSED ? "before" : "after",
 		     r->event_line);
-	if (r->has & KLOG_HAS_DETAIL)
+	if ((r->has & KLOG_HAS_DETAIL) && !(r->has & KLOG_HAS_QI_DESC))
 		NOTE("%s%s", o ? " " : "", r->detail);
 	if (r->notes & KLOG_NOTE_REUSE)
 		NOTE("%sreuse", o ? " " : "");

@@ -6,7 +6,8 @@
  * tag or an "iommu ivhdN:" prefix.  Any other function's, or one named
  * after a device ("<drv> SSSS:BB:DD.F: N callbacks suppressed"), is ours
  * only when an AMD-Vi line follows it at once: the assembler decides
- * (KLOG_RATELIMIT_WINDOW).
+ * (KLOG_RATELIMIT_WINDOW).  Intel VT-d's dmar_fault() is named, so its
+ * summaries are VT-d's at once (KLOG_RL_INTEL).
  */
 #include "klog/klog_scan.h"
 
@@ -26,6 +27,14 @@ static bool amd_function(const char *f, size_t len)
 		if (strlen(amd_functions[k]) == len && !memcmp(amd_functions[k], f, len))
 			return true;
 	return false;
+}
+
+/* Functions of drivers/iommu/intel (any era) that print through a
+ * ratelimit: dmar_fault() guards the status and fault lines with its own
+ * __ratelimit(). */
+static bool intel_function(const char *f, size_t len)
+{
+	return len == 10 && !memcmp(f, "dmar_fault", 10);
 }
 
 /* Limiters shared by every caller: their count mixes every subsystem's
@@ -68,6 +77,8 @@ enum klog_rl_owner klog_ratelimit_parse(const char *s, size_t n, size_t i, bool 
 			return KLOG_RL_GLOBAL;
 		if (amd_function(s + fb, fe - fb))
 			owner = KLOG_RL_AMD;
+		else if (intel_function(s + fb, fe - fb))
+			owner = KLOG_RL_INTEL;
 		copy_str(r->function, sizeof(r->function), s + fb, fe - fb);
 		r->has |= KLOG_HAS_FUNCTION;
 	}

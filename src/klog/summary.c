@@ -1,7 +1,9 @@
 /*
  * Summary statistics over records: counts per type, device, domain and
  * IOMMU, ratelimit suppression, and fault storms (runs of faults whose
- * consecutive timestamps are at most KLOG_STORM_GAP seconds apart).
+ * consecutive timestamps are at most KLOG_STORM_GAP seconds apart).  AMD-Vi
+ * and Intel VT-d records are counted together by type, device and IOMMU
+ * (ivhdN, dmarN); the lines about VT-d appear only when a log had some.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -43,6 +45,9 @@ struct storm {
 struct klog_summary {
 	uint64_t by_type[KLOG_NTYPES];
 	uint64_t records, unparsed, lines, bytes, other_amdvi, unrecognised, truncated, restarts;
+	/* Intel VT-d's share: records counted as they are added, the rest
+	 * from the parser's statistics */
+	uint64_t records_dmar, unparsed_dmar, other_dmar, unrecognised_dmar;
 	struct table devices, domains;
 	struct namecount iommus[MAX_NAMES];
 	size_t niommus;
@@ -202,7 +207,7 @@ static const char *suppressed_name(const struct klog_record *r, char *buf, size_
 			 klog_record_device(r, dev, sizeof(dev)));
 		return buf;
 	}
-	return "(AMD-Vi)";
+	return r->vendor == KLOG_VENDOR_INTEL ? "(DMAR)" : "(AMD-Vi)";
 }
 
 void klog_summary_add(struct klog_summary *s, const struct klog_record *r)
@@ -212,6 +217,8 @@ void klog_summary_add(struct klog_summary *s, const struct klog_record *r)
 	if ((unsigned)r->type < KLOG_NTYPES)
 		s->by_type[r->type]++;
 	s->records++;
+	if (r->vendor == KLOG_VENDOR_INTEL)
+		s->records_dmar++;
 	if (r->has & KLOG_HAS_BDF) {
 		uint64_t key = (1ull << 40) | ((uint64_t)!!(r->has & KLOG_HAS_SEGMENT) << 32) |
 			       ((uint64_t)r->segment << 16) | ((uint64_t)r->bus << 8) | ((uint64_t)r->dev << 3) | r->fn;
@@ -231,7 +238,7 @@ void klog_summary_add(struct klog_summary *s, const struct klog_record *r)
 	}
 	if (r->notes & KLOG_NOTE_REUSE)
 		s->reuse_seen = true;
-	if (klog_type_is_fault(r->type))
+	if (klog_type_is_fault(r->type) || klog_type_is_dmar_fault(r->type))
 		storm_add(s, r);
 }
 
@@ -248,6 +255,9 @@ void klog_summary_add_stats(struct klog_summary *s, const struct klog_parser_sta
 	s->unrecognised += st->unrecognised;
 	s->truncated += st->truncated;
 	s->restarts += st->restarts;
+	s->unparsed_dmar += st->unparsed_dmar;
+	s->other_dmar += st->other_dmar;
+	s->unrecognised_dmar += st->unrecognised_dmar;
 	s->in_storm = false;	/* storms never span files */
 }
 
@@ -288,12 +298,25 @@ void klog_summary_print(const struct klog_summary *s, FILE *out)
 {
 	fprintf(out, "\nSummary\n");
 	fprintf(out, "  lines read:          %" PRIu64 " (%" PRIu64 " bytes)\n", s->lines, s->bytes);
-	fprintf(out, "  AMD-Vi records:      %" PRIu64 "\n", s->records);
-	fprintf(out, "  unparsed AMD-Vi-looking lines: %" PRIu64 "%s\n", s->unparsed,
-		s->unparsed ? " (use -v to list them)" : "");
-	fprintf(out, "  unrecognised AMD-Vi lines: %" PRIu64 "%s\n", s->unrecognised,
-		s->unrecognised ? " (use -v to list them)" : "");
+	/* the unparsed count comes from the callback, VT-d's share from the
+	 * statistics: never below zero when a caller mixes them */
+	uint64_t unparsed_dmar = s->unparsed_dmar < s->unparsed ? s->unparsed_dmar : s->unparsed;
+	uint64_t unparsed_amd = s->unparsed - unparsed_dmar, unrec_amd = s->unrecognised - s->unrecognised_dmar;
+	bool dmar = s->records_dmar || unparsed_dmar || s->other_dmar || s->unrecognised_dmar;
+
+	fprintf(out, "  AMD-Vi records:      %" PRIu64 "\n", s->records - s->records_dmar);
+	fprintf(out, "  unparsed AMD-Vi-looking lines: %" PRIu64 "%s\n", unparsed_amd,
+		unparsed_amd ? " (use -v to list them)" : "");
+	fprintf(out, "  unrecognised AMD-Vi lines: %" PRIu64 "%s\n", unrec_amd, unrec_amd ? " (use -v to list them)" : "");
 	fprintf(out, "  other AMD-Vi lines (init, info): %" PRIu64 "\n", s->other_amdvi);
+	if (dmar) {
+		fprintf(out, "  Intel DMAR records:  %" PRIu64 "\n", s->records_dmar);
+		fprintf(out, "  unparsed DMAR-looking lines: %" PRIu64 "%s\n", unparsed_dmar,
+			unparsed_dmar ? " (use -v to list them)" : "");
+		fprintf(out, "  unrecognised DMAR lines: %" PRIu64 "%s\n", s->unrecognised_dmar,
+			s->unrecognised_dmar ? " (use -v to list them)" : "");
+		fprintf(out, "  other DMAR lines (ACPI table, init, info): %" PRIu64 "\n", s->other_dmar);
+	}
 	if (s->restarts)
 		fprintf(out, "  log restarts (a new boot, or the clock going back): %" PRIu64 "\n", s->restarts);
 	if (s->truncated)
@@ -387,4 +410,35 @@ void klog_summary_print(const struct klog_summary *s, FILE *out)
 			fprintf(out, "translation was enabled on %" PRIu64 " IOMMU(s) outside kdump; ", nk);
 		putc('\n', out);
 	}
+
+	/* VT-d: init_dmars() and intel_setup_irq_remapping() in a kdump kernel */
+	uint64_t vpre = s->by_type[KLOG_DMAR_KDUMP_PRE_ENABLED], vcp = s->by_type[KLOG_DMAR_KDUMP_TABLES_COPIED],
+		 vfail = s->by_type[KLOG_DMAR_KDUMP_TABLES_COPY_FAILED], vbus = s->by_type[KLOG_DMAR_CONTEXT_COPY_FAILED],
+		 vnk = s->by_type[KLOG_DMAR_ENABLED_NOT_KDUMP], vir = s->by_type[KLOG_DMAR_KDUMP_IR_TABLE_COPIED],
+		 virf = s->by_type[KLOG_DMAR_KDUMP_IR_COPY_FAILED], virnk = s->by_type[KLOG_DMAR_IR_ENABLED_NOT_KDUMP];
+	if (vpre || vcp || vfail || vbus || vnk || vir || virf || virnk) {
+		fprintf(out, "\n  kdump (VT-d): ");
+		if (vpre)
+			fprintf(out, "translation was pre-enabled (kdump kernel); ");
+		if (vcp)
+			fprintf(out, "old translation tables copied on %" PRIu64 " unit(s); ", vcp);
+		if (vbus)
+			fprintf(out, "context tables of %" PRIu64 " bus(es) NOT copied; ", vbus);
+		if (vfail)
+			fprintf(out, "copying FAILED on %" PRIu64 " unit(s) (translation disabled there); ", vfail);
+		if (vnk)
+			fprintf(out, "translation was enabled on %" PRIu64 " unit(s) outside kdump; ", vnk);
+		if (vir)
+			fprintf(out, "old IR table copied on %" PRIu64 " unit(s); ", vir);
+		if (virf)
+			fprintf(out, "IR table copy FAILED on %" PRIu64 " unit(s); ", virf);
+		if (virnk)
+			fprintf(out, "IRQ remapping was enabled on %" PRIu64 " unit(s) outside kdump; ", virnk);
+		putc('\n', out);
+	}
+	uint64_t qe = s->by_type[KLOG_DMAR_QI_QUEUE_ERROR], qt = s->by_type[KLOG_DMAR_QI_TIMEOUT],
+		 qc = s->by_type[KLOG_DMAR_QI_COMPLETION_ERROR];
+	if (qe || qt || qc)
+		fprintf(out, "\n  VT-d invalidation queue errors: %" PRIu64 " IQE, %" PRIu64 " ITE (time-out), %" PRIu64
+			     " ICE\n", qe, qt, qc);
 }

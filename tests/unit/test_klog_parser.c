@@ -463,14 +463,14 @@ START_TEST(test_json_every_type)
 		"{\"file\":\"test.log\",\"line\":10,\"type\":\"RMP_PAGE_FAULT\",\"segment\":0,\"bdf\":\"01:00.0\",\"domain\":null,\"pasid\":null,\"address\":\"0x41000\",\"flags\":32,\"driver\":\"nvme\",\"iommu\":null,\"suppressed\":null,\"time\":2.000900",
 		"{\"file\":\"test.log\",\"line\":11,\"type\":\"RMP_HW_ERROR\",\"segment\":0,\"bdf\":\"05:00.0\",\"domain\":null,\"pasid\":null,\"address\":\"0x1235000\",\"flags\":0,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":2.000903",
 		"{\"file\":\"test.log\",\"line\":12,\"type\":\"UNKNOWN\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":\"ivhd0\",\"suppressed\":null,\"time\":2.001000",
-		"{\"file\":\"test.log\",\"line\":13,\"type\":\"COMPLETION_WAIT_TIMEOUT\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":5.000000}",
-		"{\"file\":\"test.log\",\"line\":14,\"type\":\"COMMAND_BUFFER_TIMEOUT\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":5.000002}",
-		"{\"file\":\"test.log\",\"line\":15,\"type\":\"EVENT_LOG_OVERFLOW\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":2.003002}",
+		"{\"file\":\"test.log\",\"line\":13,\"type\":\"COMPLETION_WAIT_TIMEOUT\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":5.000000,\"vendor\":\"amd\"}",
+		"{\"file\":\"test.log\",\"line\":14,\"type\":\"COMMAND_BUFFER_TIMEOUT\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":5.000002,\"vendor\":\"amd\"}",
+		"{\"file\":\"test.log\",\"line\":15,\"type\":\"EVENT_LOG_OVERFLOW\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":2.003002,\"vendor\":\"amd\"}",
 		"{\"file\":\"test.log\",\"line\":17,\"type\":\"DEVICE_NOT_ATTACHED\",\"segment\":0,\"bdf\":\"06:00.0\",\"domain\":0,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":2.002001",
 		"{\"file\":\"test.log\",\"line\":18,\"type\":\"RATELIMIT_SUPPRESSED\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":25,\"time\":2.003000",
-		"{\"file\":\"test.log\",\"line\":19,\"type\":\"KDUMP_TRANSLATION_PRE_ENABLED\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":0.913300}",
-		"{\"file\":\"test.log\",\"line\":20,\"type\":\"KDUMP_DEV_TABLE_COPIED\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":0.913400}",
-		"{\"file\":\"test.log\",\"line\":21,\"type\":\"KDUMP_DEV_TABLE_COPY_FAILED\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":0.913500}",
+		"{\"file\":\"test.log\",\"line\":19,\"type\":\"KDUMP_TRANSLATION_PRE_ENABLED\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":0.913300,\"vendor\":\"amd\"}",
+		"{\"file\":\"test.log\",\"line\":20,\"type\":\"KDUMP_DEV_TABLE_COPIED\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":0.913400,\"vendor\":\"amd\"}",
+		"{\"file\":\"test.log\",\"line\":21,\"type\":\"KDUMP_DEV_TABLE_COPY_FAILED\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":null,\"suppressed\":null,\"time\":0.913500,\"vendor\":\"amd\"}",
 		"{\"file\":\"test.log\",\"line\":22,\"type\":\"TRANSLATION_ENABLED_NOT_KDUMP\",\"segment\":null,\"bdf\":null,\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":\"ivhd0\",\"suppressed\":null,\"time\":0.411000",
 	};
 	run_free(lines);
@@ -597,7 +597,7 @@ START_TEST(test_7x_control_reg_tied_to_event)
 	char *j = json_of(&recs[2]);
 	ck_assert_str_eq(j, "{\"file\":\"test.log\",\"line\":3,\"type\":\"CONTROL_REGISTER\",\"segment\":null,\"bdf\":null,"
 			    "\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,\"iommu\":\"ivhd0\","
-			    "\"suppressed\":null,\"time\":100.000001,\"value\":\"0xc22000003f48d\",\"event_line\":1}\n");
+			    "\"suppressed\":null,\"time\":100.000001,\"vendor\":\"amd\",\"value\":\"0xc22000003f48d\",\"event_line\":1}\n");
 	free(j);
 }
 END_TEST
@@ -669,7 +669,7 @@ START_TEST(test_7x_cmd_buffer_dump)
 	char *j = json_of(&recs[1]);
 	static const char want_start[] = "{\"file\":\"test.log\",\"line\":2,\"type\":\"COMMAND_BUFFER_DUMP\",\"segment\":null,\"bdf\":null,"
 				  "\"domain\":null,\"pasid\":null,\"address\":null,\"flags\":null,\"driver\":null,"
-				  "\"iommu\":\"0000:00:02.0\",\"suppressed\":null,\"time\":200.000001,\"head\":5,\"tail\":7,"
+				  "\"iommu\":\"0000:00:02.0\",\"suppressed\":null,\"time\":200.000001,\"vendor\":\"amd\",\"head\":5,\"tail\":7,"
 				  "\"pending\":2,\"cmd_buffer\":[{\"index\":0,\"offset\":0,"
 				  "\"raw\":[\"0x011be001\",\"0x10000000\",\"0x00000130\",\"0x00000000\"],\"op\":\"COMPLETION_WAIT\","
 				  "\"text\":\"COMPLETION_WAIT store=0x11be000 data=0x130 S\"},";
