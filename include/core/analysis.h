@@ -141,6 +141,7 @@ struct corr_info {
 	bool new_domain;		/* the logged domain is not the device's domain in the dump */
 	bool pending;			/* IOVA to look up in (segment, old_domain) during the walk */
 	uint16_t segment;
+	int unit_key;			/* 0: AMD-Vi; VT-d: 1 + the unit whose domain it is */
 	const struct fq_entry_info *fq;	/* CORR_STALE_IOTLB: the queue entry */
 };
 
@@ -188,9 +189,12 @@ struct analysis {
 	size_t n_corr;
 	size_t *lookups;		/* indices of pending corr entries, by (segment, domain, address) */
 	size_t n_lookups, lookup_cursor;
+	int lookup_unit_key;		/* of the domain being walked */
 	size_t corr_counts[CORR_NOT_A_FAULT + 1];
 	/* capture kernel markers */
 	bool kdump_pre_enabled, kdump_dt_copied, kdump_dt_copy_failed, kdump_reuse;
+	bool kdump_vtd_tables_copied;	/* "Copied translation tables from previous kernel for dmarN" */
+	bool kdump_vtd_copy_failed;	/* "Failed to copy translation tables" / "context table for bus" */
 	bool kdump_dt_reused;		/* 6.18+ "Reused DEV table": kdump_dt_copied too */
 	bool kdump_cmd_reused, kdump_evt_reused, kdump_cwb_reused;	/* "Re-using command/event/CWB buffer(s)" */
 	bool capture_log_read;		/* the -k file could be opened */

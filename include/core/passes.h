@@ -21,7 +21,9 @@ void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c *
 void pass_flush_queues(const struct target *t, struct analysis *a);	/* flush_queues.c */
 void pass_events(struct analysis *a);					/* events.c */
 void pass_logs(struct analysis *a);					/* correlate.c: before the walks */
-void correlate_domain_start(struct analysis *a, uint16_t segment, uint16_t domid);
+/* unit_key: 0 for AMD-Vi domains, 1 + the unit for VT-d's (their IDs are
+ * per unit). */
+void correlate_domain_start(struct analysis *a, int unit_key, uint16_t segment, uint16_t domid);
 void correlate_extent(struct analysis *a, uint16_t segment, const struct iopt_extent *e);
 void correlate_finish(struct analysis *a);				/* after the walks */
 const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_t segment,

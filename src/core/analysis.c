@@ -112,6 +112,11 @@ bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g)
 				      amdvi_ring_check_offset(INV_CMD_RING_SIZE, io->tail_sw) != 0;
 		g->event_logs_unread += io->evt_buf && !io->evt_log;
 	}
+	/* VT-d: a unit or its invalidation queue unread leaves its verdict unknown */
+	for (size_t i = 0; i < a->vtd.n_units; i++)
+		g->rings_unread += !a->vtd.units[i].read_ok || (a->vtd.units[i].qi && !a->vtd.units[i].qi_read);
+	g->devices_incomplete |= a->vtd.tables_incomplete;
+	g->presence_unknown |= a->vtd.units_unread;
 	for (size_t i = 0; i < a->n_fq_doms; i++)
 		g->flush_queues_incomplete += a->fq_doms[i].incomplete;
 	/* devices whose queues could not be looked for, unless nothing queues */

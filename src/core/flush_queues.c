@@ -455,6 +455,12 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 		struct fq_domain_info d = { 0 }, *p;
 		size_t k;
 
+		if (di->vendor == IOMMU_VENDOR_INTEL) {
+			/* the VT-d backend does not yet reach a device's DMA
+			 * cookie (device_domain_info -> dmar_domain): unknown */
+			a->fq_unchecked += di->vtd.cls == VTD_DEV_TRANSLATED;
+			continue;
+		}
 		if (!di->sw.read || !di->sw.kaddr) {
 			/* no iommu_dev_data view: its queue, if any, is unknown */
 			a->fq_unchecked += di->cls == AMDVI_DTE_TRANSLATED;

@@ -51,7 +51,7 @@ void pass_mappings(const struct target *t, struct analysis *a)
 		dom->first_extent = a->n_extents;
 		if (a->opt.no_walk)
 			continue;
-		correlate_domain_start(a, dom->segment, dom->domid);
+		correlate_domain_start(a, dom->vendor == IOMMU_VENDOR_INTEL ? dom->unit + 1 : 0, dom->segment, dom->domid);
 		analysis_backend(dom->vendor)->walk_domain(t, a, dom, keep_extent, &k);
 		dom->walked = true;
 		dom->n_extents = a->n_extents - dom->first_extent;

@@ -396,6 +396,11 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 		kbool(w, "dev_table_reused", true);
 	kbool(w, "dev_table_copy_failed", a->kdump_dt_copy_failed);
 	kbool(w, "reused_in_place", a->kdump_reuse);
+	/* VT-d capture kernels: only on a machine with DMAR units */
+	if (a->vtd.n_units) {
+		kbool(w, "translation_tables_copied", a->kdump_vtd_tables_copied);
+		kbool(w, "translation_tables_copy_failed", a->kdump_vtd_copy_failed);
+	}
 	kuint(w, "faults", a->capture_faults);
 	close_obj(w);
 	open_obj(w, "log_lines");
@@ -416,6 +421,14 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 		kstr(w, "file", r->file);
 		kuint(w, "line", r->line);
 		kstr(w, "type", klog_type_name(r->type));
+		if (r->vendor == KLOG_VENDOR_INTEL) {
+			kstr(w, "vendor", "intel");
+			kstr(w, "access", r->access == KLOG_ACCESS_WRITE ? "write" : "read");
+			if (r->has & KLOG_HAS_REASON)
+				kuint(w, "reason", r->reason);
+			else
+				knull(w, "reason");
+		}
 		if (r->has & KLOG_HAS_SEGMENT)
 			kuint(w, "segment", r->segment);
 		else

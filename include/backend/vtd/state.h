@@ -95,7 +95,8 @@ struct vtd_state {
 	size_t n_units;
 	bool active;			/* a unit translated: intel_iommu_enabled, else GCMD.TE */
 	char inactive_reason[200];
-	bool units_unread;		/* dmar_drhd_units could not be read: whether there are units is unknown */
+	bool units_unread;
+	bool tables_incomplete;		/* a root or context table could not be read */		/* dmar_drhd_units could not be read: whether there are units is unknown */
 };
 
 #endif

@@ -188,6 +188,7 @@ static void context_table(const struct target *t, struct analysis *a, const stru
 	if (err) {
 		problem_read(&a->pb, err, TARGET_PHYSADDR, table_pa, 4096, "%s: context table of bus %02x",
 			     u->name, bus);
+		a->vtd.tables_incomplete = true;
 	} else {
 		for (unsigned i = 0; i < 4096 / esize; i++)
 			context_entry(t, a, u, bus, first_devfn + i, &tbl[i * esize / 8]);
@@ -205,6 +206,7 @@ static void unit_tables(const struct target *t, struct analysis *a, const struct
 	err = target_read(t, TARGET_PHYSADDR, u->root_pa, root, sizeof(root));
 	if (err) {
 		problem_read(&a->pb, err, TARGET_PHYSADDR, u->root_pa, 4096, "%s: root table", u->name);
+		a->vtd.tables_incomplete = true;
 		return;
 	}
 	for (unsigned bus = 0; bus < VTD_ROOT_ENTRIES; bus++) {
