@@ -89,6 +89,7 @@ struct dev_info {
 	bool name_unreadable;		/* its struct device could not be read: a read problem says so */
 	char driver[40];		/* "e1000", "" when unbound or unknown */
 	uint64_t dev_data;		/* the crashed kernel's struct iommu_dev_data, 0 if none found */
+	uint64_t dev_kaddr;		/* its struct device, 0 if not found */
 	struct sw_view sw;
 	enum dte_state dte_state;
 	bool from_dev_data;		/* dte/cls hold the crashed kernel's view, not the dump's DTE */
@@ -242,7 +243,7 @@ const char *fq_state_name(enum fq_state s);
 const char *fq_policy_name(enum fq_policy p);
 /* The flush-queue entry of (segment, domid) not yet invalidated that holds
  * iova, or NULL. */
-const struct fq_entry_info *fq_pending_at(const struct analysis *a, uint16_t segment, uint16_t domid,
+const struct fq_entry_info *fq_pending_at(const struct analysis *a, int unit_key, uint16_t segment, uint16_t domid,
 					   uint64_t iova);
 
 #endif

@@ -339,8 +339,8 @@ void correlate_finish(struct analysis *a)
 		if (c->pending && c->cls != CORR_OLD_MAPPING && a->opt.no_walk)
 			c->cls = CORR_UNRESOLVED;
 		/* unmapped, but the unmap's invalidation was still queued */
-		if ((c->cls == CORR_IOVA_NOT_MAPPED || c->cls == CORR_NEW_DOMAIN) && c->has_old_domain && !c->unit_key &&
-		    (c->fq = fq_pending_at(a, c->segment, c->old_domain, c->rec.address)))
+		if ((c->cls == CORR_IOVA_NOT_MAPPED || c->cls == CORR_NEW_DOMAIN) && c->has_old_domain &&
+		    (c->fq = fq_pending_at(a, c->unit_key, c->segment, c->old_domain, c->rec.address)))
 			c->cls = CORR_STALE_IOTLB;
 		a->corr_counts[c->cls]++;
 	}

@@ -74,6 +74,7 @@ static void name_from_device(const struct target *t, struct analysis *a, struct 
 	char name[sizeof(di->name)] = "";
 	uint64_t p;
 
+	di->dev_kaddr = dev;
 	if (lay->device_kobj >= 0 && lay->kobject_name >= 0) {
 		read_name_field(t, a, di, dev + lay->device_kobj + lay->kobject_name,
 				name, sizeof(name), "name (struct device.kobj.name)");
