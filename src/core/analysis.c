@@ -114,7 +114,7 @@ bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g)
 	}
 	/* VT-d: a unit or its invalidation queue unread leaves its verdict unknown */
 	for (size_t i = 0; i < a->vtd.n_units; i++)
-		g->rings_unread += !a->vtd.units[i].read_ok || (a->vtd.units[i].qi && !a->vtd.units[i].qi_read);
+		g->rings_unread += a->vtd.units[i].verdict == FLUSH_UNKNOWN;
 	g->devices_incomplete |= a->vtd.tables_incomplete;
 	g->presence_unknown |= a->vtd.units_unread;
 	for (size_t i = 0; i < a->n_fq_doms; i++)

@@ -247,6 +247,16 @@ static void read_unit(const struct target *t, struct vtd_state *s, struct vtd_un
 	if (u->root_entry && s->page_offset_known && u->root_entry >= s->page_offset_base)
 		u->root_pa = u->root_entry - s->page_offset_base;
 	read_queue(t, s, u, pb);
+	if (!(u->gcmd & VTD_GCMD_TE) && u->verdict == FLUSH_UNKNOWN) {
+		/* a unit that never translated (intel_iommu=off; its queue may
+		 * have served interrupt remapping alone) has nothing to flush */
+		char why[sizeof(u->evidence)];
+
+		snprintf(why, sizeof(why), "%s", u->evidence);
+		u->verdict = FLUSH_NONE;
+		snprintf(u->evidence, sizeof(u->evidence),
+			 "translation never enabled on this unit (GCMD.TE clear): nothing to flush (%.400s)", why);
+	}
 }
 
 void vtd_units_read(const struct target *t, struct vtd_state *s, struct problems *pb)
