@@ -13,6 +13,7 @@
 
 #include "amdvi/dte.h"
 #include "backend/amdvi/state.h"
+#include "backend/vtd/state.h"
 #include "core/backend.h"
 #include "core/flush_queues.h"
 #include "core/iopt_walk.h"
@@ -77,8 +78,10 @@ const char *dte_state_name(enum dte_state s);
 
 /* One valid device-table entry, with what the kernel knew of the device. */
 struct dev_info {
+	enum iommu_vendor vendor;	/* whose backend found it */
 	uint16_t segment, devid;
-	int iommu;			/* index of the IOMMU whose segment holds it, or -1 */
+	int iommu;			/* index of the IOMMU whose segment holds it, or -1 (VT-d: the unit) */
+	struct vtd_dev_view vtd;	/* VT-d: its context / PASID entry (vendor == IOMMU_VENDOR_INTEL) */
 	struct amdvi_dte dte;
 	enum amdvi_dte_class cls;
 	char name[40];			/* "0000:00:03.0" (from the kernel's struct device, else built) */
@@ -86,6 +89,7 @@ struct dev_info {
 	bool name_unreadable;		/* its struct device could not be read: a read problem says so */
 	char driver[40];		/* "e1000", "" when unbound or unknown */
 	uint64_t dev_data;		/* the crashed kernel's struct iommu_dev_data, 0 if none found */
+	uint64_t dev_kaddr;		/* its struct device, 0 if not found */
 	struct sw_view sw;
 	enum dte_state dte_state;
 	bool from_dev_data;		/* dte/cls hold the crashed kernel's view, not the dump's DTE */
@@ -102,6 +106,7 @@ struct domain_info {
 	int unit;			/* VT-d: the DRHD unit whose domain ID it is (IDs are per unit) */
 	uint16_t segment, domid;
 	bool v2;			/* guest (x86-64) format through GCR3 */
+	bool first_level;		/* VT-d: first-level format (else second-level) */
 	uint64_t root;			/* v1: page-table root PA; v2: GCR3 table root PA */
 	unsigned mode;			/* v1: levels; v2: GLX (GCR3 table levels - 1) */
 	unsigned v2_levels;		/* v2: 4 or 5 */
@@ -137,6 +142,7 @@ struct corr_info {
 	bool new_domain;		/* the logged domain is not the device's domain in the dump */
 	bool pending;			/* IOVA to look up in (segment, old_domain) during the walk */
 	uint16_t segment;
+	int unit_key;			/* 0: AMD-Vi; VT-d: 1 + the unit whose domain it is */
 	const struct fq_entry_info *fq;	/* CORR_STALE_IOTLB: the queue entry */
 };
 
@@ -158,6 +164,7 @@ struct analysis {
 	bool out_of_memory;		/* a backend could not allocate: analysis_run() returns NULL */
 
 	struct amdvi_state amd;		/* the AMD-Vi backend's (src/backend/amdvi) */
+	struct vtd_state vtd;		/* the VT-d backend's (src/backend/vtd) */
 	enum flush_verdict flush;	/* overall */
 
 	struct dev_info *devs;
@@ -183,9 +190,12 @@ struct analysis {
 	size_t n_corr;
 	size_t *lookups;		/* indices of pending corr entries, by (segment, domain, address) */
 	size_t n_lookups, lookup_cursor;
+	int lookup_unit_key;		/* of the domain being walked */
 	size_t corr_counts[CORR_NOT_A_FAULT + 1];
 	/* capture kernel markers */
 	bool kdump_pre_enabled, kdump_dt_copied, kdump_dt_copy_failed, kdump_reuse;
+	bool kdump_vtd_tables_copied;	/* "Copied translation tables from previous kernel for dmarN" */
+	bool kdump_vtd_copy_failed;	/* "Failed to copy translation tables" / "context table for bus" */
 	bool kdump_dt_reused;		/* 6.18+ "Reused DEV table": kdump_dt_copied too */
 	bool kdump_cmd_reused, kdump_evt_reused, kdump_cwb_reused;	/* "Re-using command/event/CWB buffer(s)" */
 	bool capture_log_read;		/* the -k file could be opened */
@@ -218,6 +228,13 @@ struct analysis_gaps {
 					   a damaged dump, so the answers built on them may be wrong */
 };
 
+/* Whether there was an active IOMMU of any vendor; whether that could
+ * not be told; when none was active, why (the vendor's whose units the
+ * dump holds, else the first backend's). */
+bool analysis_iommu_active(const struct analysis *a);
+bool analysis_presence_unknown(const struct analysis *a);
+const char *analysis_inactive_reason(const struct analysis *a);
+
 /* Fills g; true when every answer was given in full from an intact input. */
 bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g);
 
@@ -226,7 +243,7 @@ const char *fq_state_name(enum fq_state s);
 const char *fq_policy_name(enum fq_policy p);
 /* The flush-queue entry of (segment, domid) not yet invalidated that holds
  * iova, or NULL. */
-const struct fq_entry_info *fq_pending_at(const struct analysis *a, uint16_t segment, uint16_t domid,
+const struct fq_entry_info *fq_pending_at(const struct analysis *a, int unit_key, uint16_t segment, uint16_t domid,
 					   uint64_t iova);
 
 #endif

@@ -13,6 +13,7 @@
 #ifndef IOMMU_INFLIGHT_CORE_BACKEND_H
 #define IOMMU_INFLIGHT_CORE_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/flush_verdict.h"
@@ -30,6 +31,14 @@ enum iommu_vendor {
 /* "amd", "intel": the JSON `vendor` values. */
 const char *iommu_vendor_name(enum iommu_vendor v);
 
+/* Whether a backend found its vendor's IOMMU active in the dump. */
+struct iommu_presence {
+	bool has_units;			/* the dump holds units of this vendor (active or not) */
+	bool active;
+	bool unknown;			/* could not be told: the unit list was unreadable */
+	const char *reason;		/* when not active: why (NULL: nothing to say) */
+};
+
 struct iommu_backend {
 	enum iommu_vendor vendor;
 	/* Units, rings and per-unit flush verdicts, then the devices and
@@ -46,11 +55,12 @@ struct iommu_backend {
 			    iopt_extent_fn fn, void *arg);
 	/* Adds each unit's flush verdict to the machine's. */
 	void (*tally_flush)(const struct analysis *a, struct flush_tally *t);
+	void (*presence)(const struct analysis *a, struct iommu_presence *p);
 	/* Frees what read() allocated (NULL: nothing). */
 	void (*free)(struct analysis *a);
 };
 
-extern const struct iommu_backend amdvi_backend;
+extern const struct iommu_backend amdvi_backend, vtd_backend;
 
 /* The backend of a vendor. */
 const struct iommu_backend *analysis_backend(enum iommu_vendor v);

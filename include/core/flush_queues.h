@@ -43,7 +43,8 @@ struct fq_entry_info {
 /* One DMA domain with a flush queue (struct iommu_dma_cookie). */
 struct fq_domain_info {
 	uint16_t segment, domid;
-	uint64_t pdom;			/* struct protection_domain * */
+	int unit_key;			/* 0: AMD-Vi; VT-d: 1 + the unit whose domain ID domid is */
+	uint64_t pdom;			/* struct protection_domain * (VT-d: struct iommu_domain *) */
 	uint64_t cookie;		/* struct iommu_dma_cookie * */
 	char device[40];		/* the first device attached to it */
 	unsigned n_devices;

@@ -9,7 +9,9 @@ void pass_crashed_view(const struct target *t, struct analysis *a);	/* crashed_v
 void pass_domains(struct analysis *a);					/* devices.c */
 void name_devices(const struct target *t, struct analysis *a,		/* device_names.c */
 		  const struct inv_segment *seg);
-void name_devices_fallback(const struct target *t, struct analysis *a);	/* device_names.c */
+/* Names the devices of a vendor that have no name yet from the PCI bus
+ * list (device_names.c). */
+void name_devices_fallback(const struct target *t, struct analysis *a, enum iommu_vendor vendor);
 struct dev_info *analysis_find_dev(struct analysis *a, uint16_t segment, uint16_t devid);
 /* A new device for the DTE at devid of segment seg (devices.c); NULL when
  * the options leave it out (-d, --iommu) or memory runs out. */
@@ -19,7 +21,9 @@ void pass_mappings(const struct target *t, struct analysis *a);		/* mappings.c *
 void pass_flush_queues(const struct target *t, struct analysis *a);	/* flush_queues.c */
 void pass_events(struct analysis *a);					/* events.c */
 void pass_logs(struct analysis *a);					/* correlate.c: before the walks */
-void correlate_domain_start(struct analysis *a, uint16_t segment, uint16_t domid);
+/* unit_key: 0 for AMD-Vi domains, 1 + the unit for VT-d's (their IDs are
+ * per unit). */
+void correlate_domain_start(struct analysis *a, int unit_key, uint16_t segment, uint16_t domid);
 void correlate_extent(struct analysis *a, uint16_t segment, const struct iopt_extent *e);
 void correlate_finish(struct analysis *a);				/* after the walks */
 const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_t segment,
@@ -27,5 +31,8 @@ const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_
 
 /* The machine's flush verdict from every backend's units (analysis.c). */
 enum flush_verdict analysis_overall_flush(const struct analysis *a);
+
+/* A VT-d unit's domain (domain IDs are per unit), or NULL. */
+const struct domain_info *analysis_find_unit_domain(const struct analysis *a, int unit, uint16_t domid);
 
 #endif

@@ -14,7 +14,7 @@ void analysis_options_init(struct analysis_options *opt)
 	opt->devid = -1;
 }
 
-static const struct iommu_backend *const backends[] = { &amdvi_backend };
+static const struct iommu_backend *const backends[] = { &amdvi_backend, &vtd_backend };
 #define N_BACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 const struct iommu_backend *analysis_backend(enum iommu_vendor v)
@@ -112,6 +112,11 @@ bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g)
 				      amdvi_ring_check_offset(INV_CMD_RING_SIZE, io->tail_sw) != 0;
 		g->event_logs_unread += io->evt_buf && !io->evt_log;
 	}
+	/* VT-d: a unit or its invalidation queue unread leaves its verdict unknown */
+	for (size_t i = 0; i < a->vtd.n_units; i++)
+		g->rings_unread += a->vtd.units[i].verdict == FLUSH_UNKNOWN;
+	g->devices_incomplete |= a->vtd.tables_incomplete;
+	g->presence_unknown |= a->vtd.units_unread;
 	for (size_t i = 0; i < a->n_fq_doms; i++)
 		g->flush_queues_incomplete += a->fq_doms[i].incomplete;
 	/* devices whose queues could not be looked for, unless nothing queues */
@@ -130,4 +135,52 @@ const char *iommu_vendor_name(enum iommu_vendor v)
 	case IOMMU_VENDOR_INTEL:	return "intel";
 	}
 	return "?";
+}
+
+/* The machine's presence from every backend's: active if any is; the
+ * reason of the first backend whose vendor has units, else the first's. */
+static void combined_presence(const struct analysis *a, struct iommu_presence *out)
+{
+	const char *first_reason = NULL, *unit_reason = NULL;
+	bool unknown = false;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < N_BACKENDS; i++) {
+		struct iommu_presence p = { 0 };
+
+		backends[i]->presence(a, &p);
+		out->active |= p.active;
+		out->has_units |= p.has_units;
+		unknown |= p.unknown;
+		if (!first_reason)
+			first_reason = p.reason;
+		if (!unit_reason && p.has_units)
+			unit_reason = p.reason;
+	}
+	out->unknown = !out->active && unknown;
+	out->reason = out->active ? NULL : unit_reason ? unit_reason : first_reason;
+}
+
+bool analysis_iommu_active(const struct analysis *a)
+{
+	struct iommu_presence p;
+
+	combined_presence(a, &p);
+	return p.active;
+}
+
+bool analysis_presence_unknown(const struct analysis *a)
+{
+	struct iommu_presence p;
+
+	combined_presence(a, &p);
+	return p.unknown;
+}
+
+const char *analysis_inactive_reason(const struct analysis *a)
+{
+	struct iommu_presence p;
+
+	combined_presence(a, &p);
+	return p.reason ? p.reason : "";
 }

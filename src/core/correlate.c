@@ -46,6 +46,39 @@ static bool old_dte(const struct analysis *a, uint16_t seg_id, uint16_t devid, s
 	return amdvi_dte_decode(seg->dte[devid], a->amd.inv.sme_me_mask, d) == 0 && d->v;
 }
 
+/* A DMAR fault: the device's context (and PASID) entry in the dump names
+ * its old domain (unit, domain ID); the capture kernel copied those
+ * entries, still pointing at the old page tables, until a driver attaches
+ * (intel-vtd.md §4).  DMAR lines carry no domain, and a segment only from
+ * 7.x on. */
+static void classify_dmar(struct analysis *a, struct corr_info *c)
+{
+	const struct klog_record *r = &c->rec;
+	uint16_t seg = (r->has & KLOG_HAS_SEGMENT) ? r->segment : 0;
+	uint16_t devid = klog_record_devid(r);
+	const struct dev_info *di = NULL;
+
+	for (size_t i = 0; i < a->n_devs && !di; i++)
+		if (a->devs[i].vendor == IOMMU_VENDOR_INTEL && a->devs[i].segment == seg && a->devs[i].devid == devid)
+			di = &a->devs[i];
+	if (!di) {
+		c->cls = CORR_DEVICE_UNKNOWN;
+		return;
+	}
+	c->old_domain = di->vtd.did;
+	c->has_old_domain = di->vtd.cls == VTD_DEV_TRANSLATED;
+	if (di->vtd.cls != VTD_DEV_TRANSLATED) {
+		c->cls = CORR_NO_TRANSLATION;
+		return;
+	}
+	c->cls = CORR_IOVA_NOT_MAPPED;
+	if ((r->has & KLOG_HAS_ADDRESS) && analysis_find_unit_domain(a, di->vtd.unit, di->vtd.did)) {
+		c->pending = true;
+		c->segment = seg;
+		c->unit_key = di->vtd.unit + 1;
+	}
+}
+
 static void classify(struct analysis *a, struct corr_info *c)
 {
 	const struct klog_record *r = &c->rec;
@@ -116,7 +149,23 @@ static void on_record(const struct klog_record *rec, void *arg)
 		if (rec->notes & KLOG_NOTE_REUSE)
 			a->kdump_reuse = true;
 	}
-	if (!klog_type_is_fault(rec->type) || !(rec->has & KLOG_HAS_BDF))
+	if (lc->capture) {
+		switch (rec->type) {
+		case KLOG_DMAR_KDUMP_PRE_ENABLED:
+			a->kdump_pre_enabled = true;
+			break;
+		case KLOG_DMAR_KDUMP_TABLES_COPIED:
+			a->kdump_vtd_tables_copied = true;
+			break;
+		case KLOG_DMAR_KDUMP_TABLES_COPY_FAILED:
+		case KLOG_DMAR_CONTEXT_COPY_FAILED:
+			a->kdump_vtd_copy_failed = true;
+			break;
+		default:
+			break;
+		}
+	}
+	if ((!klog_type_is_fault(rec->type) && rec->type != KLOG_DMAR_FAULT) || !(rec->has & KLOG_HAS_BDF))
 		return;
 	c = realloc(a->corr, (a->n_corr + 1) * sizeof(*c));
 	if (!c)
@@ -127,7 +176,10 @@ static void on_record(const struct klog_record *rec, void *arg)
 	c->rec = *rec;
 	c->rec.file = lc->source;	/* the parser's pointer does not outlive the file */
 	c->source = lc->capture ? "capture" : "crashed";
-	classify(a, c);
+	if (rec->type == KLOG_DMAR_FAULT)
+		classify_dmar(a, c);
+	else
+		classify(a, c);
 	if (lc->capture)
 		a->capture_faults++;
 }
@@ -207,6 +259,8 @@ static int lookup_cmp(const void *x, const void *y)
 	const struct corr_info *p = &sort_ctx->corr[*(const size_t *)x];
 	const struct corr_info *q = &sort_ctx->corr[*(const size_t *)y];
 
+	if (p->unit_key != q->unit_key)
+		return p->unit_key < q->unit_key ? -1 : 1;
 	if (p->segment != q->segment)
 		return p->segment < q->segment ? -1 : 1;
 	if (p->old_domain != q->old_domain)
@@ -216,7 +270,7 @@ static int lookup_cmp(const void *x, const void *y)
 	return 0;
 }
 
-/* Pending IOVA lookups sorted by (segment, domain, address): the walk then
+/* Pending IOVA lookups sorted by (unit, segment, domain, address): the walk then
  * resolves them in one merge pass, O(N log N + M) for N faults, M extents. */
 static void build_lookups(struct analysis *a)
 {
@@ -237,15 +291,18 @@ static void build_lookups(struct analysis *a)
 	sort_ctx = NULL;
 }
 
-void correlate_domain_start(struct analysis *a, uint16_t segment, uint16_t domid)
+void correlate_domain_start(struct analysis *a, int unit_key, uint16_t segment, uint16_t domid)
 {
 	size_t lo = 0, hi = a->n_lookups;
 
-	while (lo < hi) {	/* first lookup at or after (segment, domid) */
+	a->lookup_unit_key = unit_key;
+	while (lo < hi) {	/* first lookup at or after (unit, segment, domid) */
 		size_t mid = lo + (hi - lo) / 2;
 		const struct corr_info *c = &a->corr[a->lookups[mid]];
 
-		if (c->segment < segment || (c->segment == segment && c->old_domain < domid))
+		if (c->unit_key < unit_key ||
+		    (c->unit_key == unit_key &&
+		     (c->segment < segment || (c->segment == segment && c->old_domain < domid))))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -261,7 +318,8 @@ void correlate_extent(struct analysis *a, uint16_t segment, const struct iopt_ex
 	while (a->lookup_cursor < a->n_lookups) {
 		struct corr_info *c = &a->corr[a->lookups[a->lookup_cursor]];
 
-		if (c->segment != segment || c->old_domain != e->domain || c->rec.address >= e->iova + e->size)
+		if (c->unit_key != a->lookup_unit_key || c->segment != segment || c->old_domain != e->domain ||
+		    c->rec.address >= e->iova + e->size)
 			return;
 		a->lookup_cursor++;
 		if (c->rec.address < e->iova)
@@ -282,7 +340,7 @@ void correlate_finish(struct analysis *a)
 			c->cls = CORR_UNRESOLVED;
 		/* unmapped, but the unmap's invalidation was still queued */
 		if ((c->cls == CORR_IOVA_NOT_MAPPED || c->cls == CORR_NEW_DOMAIN) && c->has_old_domain &&
-		    (c->fq = fq_pending_at(a, c->segment, c->old_domain, c->rec.address)))
+		    (c->fq = fq_pending_at(a, c->unit_key, c->segment, c->old_domain, c->rec.address)))
 			c->cls = CORR_STALE_IOTLB;
 		a->corr_counts[c->cls]++;
 	}

@@ -53,6 +53,7 @@ struct fq_layout {
 	long e_size, e_pfn, e_pages, e_counter, e_freelist;
 	long page_lru, page_size;
 	uint64_t vmemmap;		/* vmemmap_base, read once (0: freelist pages not located) */
+	long dev_group, group_domain;	/* struct device.iommu_group, struct iommu_group.domain */
 };
 
 /* outer + the offset of member m of struct s embedded there, or -1. */
@@ -113,6 +114,8 @@ static bool probe(const struct target *t, struct fq_layout *l)
 		if (strstr(tm.type_name, "iommu_pages_list") && (o = target_offset(t, "iommu_pages_list", "pages")) >= 0)
 			l->e_freelist += o;
 	}
+	l->dev_group = target_offset(t, "device", "iommu_group");
+	l->group_domain = target_offset(t, "iommu_group", "domain");
 	l->page_lru = target_offset(t, "page", "lru");
 	if (target_struct_size(t, "page", &sz) == TARGET_OK)
 		l->page_size = sz;
@@ -316,6 +319,19 @@ static size_t possible_cpus(const struct target *t, int *cpus, uint64_t *offsets
 	return k;
 }
 
+/* A VT-d device's struct iommu_domain: its group's domain. */
+static bool vtd_group_domain(const struct target *t, const struct fq_layout *l, const struct dev_info *di,
+			     uint64_t *dom)
+{
+	uint64_t group;
+
+	if (!di->dev_kaddr || l->dev_group < 0 || l->group_domain < 0 ||
+	    target_read_u64(t, TARGET_KVADDR, di->dev_kaddr + (uint64_t)l->dev_group, &group) || !group ||
+	    target_read_u64(t, TARGET_KVADDR, group + (uint64_t)l->group_domain, dom) || !*dom)
+		return false;
+	return true;
+}
+
 static size_t find_domain(const struct analysis *a, uint64_t pdom)
 {
 	for (size_t i = 0; i < a->n_fq_doms; i++)
@@ -326,9 +342,9 @@ static size_t find_domain(const struct analysis *a, uint64_t pdom)
 
 /* Reads the cookie of pd; true when it has a flush queue in use. */
 static bool read_cookie(const struct target *t, struct analysis *a, const struct fq_layout *l,
-			const struct dev_info *di, struct fq_domain_info *d)
+			const struct dev_info *di, uint64_t dom, struct fq_domain_info *d)
 {
-	uint64_t dom = di->sw.kaddr + (uint64_t)l->pd_domain, v, cookie;
+	uint64_t v, cookie;
 
 	if (l->dom_cookie_type >= 0 &&
 	    (target_read_uint(t, TARGET_KVADDR, dom + l->dom_cookie_type, 4, &v) || v != IOMMU_COOKIE_DMA_IOVA))
@@ -454,19 +470,39 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 		const struct dev_info *di = &a->devs[i];
 		struct fq_domain_info d = { 0 }, *p;
 		size_t k;
+		uint64_t dom, pdom;
 
-		if (!di->sw.read || !di->sw.kaddr) {
+		if (di->vendor == IOMMU_VENDOR_INTEL) {
+			/* VT-d: the device's group's domain (struct device.iommu_group
+			 * -> iommu_group.domain), the struct iommu_domain whose
+			 * iova_cookie dma-iommu keeps, as for any vendor */
+			if (di->vtd.cls != VTD_DEV_TRANSLATED)
+				continue;
+			uint64_t cookie = 0;
+
+			/* no cookie: 5.10's Intel driver had its own DMA ops, whose
+			 * flush queue is in dmar_domain.iovad, not read here */
+			if (!vtd_group_domain(t, &l, di, &dom) ||
+			    target_read_u64(t, TARGET_KVADDR, dom + (uint64_t)l.dom_cookie, &cookie) || !cookie) {
+				a->fq_unchecked++;
+				continue;
+			}
+			pdom = dom;
+		} else if (!di->sw.read || !di->sw.kaddr) {
 			/* no iommu_dev_data view: its queue, if any, is unknown */
 			a->fq_unchecked += di->cls == AMDVI_DTE_TRANSLATED;
 			continue;
+		} else {
+			if (!di->sw.attached || di->sw.identity)
+				continue;
+			pdom = di->sw.kaddr;
+			dom = di->sw.kaddr + (uint64_t)l.pd_domain;
 		}
-		if (!di->sw.attached || di->sw.identity)
-			continue;
-		if ((k = find_domain(a, di->sw.kaddr)) != (size_t)-1) {
+		if ((k = find_domain(a, pdom)) != (size_t)-1) {
 			a->fq_doms[k].n_devices++;
 			continue;
 		}
-		if (!read_cookie(t, a, &l, di, &d))
+		if (!read_cookie(t, a, &l, di, dom, &d))
 			continue;
 		p = realloc(a->fq_doms, (a->n_fq_doms + 1) * sizeof(*p));
 		if (!p)
@@ -475,8 +511,9 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 		p = &a->fq_doms[a->n_fq_doms];
 		*p = d;
 		p->segment = di->segment;
-		p->domid = di->sw.domid;
-		p->pdom = di->sw.kaddr;
+		p->domid = di->vendor == IOMMU_VENDOR_INTEL ? di->vtd.did : di->sw.domid;
+		p->unit_key = di->vendor == IOMMU_VENDOR_INTEL ? di->vtd.unit + 1 : 0;
+		p->pdom = pdom;
 		p->n_devices = 1;
 		snprintf(p->device, sizeof(p->device), "%s", di->name);
 		p->first_entry = a->n_fq_entries;
@@ -514,13 +551,13 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 }
 
 /* The queue entry still pending in (segment, domid) that holds iova, or NULL. */
-const struct fq_entry_info *fq_pending_at(const struct analysis *a, uint16_t segment, uint16_t domid,
+const struct fq_entry_info *fq_pending_at(const struct analysis *a, int unit_key, uint16_t segment, uint16_t domid,
 					   uint64_t iova)
 {
 	for (size_t i = 0; i < a->n_fq_doms; i++) {
 		const struct fq_domain_info *d = &a->fq_doms[i];
 
-		if (d->segment != segment || d->domid != domid)
+		if (d->unit_key != unit_key || d->segment != segment || d->domid != domid)
 			continue;
 		for (size_t k = d->first_entry; k < d->first_entry + d->n_entries; k++) {
 			const struct fq_entry_info *e = &a->fq_entries[k];

@@ -51,7 +51,7 @@ void pass_mappings(const struct target *t, struct analysis *a)
 		dom->first_extent = a->n_extents;
 		if (a->opt.no_walk)
 			continue;
-		correlate_domain_start(a, dom->segment, dom->domid);
+		correlate_domain_start(a, dom->vendor == IOMMU_VENDOR_INTEL ? dom->unit + 1 : 0, dom->segment, dom->domid);
 		analysis_backend(dom->vendor)->walk_domain(t, a, dom, keep_extent, &k);
 		dom->walked = true;
 		dom->n_extents = a->n_extents - dom->first_extent;
@@ -64,9 +64,15 @@ void pass_mappings(const struct target *t, struct analysis *a)
 		struct dev_info *di = &a->devs[i];
 		const struct domain_info *dom;
 
-		if (di->cls != AMDVI_DTE_TRANSLATED && di->cls != AMDVI_DTE_GUEST)
-			continue;
-		dom = analysis_find_domain(a, di->segment, di->dte.domid);
+		if (di->vendor == IOMMU_VENDOR_INTEL) {
+			if (di->vtd.cls != VTD_DEV_TRANSLATED)
+				continue;
+			dom = analysis_find_unit_domain(a, di->vtd.unit, di->vtd.did);
+		} else {
+			if (di->cls != AMDVI_DTE_TRANSLATED && di->cls != AMDVI_DTE_GUEST)
+				continue;
+			dom = analysis_find_domain(a, di->segment, di->dte.domid);
+		}
 		if (dom && dom->walked) {
 			di->extents = dom->stats.extents;
 			di->mapped_bytes = dom->stats.mapped_bytes;
@@ -81,6 +87,14 @@ const struct domain_info *analysis_find_domain(const struct analysis *a, uint16_
 	for (size_t i = 0; i < a->n_doms; i++)
 		if (a->doms[i].vendor == IOMMU_VENDOR_AMD && a->doms[i].segment == segment &&
 		    a->doms[i].domid == domid)
+			return &a->doms[i];
+	return NULL;
+}
+
+const struct domain_info *analysis_find_unit_domain(const struct analysis *a, int unit, uint16_t domid)
+{
+	for (size_t i = 0; i < a->n_doms; i++)
+		if (a->doms[i].vendor == IOMMU_VENDOR_INTEL && a->doms[i].unit == unit && a->doms[i].domid == domid)
 			return &a->doms[i];
 	return NULL;
 }

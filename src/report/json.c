@@ -8,119 +8,9 @@
 #include <string.h>
 
 #include "amdvi/efr.h"
+#include "report/json_writer.h"
+#include "report/vendor_json.h"
 #include "report/report.h"
-
-/* A tiny writer that keeps track of commas. */
-struct jw {
-	FILE *out;
-	bool first;	/* the next member is the first of its object/array */
-};
-
-static void sep(struct jw *w)
-{
-	if (!w->first)
-		fputc(',', w->out);
-	w->first = false;
-}
-
-static void jstr_raw(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-static void key(struct jw *w, const char *k)
-{
-	sep(w);
-	jstr_raw(w->out, k);
-	fputc(':', w->out);
-}
-
-static void open_obj(struct jw *w, const char *k)
-{
-	if (k)
-		key(w, k);
-	else
-		sep(w);
-	fputc('{', w->out);
-	w->first = true;
-}
-
-static void open_arr(struct jw *w, const char *k)
-{
-	if (k)
-		key(w, k);
-	else
-		sep(w);
-	fputc('[', w->out);
-	w->first = true;
-}
-
-static void close_obj(struct jw *w)
-{
-	fputc('}', w->out);
-	w->first = false;
-}
-
-static void close_arr(struct jw *w)
-{
-	fputc(']', w->out);
-	w->first = false;
-}
-
-static void kstr(struct jw *w, const char *k, const char *v)
-{
-	key(w, k);
-	if (v)
-		jstr_raw(w->out, v);
-	else
-		fputs("null", w->out);
-}
-
-static void kint(struct jw *w, const char *k, long long v)
-{
-	key(w, k);
-	fprintf(w->out, "%lld", v);
-}
-
-static void kuint(struct jw *w, const char *k, unsigned long long v)
-{
-	key(w, k);
-	fprintf(w->out, "%llu", v);
-}
-
-static void khex(struct jw *w, const char *k, uint64_t v)
-{
-	key(w, k);
-	fprintf(w->out, "\"0x%" PRIx64 "\"", v);
-}
-
-static void kbool(struct jw *w, const char *k, bool v)
-{
-	key(w, k);
-	fputs(v ? "true" : "false", w->out);
-}
-
-static void knull(struct jw *w, const char *k)
-{
-	key(w, k);
-	fputs("null", w->out);
-}
-
-static void bdf_str(char *buf, size_t len, uint16_t devid)
-{
-	snprintf(buf, len, "%02x:%02x.%x", devid >> 8, (devid >> 3) & 0x1f, devid & 7);
-}
 
 static void json_ring(struct jw *w, const struct inv_iommu *io, const struct cmd_ring_report *r)
 {
@@ -250,6 +140,7 @@ static void json_iommus(struct jw *w, const struct analysis *a)
 		json_flush(w, "flush", &a->amd.rings[i].flush);
 		close_obj(w);
 	}
+	json_vtd_units(w, a);
 	close_arr(w);
 }
 
@@ -262,6 +153,11 @@ static void json_devices(struct jw *w, const struct analysis *a)
 		const struct dev_info *d = &a->devs[i];
 
 		open_obj(w, NULL);
+		if (d->vendor == IOMMU_VENDOR_INTEL) {
+			json_vtd_device(w, a, d);
+			close_obj(w);
+			continue;
+		}
 		kuint(w, "segment", d->segment);
 		bdf_str(bdf, sizeof(bdf), d->devid);
 		kstr(w, "bdf", bdf);
@@ -328,7 +224,13 @@ static void json_domains_and_mappings(struct jw *w, const struct analysis *a)
 		open_obj(w, NULL);
 		kuint(w, "segment", d->segment);
 		kuint(w, "domain", d->domid);
-		kstr(w, "format", d->v2 ? "v2" : "v1");
+		if (d->vendor == IOMMU_VENDOR_INTEL) {
+			kstr(w, "vendor", iommu_vendor_name(d->vendor));
+			kint(w, "iommu", d->unit);
+			kstr(w, "format", d->first_level ? "first-level" : "second-level");
+		} else {
+			kstr(w, "format", d->v2 ? "v2" : "v1");
+		}
 		khex(w, "pt_root", d->root);		/* v2: the GCR3 table */
 		kuint(w, "mode", d->mode);		/* v2: GLX */
 		if (d->v2)
@@ -494,6 +396,11 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 		kbool(w, "dev_table_reused", true);
 	kbool(w, "dev_table_copy_failed", a->kdump_dt_copy_failed);
 	kbool(w, "reused_in_place", a->kdump_reuse);
+	/* VT-d capture kernels: only on a machine with DMAR units */
+	if (a->vtd.n_units) {
+		kbool(w, "translation_tables_copied", a->kdump_vtd_tables_copied);
+		kbool(w, "translation_tables_copy_failed", a->kdump_vtd_copy_failed);
+	}
 	kuint(w, "faults", a->capture_faults);
 	close_obj(w);
 	open_obj(w, "log_lines");
@@ -514,6 +421,14 @@ static void json_correlation(struct jw *w, const struct analysis *a)
 		kstr(w, "file", r->file);
 		kuint(w, "line", r->line);
 		kstr(w, "type", klog_type_name(r->type));
+		if (r->vendor == KLOG_VENDOR_INTEL) {
+			kstr(w, "vendor", "intel");
+			kstr(w, "access", r->access == KLOG_ACCESS_WRITE ? "write" : "read");
+			if (r->has & KLOG_HAS_REASON)
+				kuint(w, "reason", r->reason);
+			else
+				knull(w, "reason");
+		}
 		if (r->has & KLOG_HAS_SEGMENT)
 			kuint(w, "segment", r->segment);
 		else
@@ -627,13 +542,13 @@ void report_json(const struct analysis *a, FILE *out)
 	open_obj(&w, NULL);
 	kstr(&w, "schema", IIF_JSON_SCHEMA);
 	kstr(&w, "target", a->target_name);
-	kbool(&w, "driver_present", a->amd.inv.driver_present);
-	if (a->amd.inv.presence_unknown)
+	kbool(&w, "driver_present", a->amd.inv.driver_present || a->vtd.driver_present);
+	if (!analysis_iommu_active(a) && analysis_presence_unknown(a))
 		knull(&w, "iommu_active");	/* not read: neither true nor false */
 	else
-		kbool(&w, "iommu_active", a->amd.inv.iommu_active);
-	kstr(&w, "iommu_presence", a->amd.inv.iommu_active ? "active" : a->amd.inv.presence_unknown ? "unknown" : "none");
-	kstr(&w, "inactive_reason", a->amd.inv.iommu_active ? NULL : a->amd.inv.inactive_reason);
+		kbool(&w, "iommu_active", analysis_iommu_active(a));
+	kstr(&w, "iommu_presence", analysis_iommu_active(a) ? "active" : analysis_presence_unknown(a) ? "unknown" : "none");
+	kstr(&w, "inactive_reason", analysis_iommu_active(a) ? NULL : analysis_inactive_reason(a));
 	json_completeness(&w, a);
 	open_obj(&w, "layout");
 	kstr(&w, "cmd_sem", layout_cmd_sem_name(a->amd.lay.cmd_sem));
@@ -653,9 +568,10 @@ void report_json(const struct analysis *a, FILE *out)
 		sep(&w);
 		jstr_raw(out, line);
 	}
-	if (!a->amd.inv.iommu_active) {
+	json_vtd_flush_evidence(&w, a);
+	if (!analysis_iommu_active(a)) {
 		sep(&w);
-		jstr_raw(out, a->amd.inv.inactive_reason);
+		jstr_raw(out, analysis_inactive_reason(a));
 	}
 	close_arr(&w);
 	close_obj(&w);

@@ -4,6 +4,7 @@
 
 #include "amdvi/efr.h"
 #include "report/report.h"
+#include "report/vendor_text.h"
 
 static const char *human(uint64_t bytes, char *buf, size_t len)
 {
@@ -64,23 +65,58 @@ static void summary_iommus(const struct analysis *a, FILE *out)
 		     "        last read of it, refreshed only when the ring fills: a lower bound)\n");
 }
 
+/* A device's class in the vendor-neutral terms of the summary. */
+enum dev_kind { DEV_TRANSLATED, DEV_IDENTITY, DEV_BLOCKED };
+
+static enum dev_kind dev_kind(const struct dev_info *d)
+{
+	if (d->vendor == IOMMU_VENDOR_INTEL)
+		return d->vtd.cls == VTD_DEV_TRANSLATED ? DEV_TRANSLATED :
+		       d->vtd.cls == VTD_DEV_PASSTHROUGH ? DEV_IDENTITY : DEV_BLOCKED;
+	switch (d->cls) {
+	case AMDVI_DTE_TRANSLATED:
+	case AMDVI_DTE_GUEST:
+		return DEV_TRANSLATED;
+	case AMDVI_DTE_PASSTHROUGH:
+		return DEV_IDENTITY;
+	default:
+		return DEV_BLOCKED;
+	}
+}
+
+static unsigned dev_domain(const struct dev_info *d)
+{
+	return d->vendor == IOMMU_VENDOR_INTEL ? d->vtd.did : d->dte.domid;
+}
+
+static unsigned dev_levels(const struct dev_info *d)
+{
+	return d->vendor == IOMMU_VENDOR_INTEL ? d->vtd.levels : d->dte.mode;
+}
+
+static const char *dev_format(const struct dev_info *d)
+{
+	if (d->vendor == IOMMU_VENDOR_INTEL)
+		return d->vtd.first_level ? "first-level" : "second-level";
+	return d->cls == AMDVI_DTE_GUEST ? "v2 (GCR3)" : "v1";
+}
+
 static void summary_devices(const struct analysis *a, FILE *out)
 {
 	size_t live = 0, passthrough = 0, blocked = 0, other = 0;
 	char m[24], wr[24];
 
 	for (size_t i = 0; i < a->n_devs; i++)
-		if ((a->devs[i].cls == AMDVI_DTE_TRANSLATED || a->devs[i].cls == AMDVI_DTE_GUEST) &&
-		    a->devs[i].extents)
+		if (dev_kind(&a->devs[i]) == DEV_TRANSLATED && a->devs[i].extents)
 			live++;
 	if (a->opt.no_walk) {
 		fprintf(out, "\nTranslated devices (page tables not walked: -n):\n");
 		for (size_t i = 0; i < a->n_devs; i++) {
 			const struct dev_info *d = &a->devs[i];
 
-			if (d->cls == AMDVI_DTE_TRANSLATED || d->cls == AMDVI_DTE_GUEST)
+			if (dev_kind(d) == DEV_TRANSLATED)
 				fprintf(out, "  %-15s %-15s domain %#x, %s\n", d->name, d->driver[0] ? d->driver : "-",
-					d->dte.domid, d->cls == AMDVI_DTE_GUEST ? "v2 (GCR3)" : "v1");
+					dev_domain(d), dev_format(d));
 		}
 		return;
 	}
@@ -94,30 +130,29 @@ static void summary_devices(const struct analysis *a, FILE *out)
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct dev_info *d = &a->devs[i];
 
-		switch (d->cls) {
-		case AMDVI_DTE_TRANSLATED:
-		case AMDVI_DTE_GUEST:
+		switch (dev_kind(d)) {
+		case DEV_TRANSLATED:
 			if (!d->extents)
 				other++;
 			else
 				fprintf(out, "  %-15s %-15s %#-7x %-5u %-8llu %-12s %s\n", d->name,
-					d->driver[0] ? d->driver : "-", d->dte.domid, d->dte.mode,
+					d->driver[0] ? d->driver : "-", dev_domain(d), dev_levels(d),
 					(unsigned long long)d->extents, human(d->mapped_bytes, m, sizeof(m)),
 					human(d->writable_bytes, wr, sizeof(wr)));
 			break;
-		case AMDVI_DTE_PASSTHROUGH:
+		case DEV_IDENTITY:
 			passthrough++;
 			fprintf(out, "  %-15s %-15s identity (untranslated): may DMA to any address\n", d->name,
 				d->driver[0] ? d->driver : "-");
 			break;
-		case AMDVI_DTE_BLOCKED:
-		case AMDVI_DTE_NOT_VALID:
+		case DEV_BLOCKED:
 			blocked++;
 			break;
 		}
 	}
-	fprintf(out, "  other valid DTEs: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
-		blocked, passthrough, other);
+	fprintf(out, "  other %s: %zu blocked (no DMA allowed), %zu identity, %zu translated without mappings\n",
+		a->amd.inv.n_iommus || !a->vtd.n_units ? "valid DTEs" : "present context entries", blocked, passthrough,
+		other);
 	if (g.devices_incomplete) {
 		if (a->amd.inv.dte_unread)
 			fprintf(out, "  AT LEAST: %zu device-table entries could not be read; the devices behind them "
@@ -191,6 +226,12 @@ static void summary_log_lines(const struct analysis *a, bool verbose, FILE *out)
 
 /* Lazy mode: what the flush queues hold (the IOTLB itself is hardware
  * state, not in a dump; the queue says what it may still hold). */
+static const char *fq_unchecked_why(const struct analysis *a)
+{
+	return a->vtd.n_units ? "no struct device found, or no dma-iommu cookie: 5.10's Intel driver keeps its "
+				"own queue in dmar_domain.iovad, not read" : "no iommu_dev_data view";
+}
+
 static void summary_flush_queues(const struct analysis *a, FILE *out)
 {
 	size_t pending = 0, flushed = 0, doms = 0, incomplete = 0;
@@ -204,8 +245,8 @@ static void summary_flush_queues(const struct analysis *a, FILE *out)
 			a->fq_unchecked ? " found" : "", fq_policy_name(a->fq_policy),
 			a->fq_policy == FQ_POLICY_STRICT ? ": every unmap was invalidated before it returned" : "");
 		if (a->fq_unchecked)
-			fprintf(out, "  %zu translated device(s) could not be checked (no iommu_dev_data view, -p)\n",
-				a->fq_unchecked);
+			fprintf(out, "  %zu translated device(s) could not be checked (%s, -p)\n", a->fq_unchecked,
+				fq_unchecked_why(a));
 		return;
 	}
 	for (size_t i = 0; i < a->n_fq_doms; i++) {
@@ -219,8 +260,8 @@ static void summary_flush_queues(const struct analysis *a, FILE *out)
 		"(hardware state, not in a dump); %zu queued and already invalidated (-f)\n",
 		a->n_fq_doms, incomplete || a->fq_unchecked ? "at least " : "", pending, doms, flushed);
 	if (a->fq_unchecked)
-		fprintf(out, "  %zu translated device(s) could not be checked (no iommu_dev_data view, -p)\n",
-			a->fq_unchecked);
+		fprintf(out, "  %zu translated device(s) could not be checked (%s, -p)\n", a->fq_unchecked,
+			fq_unchecked_why(a));
 }
 
 static void summary_rest(const struct analysis *a, bool verbose, FILE *out)
@@ -228,22 +269,27 @@ static void summary_rest(const struct analysis *a, bool verbose, FILE *out)
 	struct analysis_gaps g;
 
 	analysis_gaps(a, &g);
-	fprintf(out, "\nUnprocessed event-log and PPR-log entries (written after the crashed kernel last looked): %zu",
-		a->amd.n_events);
-	if (g.event_logs_unread)
-		fprintf(out, ", and UNKNOWN for %zu IOMMU(s) whose event log could not be read (-p)",
-			g.event_logs_unread);
-	fputc('\n', out);
+	if (a->amd.inv.iommu_active) {	/* VT-d has no event log in RAM: its faults are MMIO registers */
+		fprintf(out, "\nUnprocessed event-log and PPR-log entries (written after the crashed kernel last looked): %zu",
+			a->amd.n_events);
+		if (g.event_logs_unread)
+			fprintf(out, ", and UNKNOWN for %zu IOMMU(s) whose event log could not be read (-p)",
+				g.event_logs_unread);
+		fputc('\n', out);
+	}
 	summary_flush_queues(a, out);
 	if (a->opt.capture_log && !a->capture_log_read) {
 		fprintf(out, "\nCapture kernel log %s: could not be read (see problems, -p)\n", a->opt.capture_log);
 	} else if (a->opt.capture_log) {
-		fprintf(out, "\nCapture kernel log %s:\n  %s%s%s%s%s\n", a->opt.capture_log,
-			!a->kdump_pre_enabled && !a->kdump_dt_copied && !a->kdump_dt_copy_failed && !a->kdump_reuse ?
+		fprintf(out, "\nCapture kernel log %s:\n  %s%s%s%s%s%s%s\n", a->opt.capture_log,
+			!a->kdump_pre_enabled && !a->kdump_dt_copied && !a->kdump_dt_copy_failed && !a->kdump_reuse &&
+			!a->kdump_vtd_tables_copied && !a->kdump_vtd_copy_failed ?
 			"no kdump markers (translation was off at the capture kernel's boot, or a kernel before 4.13)" : "",
 			a->kdump_pre_enabled ? "translation was pre-enabled; " : "",
 			!a->kdump_dt_copied ? "" : a->kdump_dt_reused ? "old device table reused; " : "old device table copied; ",
 			a->kdump_dt_copy_failed ? "device table copy FAILED; " : "",
+			a->kdump_vtd_tables_copied ? "old translation tables copied (context entries still point at the old page tables); " : "",
+			a->kdump_vtd_copy_failed ? "translation table copy FAILED; " : "",
 			a->kdump_reuse ? "old tables and buffers REUSED in place (6.18+): the dump's ring, event log and DTEs are partly the capture kernel's (set aside above)" : "");
 	}
 	if (a->n_corr) {
@@ -295,6 +341,12 @@ static void section_devtab(const struct analysis *a, FILE *out)
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct dev_info *d = &a->devs[i];
 
+		if (d->vendor == IOMMU_VENDOR_INTEL) {
+			text_vtd_context(d, text, sizeof(text));
+			fprintf(out, "  %-14s %-12s %-12s %s\n", d->name, d->driver[0] ? d->driver : "-",
+				vtd_dev_class_name(d->vtd.cls), text);
+			continue;
+		}
 		if (amdvi_dte_format(&d->dte, text, sizeof(text)) < 0)
 			text[0] = '\0';
 		fprintf(out, "  %-14s %-12s %-12s %s\n", d->name, d->driver[0] ? d->driver : "-",
@@ -482,25 +534,37 @@ void report_text(const struct analysis *a, unsigned sections, bool verbose, FILE
 		fprintf(out, "iommu_inflight: INCONSISTENT DUMP: %zu finding(s) read fine but cannot be right "
 			"(listed under problems, -p); the answers they touch are set aside or given as unknown.\n\n",
 			a->pb.corrupt);
-	if (!a->amd.inv.iommu_active) {
-		if (a->amd.inv.presence_unknown)
-			fprintf(out, "iommu_inflight: whether this dump had an active AMD IOMMU is unknown: %s\n",
-				a->amd.inv.inactive_reason);
+	if (!analysis_iommu_active(a)) {
+		const char *what = a->vtd.n_units ? "Intel VT-d" : "AMD";
+
+		if (analysis_presence_unknown(a))
+			fprintf(out, "iommu_inflight: whether this dump had an active %s IOMMU is unknown: %s\n",
+				what, analysis_inactive_reason(a));
 		else
-			fprintf(out, "iommu_inflight: no active AMD IOMMU in this dump: %s\n", a->amd.inv.inactive_reason);
+			fprintf(out, "iommu_inflight: no active %s IOMMU in this dump: %s\n", what,
+				analysis_inactive_reason(a));
 		if (verbose || (sections & REPORT_PROBLEMS))
 			section_problems(a, out);
 		return;
 	}
 	if (sections & REPORT_SUMMARY) {
-		fprintf(out, "AMD IOMMU state left in RAM by the crashed kernel: %zu IOMMU(s), flush verdict: %s\n\n",
-			a->amd.inv.n_iommus, flush_verdict_name(a->flush));
-		summary_iommus(a, out);
+		if (a->amd.inv.iommu_active) {
+			fprintf(out, "AMD IOMMU state left in RAM by the crashed kernel: %zu IOMMU(s), flush verdict: %s\n\n",
+				a->amd.inv.n_iommus, flush_verdict_name(a->flush));
+			summary_iommus(a, out);
+		}
+		if (a->vtd.n_units) {
+			fprintf(out, "%sIntel VT-d state left in RAM by the crashed kernel: %zu DMAR unit(s), flush verdict: %s\n\n",
+				a->amd.inv.iommu_active ? "\n" : "", a->vtd.n_units, flush_verdict_name(a->flush));
+			text_vtd_units(a, out);
+		}
 		summary_devices(a, out);
 		summary_rest(a, verbose, out);
 	}
-	if (sections & REPORT_RING)
+	if (sections & REPORT_RING) {
 		section_ring(a, out);
+		text_vtd_queue(a, out);
+	}
 	if (sections & REPORT_DEVTAB)
 		section_devtab(a, out);
 	if (sections & REPORT_MAPPINGS)
@@ -523,11 +587,13 @@ int report_selection_notes(const struct analysis *a, char *buf, size_t len)
 
 	if (len)
 		buf[0] = '\0';
-	if (!a->amd.inv.iommu_active || !len)
+	if (!analysis_iommu_active(a) || !len)
 		return 0;
 	if (a->opt.iommu >= 0) {
 		for (size_t i = 0; i < a->amd.inv.n_iommus; i++)
 			found |= a->amd.inv.iommus[i].index == a->opt.iommu;
+		for (size_t i = 0; i < a->vtd.n_units; i++)
+			found |= a->vtd.units[i].index == a->opt.iommu;
 		if (!found) {
 			used += (size_t)snprintf(buf + used, len - used, "no IOMMU with index %d in this dump (%zu IOMMU(s))\n",
 						 a->opt.iommu, a->amd.inv.n_iommus);

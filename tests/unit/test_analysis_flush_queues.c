@@ -354,8 +354,8 @@ START_TEST(test_fq_61_fixed_array_wraps)
 	ck_assert_uint_eq(a->fq_entries[1].slot, 0);
 	ck_assert(!a->fq_entries[1].flushed);
 	ck_assert_uint_eq(a->fq_entries[1].freelist_pages, 0);
-	ck_assert_ptr_eq(fq_pending_at(a, 0, 3, 0xfff10fff), &a->fq_entries[1]);
-	ck_assert_ptr_null(fq_pending_at(a, 0, 3, 0xfff00000));	/* invalidated */
+	ck_assert_ptr_eq(fq_pending_at(a, 0, 0, 3, 0xfff10fff), &a->fq_entries[1]);
+	ck_assert_ptr_null(fq_pending_at(a, 0, 0, 3, 0xfff00000));	/* invalidated */
 	analysis_free(a);
 
 	put32(cookie, 0, 1);			/* IOMMU_DMA_MSI_COOKIE */

@@ -61,8 +61,8 @@ START_TEST(test_510_flush_queues)
 	ck_assert_uint_eq(e[0].counter, 269);
 	ck_assert_uint_eq(e[5].iova, 0xffe75000);
 	ck_assert_uint_eq(e[0].freelist_pages, 0);	/* 5.10: no freelist at all */
-	ck_assert_ptr_eq(fq_pending_at(a, 0, 3, 0xfff8f123), &e[0]);
-	ck_assert_ptr_null(fq_pending_at(a, 0, 4, 0xfff8f123));
+	ck_assert_ptr_eq(fq_pending_at(a, 0, 0, 3, 0xfff8f123), &e[0]);
+	ck_assert_ptr_null(fq_pending_at(a, 0, 0, 4, 0xfff8f123));
 	analysis_free(a);
 	fixture_free(fx);
 }

@@ -77,6 +77,14 @@ static void amdvi_tally_flush(const struct analysis *a, struct flush_tally *t)
 		flush_tally_add(t, a->amd.rings[i].flush.verdict);
 }
 
+static void amdvi_presence(const struct analysis *a, struct iommu_presence *p)
+{
+	p->has_units = a->amd.inv.n_iommus > 0;
+	p->active = a->amd.inv.iommu_active;
+	p->unknown = a->amd.inv.presence_unknown;
+	p->reason = a->amd.inv.iommu_active ? NULL : a->amd.inv.inactive_reason;
+}
+
 static void amdvi_free(struct analysis *a)
 {
 	inventory_free(&a->amd.inv);
@@ -91,5 +99,6 @@ const struct iommu_backend amdvi_backend = {
 	.finish = pass_events,
 	.walk_domain = amdvi_walk_domain,
 	.tally_flush = amdvi_tally_flush,
+	.presence = amdvi_presence,
 	.free = amdvi_free,
 };

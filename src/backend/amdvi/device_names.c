@@ -74,6 +74,7 @@ static void name_from_device(const struct target *t, struct analysis *a, struct 
 	char name[sizeof(di->name)] = "";
 	uint64_t p;
 
+	di->dev_kaddr = dev;
 	if (lay->device_kobj >= 0 && lay->kobject_name >= 0) {
 		read_name_field(t, a, di, dev + lay->device_kobj + lay->kobject_name,
 				name, sizeof(name), "name (struct device.kobj.name)");
@@ -176,6 +177,8 @@ void name_devices(const struct target *t, struct analysis *a, const struct inv_s
  * IVRS table covers is valid and blocked until a driver attaches) do not. */
 static bool wants_name(const struct dev_info *di)
 {
+	if (di->vendor == IOMMU_VENDOR_INTEL)
+		return di->vtd.cls != VTD_DEV_BLOCKED && di->name_source == DEV_NAME_DEVID;
 	return di->cls != AMDVI_DTE_BLOCKED && di->name_source == DEV_NAME_DEVID;
 }
 
@@ -255,7 +258,7 @@ static void visit_pci_bus(struct pci_walk *w, uint64_t bus, int depth)
  * iommu_dev_data are looked up on the PCI bus tree (pci_root_buses ->
  * bus->devices, bus->children), by their kobject name.  A device that
  * stays unnamed is a problem saying why. */
-void name_devices_fallback(const struct target *t, struct analysis *a)
+void name_devices_fallback(const struct target *t, struct analysis *a, enum iommu_vendor vendor)
 {
 	const struct layout *lay = &a->amd.lay;
 	struct pci_walk w = { .t = t, .a = a };
@@ -263,7 +266,7 @@ void name_devices_fallback(const struct target *t, struct analysis *a)
 	uint64_t roots;
 
 	for (size_t i = 0; i < a->n_devs; i++)
-		unnamed += wants_name(&a->devs[i]);
+		unnamed += a->devs[i].vendor == vendor && wants_name(&a->devs[i]);
 	if (!unnamed)
 		return;
 	if (lay->pci_dev_dev >= 0 && lay->pci_dev_bus_list >= 0 && lay->pci_bus_node >= 0 &&
@@ -277,9 +280,11 @@ void name_devices_fallback(const struct target *t, struct analysis *a)
 		const struct dev_info *di = &a->devs[i];
 		const char *why;
 
-		if (!wants_name(di) || di->name_unreadable)
+		if (di->vendor != vendor || !wants_name(di) || di->name_unreadable)
 			continue;	/* (an unreadable struct device has its read problem) */
-		if (lay->dev_data.dev < 0 && lay->dev_data.pdev < 0)
+		if (vendor == IOMMU_VENDOR_INTEL)
+			why = "the VT-d backend names devices from the PCI bus list";
+		else if (lay->dev_data.dev < 0 && lay->dev_data.pdev < 0)
 			why = "iommu_dev_data has neither `dev` nor `pdev`";
 		else if (!di->dev_data)
 			why = "no iommu_dev_data for this devid";

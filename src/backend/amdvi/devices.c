@@ -71,7 +71,7 @@ void pass_devices(const struct target *t, struct analysis *a)
 		}
 		name_devices(t, a, seg);
 	}
-	name_devices_fallback(t, a);
+	name_devices_fallback(t, a, IOMMU_VENDOR_AMD);
 }
 
 /* Domains named by translated DTEs, one entry per (segment, domain id). */

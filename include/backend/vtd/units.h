@@ -1,0 +1,15 @@
+/* Reading the DMAR units and their invalidation queues (units.c). */
+#ifndef IOMMU_INFLIGHT_BACKEND_VTD_UNITS_H
+#define IOMMU_INFLIGHT_BACKEND_VTD_UNITS_H
+
+#include "backend/vtd/state.h"
+#include "core/problems.h"
+#include "target/target.h"
+
+/* Fills s->units; what cannot be read becomes a problem. */
+void vtd_units_read(const struct target *t, struct vtd_state *s, struct problems *pb);
+/* Sets s->active and s->inactive_reason from the units read. */
+void vtd_units_presence(struct vtd_state *s);
+void vtd_units_free(struct vtd_state *s);
+
+#endif
