@@ -27,13 +27,14 @@ def expected_flush_verdict(promise):
 
 def capture_fault_errors(promised_bdfs, analysis):
     """Failures of a "capture_faults" promise (PROMISE_CAPTURE_FAULTS): for each
-    promised device the capture kernel's log (-k) has IO_PAGE_FAULT lines, and
-    every one of them is classed old-mapping, with the extent that holds its
-    address, under the domain the dump's DTE gives the device.  Returns a list
+    promised device the capture kernel's log (-k) has IO_PAGE_FAULT lines (VT-d:
+    DMAR faults), and every one of them is classed old-mapping, with the extent
+    that holds its address, under the domain the dump's DTE (VT-d: context or
+    PASID entry) gives the device.  Returns a list
     of messages; empty means kept."""
     corr = analysis.get("correlation") or {}
     faults = [f for f in corr.get("faults") or []
-              if f.get("source") == "capture" and f.get("type") == "IO_PAGE_FAULT"]
+              if f.get("source") == "capture" and f.get("type") in ("IO_PAGE_FAULT", "DMAR_FAULT")]
     old_domain = {d["bdf"]: d["domain"] for d in analysis.get("devices") or []}
     errs = []
     for full in promised_bdfs:
@@ -140,7 +141,7 @@ def stale_iotlb_fault_errors(promised, analysis):
     kernel left pending; the correlation classes it stale-iotlb and names
     that flush-queue entry.  Returns a list of messages; empty means kept."""
     faults = [f for f in (analysis.get("correlation") or {}).get("faults") or []
-              if f.get("source") == "capture" and f.get("type") == "IO_PAGE_FAULT"]
+              if f.get("source") == "capture" and f.get("type") in ("IO_PAGE_FAULT", "DMAR_FAULT")]
     errs = []
     for full, want in sorted(promised.items()):
         bdf = short_bdf(full)

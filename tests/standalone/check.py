@@ -3,6 +3,7 @@
 
   check.py truth TRUTH.json ANALYSIS.json     the scenario's promises
   check.py drgn ANALYSIS.json DRGN.json       mappings equal drgn's walk
+  check.py vtd-drgn ANALYSIS.json DRGN.json   VT-d units, devices, mappings equal vtd_mappings.py's
   check.py variant STOCK.json VARIANT.json FORMAT   a format variant of the same run
   check.py same A.json B.json                 equal after removing target and timing keys
 
@@ -43,8 +44,71 @@ def full_bdf(dev):
     return "%04x:%s" % (dev["segment"], dev["bdf"])
 
 
+def check_truth_vtd(truth, a):
+    """The promises of a dump made on the lab's VT-d machine."""
+    p = truth["promises"]
+    errs = []
+    active = p.get("active_intel_iommu")
+    if a.get("iommu_active") != active:
+        errs.append("iommu_active %s, promised %s" % (a.get("iommu_active"), active))
+    units = [i for i in a.get("iommus", []) if i.get("vendor") == "intel"]
+    if len(units) != p["iommus"] or len(units) != len(a.get("iommus", [])):
+        errs.append("%d VT-d unit(s) of %d IOMMU(s), promised %d" % (len(units), len(a.get("iommus", [])), p["iommus"]))
+    if active:
+        for u in units:
+            if (u.get("mode") == "scalable") != bool(p.get("scalable_mode")):
+                errs.append("%s: mode %s, promised scalable %s" % (u.get("name"), u.get("mode"), p.get("scalable_mode")))
+            state = (u.get("invalidation_queue") or {}).get("state")
+            if p.get("qi_verdict") and state != p["qi_verdict"]:
+                errs.append("%s: queue state %s, promised %s" % (u.get("name"), state, p["qi_verdict"]))
+    devs = {full_bdf(d): d for d in a.get("devices", [])}
+    for bdf in p.get("translated_devices", []) if active else []:
+        d = devs.get(bdf)
+        if not d:
+            errs.append("translated device %s: no context entry in the analysis" % bdf)
+            continue
+        if not d["translation"] or d["class"] != "translated" or not 2 <= d["mode"] <= 5:
+            errs.append("%s: class %s, %s levels, promised translated" % (bdf, d["class"], d["mode"]))
+        if p.get("first_level") is not None and (d.get("format") == "first-level") != bool(p["first_level"]):
+            errs.append("%s: format %s, promised first-level %s" % (bdf, d.get("format"), p["first_level"]))
+        if p.get("live_mappings") and not d["mapped_bytes"]:
+            errs.append("%s: no live mappings, promised some" % bdf)
+    for bdf in p.get("passthrough_devices", []):
+        d = devs.get(bdf)
+        if not d or d["class"] != "passthrough":
+            errs.append("%s: %s, promised pass-through" % (bdf, d and d["class"]))
+    try:
+        want_v = expected_flush_verdict(p.get("flush"))
+    except ValueError as e:
+        errs.append(str(e))
+        want_v = None
+    if want_v and a["flush"]["verdict"] != want_v:
+        errs.append("flush verdict %s, promised %s" % (a["flush"]["verdict"], want_v))
+    ck = a.get("correlation", {}).get("capture_kernel") or {}
+    markers = p.get("kdump_markers", [])
+    if p.get("capture_kernel") and ck.get("log"):
+        pre = any("Translation already enabled" in m for m in markers)
+        copied = any("Copied translation tables" in m for m in markers)
+        if bool(ck.get("translation_pre_enabled")) != pre:
+            errs.append("capture kernel translation_pre_enabled %s, markers say %s" %
+                        (ck.get("translation_pre_enabled"), pre))
+        if bool(ck.get("translation_tables_copied")) != copied:
+            errs.append("capture kernel translation_tables_copied %s, markers say %s" %
+                        (ck.get("translation_tables_copied"), copied))
+    if p.get("capture_faults"):
+        errs += capture_fault_errors(p["capture_faults"], a)
+    if p.get("dma_policy") or p.get("flush_queue_pending"):
+        errs += flush_queue_errors(p, a)
+    hard = [x for x in a.get("problems", []) if x.get("kind") in ("type", "corrupt")]
+    if hard:
+        errs.append("problems: %s" % hard[:3])
+    return errs
+
+
 def check_truth(truth, a):
     p = truth["promises"]
+    if p.get("vendor") == "intel":
+        return check_truth_vtd(truth, a)
     errs = []
     if a.get("iommu_active") != p["active_amd_iommu"]:
         errs.append("iommu_active %s, promised %s" % (a.get("iommu_active"), p["active_amd_iommu"]))
@@ -160,6 +224,62 @@ def check_drgn(a, dr):
     return errs
 
 
+def check_vtd_drgn(a, dr):
+    """The VT-d units, devices and mappings equal tests/drgn/vtd_mappings.py's."""
+    errs = []
+    units = {i["name"]: i for i in a.get("iommus", []) if i.get("vendor") == "intel"}
+    for u in dr.get("units", []):
+        mine = units.get(u["name"])
+        if not mine:
+            errs.append("drgn's unit %s is not in the analysis" % u["name"])
+            continue
+        if int(mine.get("cap", "0"), 16) != int(u["cap"], 16) or int(mine.get("ecap", "0"), 16) != int(u["ecap"], 16):
+            errs.append("%s: cap/ecap %s/%s, drgn %s/%s" % (u["name"], mine.get("cap"), mine.get("ecap"), u["cap"], u["ecap"]))
+        if (mine.get("mode") == "scalable") != bool(u["sm"]):
+            errs.append("%s: mode %s, drgn sm %s" % (u["name"], mine.get("mode"), u["sm"]))
+        q, dq = mine.get("invalidation_queue") or {}, u.get("qi") or {}
+        if dq and (q.get("free_head"), q.get("free_tail"), q.get("state")) != (dq["free_head"], dq["free_tail"], dq["verdict"]):
+            errs.append("%s: queue %s/%s %s, drgn %s/%s %s" % (u["name"], q.get("free_head"), q.get("free_tail"),
+                                                             q.get("state"), dq["free_head"], dq["free_tail"], dq["verdict"]))
+        devs = {full_bdf(d): d for d in a.get("devices", []) if d.get("vendor") == "intel" and d["iommu"] == mine["index"]}
+        for dd in u.get("devices", []):
+            d = devs.get(dd["bdf"])
+            if not d:
+                errs.append("%s: drgn's device %s is not in the analysis" % (u["name"], dd["bdf"]))
+                continue
+            want = {"translated": "translated", "pass-through": "passthrough", "passthrough": "passthrough"}.get(
+                dd["translation"], dd["translation"])
+            if d["class"] != want:
+                errs.append("%s: class %s, drgn %s" % (dd["bdf"], d["class"], dd["translation"]))
+            elif want == "translated" and (d["domain"], d["mode"], int(d["pt_root"], 16), d["mapped_bytes"]) != (
+                    dd["did"], dd["levels"], int(dd["pgd"], 16), dd["mapped_bytes"]):
+                errs.append("%s: domain %s, %s levels, root %s, %s bytes; drgn %s, %s, %s, %s" % (
+                    dd["bdf"], d["domain"], d["mode"], d["pt_root"], d["mapped_bytes"],
+                    dd["did"], dd["levels"], dd["pgd"], dd["mapped_bytes"]))
+        if len(devs) != len(u.get("devices", [])):
+            errs.append("%s: %d devices, drgn %d" % (u["name"], len(devs), len(u.get("devices", []))))
+    # the mappings, page by page (the two walkers merge extents differently)
+    def pages(items):
+        out = set()
+        for did, iova, pa, size, r, w in items:
+            for off in range(0, size, 4096):
+                out.add((did, iova + off, pa + off, r, w))
+        return out
+    mine = pages((m["domain"], int(m["iova"], 16), int(m["phys"], 16), int(m["size"], 16), m["read"], m["write"])
+                 for m in a.get("mappings", []))
+    seen, theirs_items = set(), []
+    for e in dr.get("extents", []):
+        k = (e["did"], e["iova"], e["pa"], e["size"])	# devices sharing a domain repeat its extents
+        if k not in seen:
+            seen.add(k)
+            theirs_items.append((e["did"], int(e["iova"], 16), int(e["pa"], 16), int(e["size"], 16), e["r"], e["w"]))
+    theirs = pages(theirs_items)
+    if mine != theirs:
+        errs.append("mappings differ from drgn's: %d vs %d pages; first only-engine %s, only-drgn %s" % (
+            len(mine), len(theirs), sorted(mine - theirs)[:1], sorted(theirs - mine)[:1]))
+    return errs
+
+
 def check_fq(a, dr):
     """The flush-queue entries equal drgn's (tests/drgn/flush_queues.py),
     which finds the domains through the IOMMU groups instead."""
@@ -216,6 +336,8 @@ def main():
         errs = check_truth(load(sys.argv[2]), load(sys.argv[3]))
     elif what == "drgn":
         errs = check_drgn(load(sys.argv[2]), load(sys.argv[3]))
+    elif what == "vtd-drgn":
+        errs = check_vtd_drgn(load(sys.argv[2]), load(sys.argv[3]))
     elif what == "fq":
         errs = check_fq(load(sys.argv[2]), load(sys.argv[3]))
     elif what == "variant":
