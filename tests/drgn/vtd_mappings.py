@@ -352,19 +352,30 @@ def software_view(prog, seq_ids):
             note(e, "group", ex)
         if dom is not None:
             try:
-                if has(dom, "use_first_level"):
-                    e["first_level"] = bool(dom.use_first_level)
-                elif has(dom, "flags"):
-                    e["first_level"] = bool(int(dom.flags) & 2)     # DOMAIN_FLAG_USE_FIRST_LEVEL
-                e["pgd"] = hex(pa(prog, dom.pgd)) if int(dom.pgd) else None
-                e["agaw"] = int(dom.agaw)
+                if has(dom, "pgd"):                 # up to 6.x: the driver's own page table
+                    if has(dom, "use_first_level"):
+                        e["first_level"] = bool(dom.use_first_level)
+                    elif has(dom, "flags"):
+                        e["first_level"] = bool(int(dom.flags) & 2)     # DOMAIN_FLAG_USE_FIRST_LEVEL
+                    e["pgd"] = hex(pa(prog, dom.pgd)) if int(dom.pgd) else None
+                    e["levels"] = int(dom.agaw) + 2
+                elif has(dom, "sspt"):              # 7.x: generic page table (first- or second-stage arm)
+                    # both arms are a struct pt_iommu followed by the format's pt_common,
+                    # whose top_of_table is the top table's VA | its 0-based level
+                    top = int(dom.sspt.vtdss_pt.common.top_of_table)
+                    e["pgd"] = hex(pa(prog, top & ~7)) if top & ~7 else None
+                    e["levels"] = (top & 7) + 1
+                    try:
+                        e["first_level"] = int(dom.domain.ops) == int(prog["intel_fs_paging_domain_ops"].address_of_())
+                    except KeyError:
+                        pass
                 dids = {}
                 for sid in seq_ids:
                     di = xa_load(dom.iommu_array.address_of_(), sid)
                     if di:
                         dids[sid] = int(Object(prog, "struct iommu_domain_info *", int(di)).did)
                 e["dids"] = dids
-            except FaultError as ex:
+            except (FaultError, AttributeError) as ex:
                 note(e, "dmar_domain", ex)
         try:
             if dev.iommu:
@@ -374,7 +385,7 @@ def software_view(prog, seq_ids):
                     if has(info, "domain_attached"):
                         e["domain_attached"] = bool(info.domain_attached)
                     e["info_has_domain"] = bool(info.domain)
-        except FaultError as ex:
+        except (FaultError, AttributeError) as ex:
             note(e, "device_domain_info", ex)
     return out
 
@@ -439,7 +450,7 @@ def read_state(prog, budget_tables=200000):
     state["truncated"] = budget[0] <= 0
     try:
         state["software"] = software_view(prog, [u["seq_id"] for u in state["units"]])
-    except (LookupError, FaultError) as e:
+    except (LookupError, FaultError, AttributeError) as e:
         state["software"] = {"error": "%s: %s" % (type(e).__name__, e)}
     return state
 
