@@ -371,9 +371,12 @@ def software_view(prog, seq_ids):
                         pass
                 dids = {}
                 for sid in seq_ids:
-                    di = xa_load(dom.iommu_array.address_of_(), sid)
-                    if di:
-                        dids[sid] = int(Object(prog, "struct iommu_domain_info *", int(di)).did)
+                    if has(dom, "iommu_array"):        # 6.0+: an xarray of iommu_domain_info
+                        di = xa_load(dom.iommu_array.address_of_(), sid)
+                        if di:
+                            dids[sid] = int(Object(prog, "struct iommu_domain_info *", int(di)).did)
+                    elif has(dom, "iommu_did") and int(dom.iommu_refcnt[sid]):   # 5.x: arrays by seq_id
+                        dids[sid] = int(dom.iommu_did[sid])
                 e["dids"] = dids
             except (FaultError, AttributeError) as ex:
                 note(e, "dmar_domain", ex)
