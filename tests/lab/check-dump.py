@@ -140,6 +140,218 @@ def capture_faults(path):
     return out
 
 
+# ------------------------------------------------------------------ Intel VT-d
+
+def vtd_checks(prog, truth, d):
+    """The VT-d state as tests/drgn/vtd_mappings.py reads it from the dump,
+    against what the guest saw (sysfs before the panic, its logs) and what
+    QEMU's intel-iommu itself did (truth.json "vtd_hw", from its trace)."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "drgn"))
+    import vtd_mappings
+    prom = truth["promises"]
+    guest = truth["guest"]
+    hw = (truth.get("vtd_hw") or {}).get("crashed") or {}
+    try:
+        st = vtd_mappings.read_state(prog)
+    except Exception as e:  # noqa: BLE001 - a walker that cannot read the dump is a failure
+        check("drgn VT-d walker reads the dump", False, "%s: %s" % (type(e).__name__, e))
+        return
+    units = st["units"]
+    if not prom.get("active_intel_iommu", True):
+        # intel_iommu=off: the DRHD units are parsed (dmar_drhd_units), translation never enabled
+        check("intel_iommu_enabled is 0 (VT-d off)", st["intel_iommu_enabled"] is False,
+              "intel_iommu_enabled %s" % st["intel_iommu_enabled"])
+        check("no unit has translation enabled (gcmd.TE)", not any(u["translation_enabled"] for u in units),
+              ", ".join("%s gcmd %s" % (u["name"], u["gcmd"]) for u in units) or "no units")
+        check("guest sysfs shows no IOMMU", not guest.get("iommu_class_present", False))
+        if hw:
+            check("QEMU saw no root table and no translation enable", not hw.get("root_table") and
+                  not hw.get("translation_enabled"), "root %s, TE %s" % (hw.get("root_table"), hw.get("translation_enabled")))
+        return
+    check("drgn VT-d walker reads the dump", True, "%d unit(s), %d extents, %d tables read%s" % (
+        len(units), len(st["extents"]), st["tables_read"], ", TRUNCATED" if st["truncated"] else ""))
+    check("number of DMAR units as promised", len(units) == prom.get("iommus"),
+          "%d, promised %s" % (len(units), prom.get("iommus")))
+    check("intel_iommu_enabled", st["intel_iommu_enabled"] is True)
+    sysfs = {i["name"]: i for i in guest.get("iommus") or [] if i.get("class") == "intel-iommu"}
+    devs = {}
+    for u in units:
+        name = u["name"]
+        g = (sysfs.get(name) or {}).get("vtd")
+        if check("%s is in the guest's sysfs" % name, g is not None, ", ".join(sorted(sysfs)) or "none"):
+            check("%s register base, cap and ecap = sysfs" % name,
+                  (int(u["reg_phys"], 16), int(u["cap"], 16), int(u["ecap"], 16)) == (g["address"], g["cap"], g["ecap"]),
+                  "dump %s %s %s, sysfs %#x %#x %#x" % (u["reg_phys"], u["cap"], u["ecap"], g["address"], g["cap"], g["ecap"]))
+        check("%s translation and queued invalidation enabled (gcmd shadow)" % name,
+              u["translation_enabled"] and u["qi_enabled"], "gcmd %s" % u["gcmd"])
+        if prom.get("scalable_mode") is not None:
+            check("%s scalable mode %s as promised" % (name, "on" if prom["scalable_mode"] else "off"),
+                  u["sm"] == prom["scalable_mode"], "intel_iommu_sm %s, ECAP.SMTS %d" % (
+                      st["intel_iommu_sm"], int(u["ecap"], 16) >> 43 & 1))
+        if hw.get("root_table") is not None:
+            check("%s root table and its SMT bit = what QEMU was given" % name,
+                  (int(u["root_table"], 16), u["sm"]) == (hw["root_table"], hw["scalable"]),
+                  "dump %s sm=%s, QEMU %#x scalable=%s" % (u["root_table"], u["sm"], hw["root_table"], hw["scalable"]))
+        qi = u["qi"] or {}
+        if prom.get("qi_verdict"):
+            lw = qi.get("last_wait") or {}
+            check("%s invalidation queue verdict %s" % (name, prom["qi_verdict"]),
+                  qi.get("verdict") == prom["qi_verdict"],
+                  "%s: head %s tail %s free %s, last wait slot %s status %s, %d pending" % (
+                      qi.get("verdict"), qi.get("free_head"), qi.get("free_tail"), qi.get("free_cnt"),
+                      lw.get("slot"), lw.get("desc_status_name"), len(qi.get("pending") or [])))
+        for dv in u["devices"]:
+            devs[dv["bdf"]] = dv
+
+    # Every PCI function the guest listed behind a unit has a present context entry.
+    behind = [p for p in guest.get("pci", []) if p.get("iommu") in sysfs]
+    missing = [p["bdf"] for p in behind if p["bdf"] not in devs]
+    check("every device behind a unit in sysfs has a context entry", not missing and behind,
+          "%d devices%s" % (len(behind), (", missing: " + " ".join(missing)) if missing else ""))
+    pci = {p["bdf"]: p for p in guest.get("pci", [])}
+    dids = {}
+    for bdf in prom.get("translated_devices", []):
+        dv = devs.get(bdf)
+        if not check("%s translated (context %s)" % (bdf, (dv or {}).get("mode")),
+                     dv is not None and dv["translation"] == "translated" and dv.get("pgd")
+                     and dv.get("levels") in (3, 4, 5) and dv.get("did"),
+                     "%s" % ({k: dv.get(k) for k in ("translation", "tt", "pgtt", "did", "aw", "levels", "pgd")}
+                             if dv else "no context entry")):
+            continue
+        dids[bdf] = dv["did"]
+        gt = (pci.get(bdf) or {}).get("group_type")
+        check("%s sysfs group type is a DMA domain" % bdf, gt in ("DMA", "DMA-FQ"), str(gt))
+        if prom.get("first_level") is not None:
+            check("%s on %s tables as promised" % (bdf, "first-level" if prom["first_level"] else "second-level"),
+                  dv["first_level"] == prom["first_level"], "pgtt %s" % dv.get("pgtt"))
+        if prom.get("live_mappings"):
+            check("%s has live mappings" % bdf, dv.get("extents", 0) > 0,
+                  "%s extents, leaves %s" % (dv.get("extents"), dv.get("leaves")))
+    for bdf in prom.get("identity_devices", []):
+        dv = devs.get(bdf)
+        check("%s in pass-through (context TT=2 / PASID PGTT=4)" % bdf,
+              dv is not None and dv["translation"] == "passthrough",
+              "%s" % ({k: dv.get(k) for k in ("translation", "tt", "pgtt", "did")} if dv else "no context entry"))
+        gt = (pci.get(bdf) or {}).get("group_type")
+        check("%s sysfs group type is identity" % bdf, gt == "identity", str(gt))
+    if len(prom.get("translated_devices", [])) > 1:
+        ids = [dids.get(b) for b in prom["translated_devices"]]
+        check("translated devices each in their own domain", None not in ids and len(set(ids)) == len(ids),
+              "domain IDs %s" % ids)
+
+    # QEMU's view: the context entries it cached and the IOTLB entries it
+    # filled while the crashed kernel ran (truth.json vtd_hw.crashed).
+    for bdf, ce in sorted((hw.get("contexts") or {}).items()):
+        dv = devs.get(bdf)
+        got = [int(x, 16) for x in dv["context"][:2]] if dv else None
+        check("%s context entry = the one QEMU cached" % bdf, got == [ce["lo"], ce["hi"]],
+              "dump %s, QEMU lo %#x hi %#x" % (dv and dv["context"][:2], ce["lo"], ce["hi"]))
+    for bdf, f in sorted((hw.get("iotlb_fills") or {}).items()):
+        dv = devs.get(bdf)
+        if not f.get("count"):
+            continue
+        if not dv or not dv.get("pgd"):
+            check("%s QEMU filled IOTLB entries for a translated device" % bdf, False, "no page table in the dump")
+            continue
+        check("%s every IOTLB fill QEMU made carries the context's domain ID" % bdf,
+              f["domains"] == [dv["did"]], "QEMU %s, context %s" % (f["domains"], dv["did"]))
+        # The entries QEMU still held at the end (filled, no invalidation since):
+        # one whose PTE is still present must translate the same (an IOVA is
+        # mapped again only after an invalidation); one whose PTE is gone is
+        # stale, the unmap's invalidation still pending (lazy mode).
+        agree, differ, stale = 0, [], 0
+        for e in f.get("live") or []:
+            got = vtd_mappings.translate(prog, dv, e["iova"])
+            if got is None:
+                stale += 1
+            elif got & ~0xfff == e["pte"] & vtd_mappings.ADDR & ~0xfff:
+                agree += 1
+            else:
+                differ.append("%#x: dump %#x, QEMU %#x" % (e["iova"], got, e["pte"] & vtd_mappings.ADDR))
+        check("%s the IOTLB entries QEMU held at the panic translate as the dump's tables do" % bdf,
+              not differ and (agree > 0 or not f.get("live")),
+              "%d agree, %d stale (unmapped, not yet invalidated), of %d checked (%d held, %d fills in all)%s" % (
+                  agree, stale, len(f.get("live") or []), f.get("live_count", 0), f["count"],
+                  ("; differ: " + ", ".join(differ[:3])) if differ else ""))
+    # QEMU's invalidation queue and its last completion write
+    for u in units:
+        qi = u["qi"] or {}
+        if hw.get("qi_ring") is not None and qi.get("ring"):
+            check("%s invalidation queue = the ring QEMU was given" % u["name"],
+                  int(qi["ring"], 16) == hw["qi_ring"], "dump %s, QEMU %#x" % (qi["ring"], hw["qi_ring"]))
+        lw, ww = qi.get("last_wait") or {}, hw.get("last_wait_write")
+        if ww and lw and prom.get("qi_verdict") == "completed":
+            want = int(qi["status_array"], 16) + 4 * lw["slot"]
+            check("%s QEMU's last status write completed the last wait descriptor" % u["name"],
+                  (ww["address"], ww["data"]) == (want, 2),
+                  "QEMU wrote %#x to %#x; slot %d's status is at %#x" % (ww["data"], ww["address"], lw["slot"], want))
+
+    # The crashed kernel's software view, where the dump has it.
+    sw = st.get("software") or {}
+    unread = sorted(b for b, e in sw.items() if isinstance(e, dict) and e.get("errors"))
+    for bdf in prom.get("translated_devices", []):
+        e, dv = sw.get(bdf) or {}, devs.get(bdf) or {}
+        if e.get("pgd"):
+            check("%s the group's dmar_domain pgd = the context's table" % bdf, e["pgd"] == dv.get("pgd"),
+                  "software %s, tables %s" % (e["pgd"], dv.get("pgd")))
+        if e.get("levels") and dv.get("levels"):
+            check("%s the dmar_domain's level count = the context's" % bdf, e["levels"] == dv["levels"],
+                  "software %s, tables %s" % (e["levels"], dv["levels"]))
+        if e.get("first_level") is not None and dv:
+            check("%s the dmar_domain's first-level flag = the tables'" % bdf,
+                  e["first_level"] == dv.get("first_level"),
+                  "software %s, tables %s" % (e["first_level"], dv.get("first_level")))
+        if e.get("dids"):
+            check("%s the dmar_domain's domain ID = the context's" % bdf, dv.get("did") in e["dids"].values(),
+                  "software %s, tables %s" % (e["dids"], dv.get("did")))
+        if "group_domain" in e:
+            check("%s the group's domain type = sysfs" % bdf,
+                  e["group_domain"] == (pci.get(bdf) or {}).get("group_type"),
+                  "dump %s, sysfs %s" % (e["group_domain"], (pci.get(bdf) or {}).get("group_type")))
+    if unread:
+        print("note software view partly outside the dump (%s): %s" % (
+            ", ".join(unread), "; ".join(sorted({v for b in unread for v in sw[b]["errors"].values()}))[:300]))
+
+    # Faults the capture kernel logged for devices still DMAing with the
+    # crashed kernel's IOVAs: each address is mapped in the device's old tables.
+    logged = (truth.get("capture_kernel") or {}).get("dmar_faults") or []
+    hw_cap = ((truth.get("vtd_hw") or {}).get("capture") or {}).get("faults") or []
+    for bdf in prom.get("capture_faults", []):
+        mine = [f for f in logged if f["bdf"] == bdf]
+        check("capture kernel logged DMAR faults for %s" % bdf, len(mine) > 0,
+              "%d line(s) in kexec-dmesg.log (%d in all); first: %s" % (
+                  len(mine), (truth.get("capture_kernel") or {}).get("dmar_faults_total", 0),
+                  mine[0] if mine else None))
+        dv = devs.get(bdf)
+        if not check("%s translated in the dump (its old domain)" % bdf, bool(dv and dv.get("pgd")),
+                     str(dv and dv.get("translation"))):
+            continue
+        if mine:
+            hits = [f["address"] for f in mine if vtd_mappings.translate(prog, dv, f["address"]) is not None]
+            check("%s every faulting address mapped in its old domain" % bdf,
+                  len(hits) == len(mine), "%d of %d addresses (first %#x), domain ID %s" % (
+                      len(hits), len(mine), mine[0]["address"], dv["did"]))
+        # Before its faults, the device's DMA went through the copied context
+        # to the crashed kernel's tables: QEMU filled IOTLB entries with the
+        # old domain ID during the capture boot.
+        cap_fills = (((truth.get("vtd_hw") or {}).get("capture") or {}).get("iotlb_fills") or {}).get(bdf) or {}
+        if (truth.get("vtd_hw") or {}).get("capture"):
+            check("%s DMA translated through its old domain during the capture boot" % bdf,
+                  dv["did"] in (cap_fills.get("domains") or []),
+                  "capture-era IOTLB fills: %d, domain IDs %s; old domain ID %s" % (
+                      cap_fills.get("count", 0), cap_fills.get("domains"), dv["did"]))
+        hwm = [f for f in hw_cap if f["bdf"] == bdf]
+        if hw_cap or (truth.get("vtd_hw") or {}).get("capture"):
+            # the unit records the first fault (its one recording register), so the
+            # first line logged is QEMU's first fault for the device (vtd_hw keeps 64)
+            check("%s QEMU recorded the first fault the capture kernel logged" % bdf,
+                  bool(hwm) and bool(mine) and (mine[0]["address"] & ~0xfff, mine[0]["write"]) ==
+                  (hwm[0]["address"] & ~0xfff, hwm[0]["write"]),
+                  "QEMU: %d fault(s), first %s; logged first %s" % (
+                      ((truth.get("vtd_hw") or {}).get("capture") or {}).get("faults_total", 0),
+                      hwm[0] if hwm else None, mine[0] if mine else None))
+
+
 def main():
     d = sys.argv[1]
     vmcore = os.path.join(d, "vmcore")
@@ -204,6 +416,13 @@ def main():
             got = "(module list unreadable: %s)" % e
         check("the crashed kernel ran iommu_ref_flush version %s (the DKMS tree's)" % want_ver,
               got == want_ver, "loaded: %s" % got)
+
+    if prom.get("vendor") == "intel":
+        # An Intel VT-d machine: the AMD checks below cannot apply; one holds.
+        iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
+        check("amd_iommu_list is empty (a VT-d machine)", len(iommus) == 0, "%d AMD IOMMU(s)" % len(iommus))
+        vtd_checks(prog, truth, d)
+        return 0 if all(results) else 1
 
     iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
     if prom.get("active_amd_iommu", True):

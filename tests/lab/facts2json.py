@@ -73,6 +73,159 @@ def mapped_promise(text):
     return out
 
 
+# --- Intel VT-d -------------------------------------------------------------
+
+def vtd_unit(attrs):
+    """The VT-d unit as the guest's sysfs showed it (intel-iommu/{address,cap,
+    ecap,version,domains_*}) with the capability bits the lab's checks use
+    decoded (VT-d spec 11.4.2-3; Linux intel/iommu.h cap_*/ecap_*)."""
+    cap = int(attrs.get("cap") or "0", 16)
+    ecap = int(attrs.get("ecap") or "0", 16)
+    sagaw = (cap >> 8) & 0x1f
+    return {
+        "address": int(attrs.get("address") or "0", 16), "cap": cap, "ecap": ecap,
+        "version": attrs.get("version"),
+        "domains_supported": int(attrs["domains_supported"]) if attrs.get("domains_supported") else None,
+        "domains_used": int(attrs["domains_used"]) if attrs.get("domains_used") else None,
+        "mgaw": ((cap >> 16) & 0x3f) + 1,
+        "sagaw_levels": [lvl for bit, lvl in ((1, 3), (2, 4), (3, 5)) if sagaw >> bit & 1],
+        "caching_mode": bool(cap >> 7 & 1),
+        "fault_records": ((cap >> 40) & 0xff) + 1,
+        "qi": bool(ecap >> 1 & 1), "device_tlb": bool(ecap >> 2 & 1), "ir": bool(ecap >> 3 & 1),
+        "pass_through": bool(ecap >> 6 & 1),
+        "scalable_mode": bool(ecap >> 43 & 1),            # SMTS
+        "second_level": bool(ecap >> 46 & 1),             # SLTS (meaningful with SMTS)
+        "first_level": bool(ecap >> 47 & 1),              # FLTS
+    }
+
+
+TRACE = re.compile(r"^(?:\d+@[\d.]+:)?(vtd_\w+) (.*)$")
+
+
+def vtd_trace(path):
+    """QEMU's own record of the VT-d unit (make-dumps.sh VTD_TRACE_EVENTS,
+    qemu-trace.log.gz), cut in two eras: "crashed" up to the capture
+    kernel's first act on the unit (it disables queued invalidation, which
+    the crashed kernel never does, or it writes a new root pointer), and
+    "capture" after.  Per era: the root-table pointer last written and its
+    SMT bit, translation enable (the last change seen), the invalidation
+    queue's base, the last invalidation-wait status write (address, data),
+    the context entries QEMU cached (last per device), the IOTLB: fills per
+    device (count, domain IDs) and the entries still valid at the end of the
+    era (filled, not invalidated since: QEMU replays its own invalidations
+    here; newest first, at most 256 per device), and the faults QEMU
+    recorded (the first 64; faults_total counts them all)."""
+    import gzip
+    if not os.path.exists(path):
+        return None
+    eras = {n: {"root_table": None, "scalable": None, "translation_enabled": None, "qi_ring": None,
+                "last_wait_write": None, "contexts": {}, "iotlb_fills": {}, "faults": []}
+            for n in ("crashed", "capture")}
+    name = "crashed"
+    era = eras[name]
+    seen_root = False
+    fills = {"crashed": {}, "capture": {}}
+    live = {}                      # (did, page) -> (sid, pte), insertion order = fill order
+
+    def bdf(sid):
+        return "0000:%02x:%02x.%d" % (sid >> 8, (sid >> 3) & 0x1f, sid & 7)
+
+    def close(n):
+        for sid, d in fills[n].items():
+            eras[n]["iotlb_fills"][bdf(sid)] = {"count": d["count"], "domains": sorted(d["domains"]),
+                                                "live": []}
+        per = {}
+        for (did, page), (sid, pte) in live.items():
+            per.setdefault(sid, []).append({"iova": page, "pte": pte, "did": did})
+        for sid, entries in per.items():
+            f = eras[n]["iotlb_fills"].setdefault(bdf(sid), {"count": 0, "domains": [], "live": []})
+            f["live_count"] = len(entries)
+            f["live"] = entries[::-1][:256]
+        faults = eras[n]["faults"]
+        eras[n]["faults_total"] = len(faults)
+        eras[n]["faults"] = faults[:64]
+
+    with gzip.open(path, "rt", errors="replace") as f:
+        for line in f:
+            m = TRACE.match(line.strip())
+            if not m:
+                continue
+            ev, rest = m.groups()
+            if name == "crashed" and ((ev == "vtd_inv_qi_enable" and rest.endswith("enabled 0"))
+                                      or (ev == "vtd_reg_dmar_root" and seen_root)):
+                close(name)
+                name, era = "capture", eras["capture"]
+            if ev == "vtd_reg_dmar_root":
+                mm = re.search(r"addr 0x([0-9a-f]+) scalable (\d)", rest)
+                era["root_table"], era["scalable"] = int(mm.group(1), 16), mm.group(2) == "1"
+                seen_root = True
+            elif ev == "vtd_dmar_enable":
+                era["translation_enabled"] = rest.endswith("1")
+            elif ev == "vtd_inv_qi_setup":
+                mm = re.search(r"addr 0x([0-9a-f]+) size (\d+)", rest)
+                era["qi_ring"] = int(mm.group(1), 16)
+            elif ev == "vtd_inv_desc_wait_sw":
+                mm = re.search(r"addr 0x([0-9a-f]+) data 0x([0-9a-f]+)", rest)
+                era["last_wait_write"] = {"address": int(mm.group(1), 16), "data": int(mm.group(2), 16)}
+            elif ev == "vtd_iotlb_cc_update":
+                mm = re.search(r"bus 0x([0-9a-f]+) devfn 0x([0-9a-f]+) high 0x([0-9a-f]+) low 0x([0-9a-f]+)", rest)
+                bus, devfn, hi, lo = (int(x, 16) for x in mm.groups())
+                era["contexts"][bdf(bus << 8 | devfn)] = {"hi": hi, "lo": lo}
+            elif ev == "vtd_iotlb_page_update":
+                mm = re.search(r"sid 0x([0-9a-f]+) iova 0x([0-9a-f]+) slpte 0x([0-9a-f]+) domain 0x([0-9a-f]+)", rest)
+                sid, iova, pte, did = (int(x, 16) for x in mm.groups())
+                d = fills[name].setdefault(sid, {"count": 0, "domains": set()})
+                d["count"] += 1
+                d["domains"].add(did)
+                key = (did, iova & ~0xfff)
+                live.pop(key, None)
+                live[key] = (sid, pte)
+            elif ev in ("vtd_iotlb_reset", "vtd_inv_desc_iotlb_global"):
+                live.clear()
+            elif ev == "vtd_inv_desc_iotlb_domain":
+                did = int(re.search(r"domain 0x([0-9a-f]+)", rest).group(1), 16)
+                for key in [k for k in live if k[0] == did]:
+                    del live[key]
+            elif ev == "vtd_inv_desc_iotlb_pages":
+                mm = re.search(r"domain 0x([0-9a-f]+) addr 0x([0-9a-f]+) mask 0x([0-9a-f]+)", rest)
+                did, addr, mask = (int(x, 16) for x in mm.groups())
+                lo, hi = addr & ~((0x1000 << mask) - 1), (addr & ~((0x1000 << mask) - 1)) + (0x1000 << mask)
+                for key in [k for k in live if k[0] == did and lo <= k[1] < hi]:
+                    del live[key]
+            elif ev == "vtd_dmar_fault":
+                mm = re.search(r"sid 0x([0-9a-f]+) fault (\d+) addr 0x([0-9a-f]+) write (\d)", rest)
+                if mm:
+                    sid, reason, addr, w = mm.groups()
+                    era["faults"].append({"bdf": bdf(int(sid, 16)), "reason": int(reason),
+                                          "address": int(addr, 16), "write": w == "1"})
+    close(name)
+    return {"source": "QEMU intel-iommu trace (qemu-trace.log.gz)", **eras}
+
+
+# DMA-remapping faults as the kernel logs them (intel/dmar.c dmar_fault_do_one):
+#   5.14+: "DMAR: [DMA Read NO_PASID] Request device [00:03.0] fault addr 0x3c000 [fault reason 0x06] ..."
+#          "DMAR: [DMA Write PASID 0x1] Request device [...] ..."
+#   5.10:  "DMAR: [DMA Read] Request device [00:03.0] PASID ffffffff fault addr 3c000 [fault reason 06] ..."
+DMAR_FAULT = re.compile(r"DMAR: \[DMA (Read|Write)(?: (NO_PASID|PASID 0x[0-9a-f]+))?\] Request device "
+                        r"\[([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])\](?: PASID ([0-9a-f]+))? fault addr "
+                        r"(?:0x)?([0-9a-f]+) \[fault reason (?:0x)?([0-9a-f]+)\] ?(.*)$")
+
+
+def dmar_faults(text):
+    out = []
+    for line in (text or "").splitlines():
+        m = DMAR_FAULT.search(line)
+        if not m:
+            continue
+        kind, pasid, bus, dev, fn, old_pasid, addr, reason, why = m.groups()
+        # 5.10 prints the reason in decimal (%02d), later kernels in hex
+        out.append({"bdf": "0000:%s:%s.%s" % (bus, dev, fn), "write": kind == "Write",
+                    "address": int(addr, 16),
+                    "reason": int(reason, 16) if "0x" in line.split("fault reason", 1)[1][:4] else int(reason),
+                    "reason_text": why.strip()})
+    return out
+
+
 PENDING_LINE = re.compile(r"lazy_unmap: pending (\S+) iova=(0x[0-9a-f]+) pages=(\d+) unmapped_jiffies=(\d+)")
 SUMMARY_LINE = re.compile(r"lazy_unmap: summary mode=(\w+) pending=(\d+) unmaps=(\d+) "
                           r"invalidations=(\d+) rounds=(\d+) dma_reads=(\d+) log_complete=(\d) "
@@ -145,9 +298,17 @@ def main():
     idir = os.path.join(facts, "iommu")
     for name in sorted(os.listdir(idir)) if os.path.isdir(idir) else []:
         d = os.path.join(idir, name)
-        attrs = {f: rd(os.path.join(d, f)) for f in sorted(os.listdir(d)) if f != "devices"}
-        iommus.append({"name": name, "amd_iommu_attrs": attrs,
-                       "devices": words(rd(os.path.join(d, "devices"), ""))})
+        attrs = {f: rd(os.path.join(d, f)) for f in sorted(os.listdir(d)) if f not in ("devices", "class")}
+        cls = rd(os.path.join(d, "class")) or "amd-iommu"   # runs before the class file: AMD only
+        entry = {"name": name}
+        if cls == "intel-iommu":
+            entry["class"] = cls
+            entry["intel_iommu_attrs"] = attrs
+            entry["vtd"] = vtd_unit(attrs)
+        else:
+            entry["amd_iommu_attrs"] = attrs
+        entry["devices"] = words(rd(os.path.join(d, "devices"), ""))
+        iommus.append(entry)
 
     before = counters(rd(os.path.join(facts, "load_before"), ""))
     at = counters(rd(os.path.join(facts, "load_at_panic"), ""))
@@ -159,11 +320,16 @@ def main():
     devices = words(v.get("DEVICES"))
     fmt = v.get("FORMAT", "kdump")
     markers = [m.strip() for m in (v.get("PROMISE_MARKERS") or "").split("|") if m.strip()]
+    iommu = v.get("IOMMU") or "amd"
+    vendor = v.get("PROMISE_VENDOR") or {"amd": "amd", "intel": "intel", "intel-sm": "intel"}.get(iommu, "none")
+    active = v.get("PROMISE_ACTIVE", "1") == "1"
     promises = {
-        "active_amd_iommu": v.get("PROMISE_ACTIVE", "1") == "1",
+        "vendor": vendor,                 # the IOMMU the analysis must find: amd | intel | none
+        "active_amd_iommu": active and vendor == "amd",
         "iommus": int(v.get("PROMISE_IOMMUS") or 0),
         "translated_devices": [ROLE_BDF[r] for r in words(v.get("PROMISE_TRANSLATED"))],
-        "identity_devices": [ROLE_BDF[r] for r in words(v.get("PROMISE_IDENTITY"))],
+        "identity_devices": [ROLE_BDF[r] for r in dict.fromkeys(words(v.get("PROMISE_IDENTITY")) +
+                                                                 words(v.get("PROMISE_PASSTHROUGH")))],
         "live_mappings": v.get("PROMISE_LIVE_MAPPINGS", "1") == "1",
         "dma_load_at_panic": v.get("LOAD") == "dma",
         "dma_devices": [ROLE_BDF[r] for r in devices if r != "spare"],   # spare does no DMA
@@ -183,6 +349,22 @@ def main():
         # the DMA API's default TLB invalidation policy (PROMISE_POLICY: lazy, strict), or null
         "dma_policy": v.get("PROMISE_POLICY") or None,
     }
+    if vendor == "intel":
+        # VT-d (IOMMU=intel|intel-sm): what the drgn walker (tests/drgn/vtd_mappings.py)
+        # and, later, the engine must find
+        sm = v.get("PROMISE_SM")
+        fl = v.get("PROMISE_FIRST_LEVEL")
+        promises.update({
+            "active_intel_iommu": active,
+            # scalable mode in use (root table SMT, scalable-mode context and PASID entries)
+            "scalable_mode": None if sm in (None, "") else sm == "1",
+            # DMA domains on first-level tables (SM only); null: not promised
+            "first_level": None if fl in (None, "") else fl == "1",
+            # hardware pass-through: legacy context TT=2, or PASID entry PGTT=4
+            "passthrough_devices": [ROLE_BDF[r] for r in words(v.get("PROMISE_PASSTHROUGH"))],
+            # the last invalidation-wait descriptor's status (completed | queued-not-completed | aborted)
+            "qi_verdict": v.get("PROMISE_QI") or None,
+        })
     pending = fq_pending_promise(words(v.get("PROMISE_FQ_PENDING")), a.dir)
     if pending:
         # ranges left pending in a flush queue at the panic, by device (lazy scenario)
@@ -215,6 +397,14 @@ def main():
         "copied_dev_table": "Copied DEV table from previous kernel." in klog,
         "reused_buffers": sorted(set(re.findall(r"Re-using (\w+) buffers? from the previous kernel", klog))),
     }
+    if vendor == "intel":
+        capture_kernel.update({
+            "copied_translation_tables": "Copied translation tables from previous kernel for" in klog,
+            "copied_ir_table": "Copied IR table for" in klog,
+            # DMA-remapping faults the capture kernel logged, parsed
+            "dmar_faults": dmar_faults(klog)[:256],
+            "dmar_faults_total": len(dmar_faults(klog)),
+        })
     truth = {
         "schema": SCHEMA,
         "scenario": a.scenario,
@@ -255,6 +445,23 @@ def main():
                     "cmdline": rd(os.path.join(a.dir, "capture.cmdline"))},
         "promises": promises,
     }
+    if vendor == "intel":
+        units = [i["vtd"] | {"name": i["name"]} for i in iommus if "vtd" in i]
+        sm_hw = bool(units) and all(u["scalable_mode"] for u in units)
+        truth["iommu"] = {"vendor": "intel", "qemu_device": v.get("IOMMU"),
+                          "qemu_props": v.get("IOMMU_PROPS") or ""}
+        # what the guest's own facts say (sysfs before the panic, its command line)
+        cmdline = truth["guest"]["cmdline"] or ""
+        truth["vtd"] = {
+            "units": units,
+            "sm_supported_by_hw": sm_hw,
+            # QEMU 7.2 has no FLTS: scalable mode then uses second-level tables
+            "first_level_supported": bool(units) and all(u["first_level"] for u in units),
+            "group_types": sorted({p["group_type"] for p in pci if p.get("group_type")}),
+            "cmdline_iommu": [w for w in cmdline.split() if w.startswith(("intel_iommu=", "iommu=", "iommu."))],
+            "debugfs": sorted(os.listdir(os.path.join(facts, "debugfs"))) if os.path.isdir(os.path.join(facts, "debugfs")) else None,
+        }
+        truth["vtd_hw"] = vtd_trace(os.path.join(a.dir, "qemu-trace.log.gz"))
     json.dump(truth, sys.stdout, indent=2, sort_keys=False)
     sys.stdout.write("\n")
 

@@ -12,7 +12,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 LOAD=dma; LOAD_SECS=3; KDUMP=1; FORMATS=kdump; SCENARIO=unknown; CAPTURE_APPEND=; MODULE=; MODULE_ARGS=; NET=user
-MODULE_EXPECT=load; DUMP_LEVEL=31; PANIC=sysrq; CAPTURE_MODULE=; CAPTURE_MODULE_ARGS=
+MODULE_EXPECT=load; DUMP_LEVEL=31; PANIC=sysrq; CAPTURE_MODULE=; CAPTURE_MODULE_ARGS=; CAPTURE_WAIT=1
 [ -f /etc/lab.conf ] && . /etc/lab.conf
 
 say() { echo "LAB: $*"; }
@@ -72,9 +72,30 @@ copy_facts() {     # sysfs facts the host turns into truth.json
     for i in /sys/class/iommu/*; do
         [ -e "$i" ] || continue
         n=${i##*/}; mkdir -p "$f/iommu/$n"
-        for a in "$i"/amd-iommu/*; do [ -f "$a" ] && cat "$a" > "$f/iommu/$n/${a##*/}" 2>/dev/null; done
+        # amd-iommu/{cap,features}; intel-iommu/{address,cap,ecap,version,
+        # domains_supported,domains_used}; "class" says which
+        for c in amd-iommu intel-iommu; do
+            [ -d "$i/$c" ] || continue
+            echo "$c" > "$f/iommu/$n/class"
+            for a in "$i/$c"/*; do [ -f "$a" ] && cat "$a" > "$f/iommu/$n/${a##*/}" 2>/dev/null; done
+        done
         ls "$i/devices" > "$f/iommu/$n/devices" 2>/dev/null
     done
+    for g in /sys/kernel/iommu_groups/*; do   # reserved regions (RMRRs, the MSI window)
+        [ -f "$g/reserved_regions" ] && cat "$g/reserved_regions" > "$f/groups/${g##*/}/reserved_regions"
+    done
+    # The IOMMU driver's own debugfs view, when the kernel has one (none of
+    # the lab's Debian kernels sets CONFIG_IOMMU_DEBUGFS; a kernel that does
+    # gives root/context/PASID entries, registers, the QI ring, page tables).
+    mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+    if [ -d /sys/kernel/debug/iommu ]; then
+        mkdir -p "$f/debugfs"
+        for a in /sys/kernel/debug/iommu/*/*; do
+            [ -f "$a" ] || continue
+            r=${a#/sys/kernel/debug/iommu/}; mkdir -p "$f/debugfs/${r%/*}"
+            head -c 4000000 "$a" > "$f/debugfs/$r" 2>/dev/null
+        done
+    fi
     ls /sys/class/net > "$f/net"
     ls /sys/block > "$f/block"
     lsmod > "$f/lsmod" 2>/dev/null
@@ -122,7 +143,7 @@ if [ -e /proc/vmcore ]; then
         # shellcheck disable=SC2086 # a list of name=value words
         insmod "/lib/modules/extra/$CAPTURE_MODULE.ko" $args >>"$log" 2>&1
         echo "capture-module $CAPTURE_MODULE rc=$? args=$(echo $args | tr ' ' ,)" >> /mnt/capture.status
-        sleep 1   # its faults reach the log through the IOMMU's event interrupt
+        sleep "$CAPTURE_WAIT"   # its faults reach the log through the IOMMU's fault interrupt
     fi
     dmesg > /mnt/kexec-dmesg.log
     cat /proc/cmdline > /mnt/capture.cmdline

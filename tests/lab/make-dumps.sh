@@ -47,7 +47,9 @@ scen_get() {
         PROMISE_CAPTURE_FAULTS=; PROMISE_MODULE_REFUSAL=; PROMISE_EVENTS=
         IOMMU_PROPS=; PANIC=sysrq; PROMISE_PANIC="sysrq triggered crash"
         PROMISE_POLICY=; PROMISE_FQ_PENDING=; CAPTURE_MODULE=; CAPTURE_MODULE_ARGS=
-        PROMISE_STALE_FAULTS=
+        PROMISE_STALE_FAULTS=; CAPTURE_WAIT=1
+        # Intel VT-d (IOMMU=intel|intel-sm; docs/lab.md "The VT-d machine")
+        PROMISE_VENDOR=; PROMISE_SM=; PROMISE_FIRST_LEVEL=; PROMISE_PASSTHROUGH=; PROMISE_QI=
         # shellcheck disable=SC1090
         . "$SCEN_DIR/$1.conf"
         eval "printf '%s\n' \"\${$2}\""
@@ -94,10 +96,12 @@ prep_kernel() {   # runs in the background per kernel; writes $prep_dir/<series>
     core=$(build_core_initrd "$tree" "$krel" "$mdf") || exit 1
     # The modules of the scenarios asked for, built (or found) now, one at a
     # time, rather than by parallel scenario jobs whose output goes to their logs.
+    # (A scenario may have a capture module and no module of its own: vtd-fault.)
     for s in "${!need[@]}"; do
-        [ -n "$(scen_get "$s" MODULE)" ] && scen_has_kernel "$s" "$series" || continue
+        scen_has_kernel "$s" "$series" || continue
         LAB_RETRY="make dumps KERNEL=$series SCENARIO=$s"
-        build_module "$krel" "$(module_src "$s")" "$(scen_get "$s" MODULE)" > /dev/null || exit 1
+        m=$(scen_get "$s" MODULE)
+        [ -z "$m" ] || build_module "$krel" "$(module_src "$s")" "$m" > /dev/null || exit 1
         m=$(scen_get "$s" CAPTURE_MODULE)
         [ -z "$m" ] || build_module "$krel" "$REPO_DIR/tests/lab/modules/$m" "$m" > /dev/null || exit 1
     done
@@ -162,6 +166,33 @@ s=[socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(2)]
 [x.bind(("127.0.0.1", 0)) for x in s]; print(*[x.getsockname()[1] for x in s])'
 }
 
+# QEMU 7.2's intel-iommu trace events the VT-d runs record (qemu-trace.log).
+VTD_TRACE_EVENTS="vtd_reg_dmar_root vtd_dmar_enable vtd_ir_enable vtd_inv_qi_enable vtd_inv_qi_setup
+    vtd_iotlb_cc_update vtd_iotlb_page_update vtd_iotlb_reset vtd_inv_desc_iotlb_global
+    vtd_inv_desc_iotlb_domain vtd_inv_desc_iotlb_pages vtd_inv_desc_wait_sw vtd_dmar_fault
+    vtd_fault_disabled vtd_frr_new vtd_re_not_present vtd_ce_not_present vtd_switch_address_space
+    vtd_pt_enable_fast_path"
+
+# vtd_cmdline KERNEL SCENARIO CMDLINE_EXTRA -> the command line extra for both
+# kernels.  Debian builds every lab kernel with VT-d on by default
+# (CONFIG_INTEL_IOMMU_DEFAULT_ON_INTGPU_OFF: on, except for integrated
+# graphics), so no intel_iommu=on is added.  Scalable mode is the default
+# from 6.1 on (CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON=y) but not in
+# 5.10: an intel-sm scenario adds intel_iommu=sm_on to a kernel whose
+# config does not turn it on (a tree without its config, 7.x's, gets it
+# too: it only says what the default already is).  The capture kernel gets
+# the same: it refuses to copy tables of another mode.
+vtd_cmdline() {
+    local k=$1 s=$2 extra=$3 cfg
+    if [ "$(scen_get "$s" IOMMU)" = intel-sm ] && [[ " $extra " != *" intel_iommu="* ]]; then
+        cfg=${TREE[$k]}/boot/config-${KREL[$k]}
+        if ! grep -qx 'CONFIG_INTEL_IOMMU_SCALABLE_MODE_DEFAULT_ON=y' "$cfg" 2>/dev/null; then
+            extra="$extra intel_iommu=sm_on"
+        fi
+    fi
+    echo "${extra# }"
+}
+
 run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go to a log)
     local k=$1 s=$2 krel dir work fmt formats d cmdline extra devices load qemu conf t0 rc props
     krel=${KREL[$k]}
@@ -171,6 +202,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
     formats=; [ "$fmt" != raw ] && formats=$fmt
     for d in $(derived_of "$s"); do formats="$formats $(scen_get "$d" FORMAT)"; done
     extra=$(scen_get "$s" CMDLINE_EXTRA); devices=$(scen_get "$s" DEVICES); load=$(scen_get "$s" LOAD)
+    extra=$(vtd_cmdline "$k" "$s" "$extra")   # intel_iommu=sm_on where the kernel needs it
     {
         echo "SCENARIO=$s"; echo "LOAD=$load"; echo "LOAD_SECS=$(scen_get "$s" LOAD_SECS)"
         echo "FORMATS=\"${formats# }\""; echo "MODULE=$(scen_get "$s" MODULE)"
@@ -180,6 +212,7 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         echo "MODULE_EXPECT=$(scen_get "$s" MODULE_EXPECT)"; echo "PANIC=$(scen_get "$s" PANIC)"
         echo "CAPTURE_MODULE=$(scen_get "$s" CAPTURE_MODULE)"
         echo "CAPTURE_MODULE_ARGS=\"$(scen_get "$s" CAPTURE_MODULE_ARGS)\""
+        echo "CAPTURE_WAIT=$(scen_get "$s" CAPTURE_WAIT)"
         echo "DUMP_LEVEL=$(series_dump_level "$k")"
     } > "$work/conf/etc/lab.conf"
     local module ko
@@ -210,13 +243,34 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         lab-faults) qemu_bin=$LAB_QEMU_FAULTS ;;   # built before the runs start
         *) echo "unknown QEMU '$(scen_get "$s" QEMU)' (known: debian lab-faults)" >&2; return 1 ;;
     esac
-    qemu=("$qemu_bin" -M q35 -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot)
+    local machine=q35 iommu_dev=()
+    props=$(scen_get "$s" IOMMU_PROPS)
     case "$(scen_get "$s" IOMMU)" in
-        amd) props=$(scen_get "$s" IOMMU_PROPS)
-             qemu+=(-device "amd-iommu${props:+,$props}") ;;
-        none) ;;   # a machine without an IOMMU: no IVRS table either
-        *) echo "unknown IOMMU '$(scen_get "$s" IOMMU)' (known: amd none)" >&2; return 1 ;;
+        amd) iommu_dev=(-device "amd-iommu${props:+,$props}") ;;
+        intel|intel-sm)
+            # VT-d: interrupt remapping needs the split irqchip (a KVM option,
+            # accepted and harmless under TCG); the intel-iommu device comes
+            # before the PCI devices it translates.
+            [ "$(scen_get "$s" QEMU)" = debian ] ||
+                { echo "IOMMU=$(scen_get "$s" IOMMU) runs on Debian's QEMU only (the lab's build has only amd-iommu)" >&2; return 1; }
+            machine=q35,kernel-irqchip=split
+            local vtd=intel-iommu,intremap=on
+            [ "$(scen_get "$s" IOMMU)" = intel-sm ] && vtd=$vtd,x-scalable-mode=on
+            iommu_dev=(-device "$vtd${props:+,$props}") ;;
+        none) ;;   # a machine without an IOMMU: no IVRS (or DMAR) table either
+        *) echo "unknown IOMMU '$(scen_get "$s" IOMMU)' (known: amd intel intel-sm none)" >&2; return 1 ;;
     esac
+    qemu=("$qemu_bin" -M "$machine" -m "$(scen_get "$s" GUEST_MEM)" -smp 1 -accel tcg -nographic -no-reboot
+          "${iommu_dev[@]}")
+    if [ ${#iommu_dev[@]} -gt 0 ] && [ "${iommu_dev[1]%%,*}" = intel-iommu ]; then
+        # The hardware's own view, for truth.json (facts2json.py, "vtd_hw"):
+        # QEMU's trace of the root-table pointer, translation enable, the
+        # context entries it cached, the IOTLB fills (device, IOVA, leaf
+        # PTE, domain ID) and the faults it recorded.
+        local ev
+        for ev in $VTD_TRACE_EVENTS; do qemu+=(-trace "enable=$ev"); done
+        qemu+=(-D "$work/qemu-trace.log")
+    fi
     qemu+=(-kernel "${TREE[$k]}/boot/vmlinuz-$krel" -initrd "$work/initrd.img" -append "$cmdline")
     local rg=("$LAB_DIR/run-guest.py" --console "$dir/console.log" --timeout "${IOMMU_LAB_TIMEOUT:-180}")
     local net ports
@@ -287,6 +341,9 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
         done
     fi
     mv "$res/facts" "$dir/facts"
+    if [ -f "$work/qemu-trace.log" ]; then   # VT-d: the hardware's view (about 0.4 MB gzip'ed)
+        gzip -c "$work/qemu-trace.log" > "$dir/qemu-trace.log.gz" && rm -f "$work/qemu-trace.log"
+    fi
     ln -sfn "${VMLINUX[$k]}" "$dir/vmlinux"; echo "${VMLINUX[$k]}" > "$dir/vmlinux.path"
     # a truth.json that could not be written (a full disk) fails the run:
     # without it the dump must not count as made
@@ -295,10 +352,11 @@ run_scenario() {  # run_scenario KERNEL SCENARIO: one QEMU run (stdout/stderr go
 }
 
 # The kdump markers a scenario promises, in the words of the series' capture
-# kernel: 6.18+ reuses the old tables in place where older kernels copied them.
+# kernel: 6.18+ reuses the old AMD tables in place where older kernels copied
+# them (its VT-d driver still copies: the vtd-* markers stay as they are).
 series_markers() {   # series_markers SERIES MARKERS
     case "$1" in
-        7.x) sed -e 's/trying to copy translation structures/trying to reuse translation structures/' \
+        7.x) sed -e 's/Translation is already enabled - trying to copy translation structures/Translation is already enabled - trying to reuse translation structures/' \
                  -e 's/Copied DEV table from previous kernel\./Reused DEV table from previous kernel./' <<< "$2" ;;
         *) echo "$2" ;;
     esac
@@ -314,7 +372,8 @@ write_truth() {   # write_truth KERNEL SCENARIO DIR RUN_SCENARIO
              PROMISE_IDENTITY PROMISE_FLUSH PROMISE_MARKERS PROMISE_ACTIVE PROMISE_LIVE_MAPPINGS \
              PROMISE_CAPTURE_FAULTS PROMISE_MODULE_REFUSAL PROMISE_EVENTS GUEST_MEM PROMISE_MAPPED \
              IOMMU_PROPS PANIC PROMISE_PANIC PROMISE_POLICY PROMISE_FQ_PENDING CAPTURE_MODULE \
-             CAPTURE_MODULE_ARGS PROMISE_STALE_FAULTS; do
+             CAPTURE_MODULE_ARGS PROMISE_STALE_FAULTS IOMMU PROMISE_VENDOR PROMISE_SM PROMISE_FIRST_LEVEL \
+             PROMISE_PASSTHROUGH PROMISE_QI; do
         val=$(scen_get "$s" "$v")
         [ "$v" = PROMISE_MARKERS ] && val=$(series_markers "$k" "$val")
         args+=(--set "$v=$val")
@@ -329,7 +388,7 @@ derive_scenario() {  # derive_scenario KERNEL SCENARIO: a format variant of BASE
     [ -s "$LAB_OUT/$k/.work/$base/derived-$s" ] || { echo "base $base did not produce the $s variant" >&2; return 1; }
     mv "$LAB_OUT/$k/.work/$base/derived-$s" "$dir/vmcore"
     for f in console.log vmcore-dmesg.txt kexec-dmesg.log capture.log capture.status capture.cmdline \
-             qemu-command.txt run.status; do
+             qemu-command.txt run.status qemu-trace.log.gz; do
         [ -e "$bdir/$f" ] && ln "$bdir/$f" "$dir/$f"
     done
     cp -r "$bdir/facts" "$dir/facts"
