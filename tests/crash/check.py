@@ -83,8 +83,25 @@ def check_schema(r, s, j):
             not bad, ", ".join(sorted(set(bad))))
 
 
+def check_scenario_vtd(r, s, truth, j, b):
+    """A dump of the lab's VT-d machine: the standalone suite's promises
+    (tests/standalone/check.py) on crash's JSON, and the text's first line."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "standalone"))
+    from check import check_truth_vtd  # noqa: E402
+    for k in ("schema", "iommus", "devices", "mappings", "flush", "correlation", "problems"):
+        r.check(s, f"top-level key {k}", k in j)
+    errs = check_truth_vtd(truth, j)
+    r.check(s, "VT-d promises (units, queue state, devices, flush verdict, capture faults)", not errs,
+            "; ".join(errs[:4]))
+    text = b.get("text", "")
+    want = "Intel VT-d state" if truth["promises"].get("active_intel_iommu") else "no active Intel VT-d IOMMU"
+    r.check(s, f"text report starts with '{want}'", want in text.splitlines()[0] if text else False, repr(text[:120]))
+
+
 def check_scenario(r, s, truth, j, b):
     prom = truth["promises"]
+    if prom.get("vendor") == "intel":
+        return check_scenario_vtd(r, s, truth, j, b)
     check_schema(r, s, j)
 
     r.check(s, f"{prom['iommus']} IOMMU(s)", len(j.get("iommus", [])) == prom["iommus"],
@@ -241,9 +258,12 @@ def check_flush_queue_text(r, s, truth, b):
     """`iommu_inflight -f`: the flush-queue section, and in the lazy scenario a
     PENDING line for every range the guest's module left pending."""
     text = b.get("flushq", "")
-    if not truth["promises"]["active_amd_iommu"]:
-        r.check(s, "iommu_inflight -f: no active AMD IOMMU, said so",
-                "no active AMD IOMMU" in text, repr(text[:200]))
+    prom = truth["promises"]
+    active = prom.get("active_intel_iommu") if prom.get("vendor") == "intel" else prom["active_amd_iommu"]
+    if not active:
+        what = "Intel VT-d" if prom.get("vendor") == "intel" else "AMD"
+        r.check(s, f"iommu_inflight -f: no active {what} IOMMU, said so",
+                f"no active {what} IOMMU" in text, repr(text[:200]))
         return
     r.check(s, "iommu_inflight -f prints the flush-queue section",
             "Flush queues (lazy mode)" in text, repr(text[:200]))

@@ -55,14 +55,21 @@ for suite in "${suites[@]}"; do
 done
 
 # the dumps, and for each the reference answers: analyze -j, the drgn walk
-dumps=()
+dumps=(); vtd_left=()
 for k in "${kernels[@]}"; do
     for s in "${scens[@]}"; do
         ks=$( (KERNELS="6.1 6.12"; . "$SCEN_DIR/$s.conf"; echo "$KERNELS") )
-        [[ " $ks " == *" $k "* ]] && dumps+=("$k/$s")
+        [[ " $ks " == *" $k "* ]] || continue
+        # CI time: of the VT-d machine's dumps only IIF_MATRIX_VTD's go through
+        # every crash (the others: tests/standalone, and 6.1's tests/crash/run.sh)
+        if [[ $s == vtd-* ]] && [[ " ${IIF_MATRIX_VTD-vtd-fault} " != *" $s "* ]] && [ -z "${SCENARIO:-}" ]; then
+            vtd_left+=("$k/$s"); continue
+        fi
+        dumps+=("$k/$s")
     done
 done
 [ ${#dumps[@]} -gt 0 ] || die "no scenario for kernels ${kernels[*]}"
+[ ${#vtd_left[@]} -gt 0 ] && echo "crash-matrix: VT-d dumps not in the matrix (IIF_MATRIX_VTD=\"${IIF_MATRIX_VTD-vtd-fault}\"; checked by tests/standalone): ${vtd_left[*]}"
 
 reference() {           # reference K/S: $WORK/ref/K_S.{analyze,drgn}.json
     local t=$1 d=$OUT/$1 r=$WORK/ref/${1//\//_} vml fmt
@@ -75,7 +82,9 @@ reference() {           # reference K/S: $WORK/ref/K_S.{analyze,drgn}.json
     # answer is held against analyze's, whose agreement with the same run
     # in the plain format tests/standalone/run.sh checks
     [ "$fmt" = kdump-flattened ] && return 0
-    /usr/bin/python3 "$REPO/tests/drgn/iopt_mappings.py" "$vml" "$d/vmcore" > "$r.drgn.json" 2> "$r.drgn.err"
+    local walker=iopt_mappings.py
+    grep -q '"vendor": "intel"' "$d/truth.json" && walker=vtd_mappings.py
+    /usr/bin/python3 "$REPO/tests/drgn/$walker" "$vml" "$d/vmcore" > "$r.drgn.json" 2> "$r.drgn.err"
 }
 
 session() {             # session SUITE K/S MODE -> $WORK/run/SUITE_K_S.MODE.out

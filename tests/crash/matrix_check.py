@@ -13,7 +13,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "standalone"))
 sys.path.insert(0, os.path.join(HERE, ".."))
-from check import check_truth, check_drgn, keys_differing  # noqa: E402  (tests/standalone/check.py)
+from check import check_truth, check_drgn, check_vtd_drgn, keys_differing  # noqa: E402  (tests/standalone/check.py)
 sys.path.insert(0, HERE)
 from session_blocks import blocks, parse_json_block  # noqa: E402
 
@@ -105,8 +105,13 @@ def check_session(r, suite, t, mode, work, out, version):
         if dr is None:
             r.check(label + ": mappings = drgn's", False, "drgn walker failed: " + read(ref + ".drgn.err")[-300:])
         else:
-            errs = check_drgn(j, dr)
-            r.check(label + ": mappings = drgn's (%d extents)" % len(dr.get("mappings", [])), not errs, errs)
+            if (truth or {}).get("promises", {}).get("vendor") == "intel":
+                errs = check_vtd_drgn(j, dr)
+                r.check(label + ": VT-d units, devices, mappings = drgn's (%d extents)" % len(dr.get("extents", [])),
+                        not errs, errs)
+            else:
+                errs = check_drgn(j, dr)
+                r.check(label + ": mappings = drgn's (%d extents)" % len(dr.get("mappings", [])), not errs, errs)
     h = b.get("help", "")
     missing = [x for x in HELP_MUST if x not in h]
     r.check(label + ": help iommu_inflight is complete", not missing, "missing %s" % missing)

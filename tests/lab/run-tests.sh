@@ -57,15 +57,9 @@ printf 'sys\nexit\n' > "$tmp/crash.cmds"
 
 has_line() { grep -qF -- "$2" "$1"; }
 
-# Hook: the engine on a VT-d dump.  `build/iommu-inflight analyze` does not
-# read Intel VT-d yet (issue 17).  When it does, this is where its JSON is
-# compared with the drgn walker's (tests/drgn/vtd_mappings.py: units, QI
-# verdict, devices with TT/PGTT/DID/AW, extents), as tests/standalone/run.sh
-# compares the AMD analysis with tests/drgn/iopt_mappings.py.  Until then it
-# says so in the output and counts as neither a pass nor a failure.
-vtd_engine_vs_drgn() {   # vtd_engine_vs_drgn DIR NAME
-    echo "  note $2: engine vs drgn walker on VT-d not compared: the engine does not read VT-d yet (hook: vtd_engine_vs_drgn in tests/lab/run-tests.sh)"
-}
+# The engine's answers on a VT-d dump are held against the drgn walker by
+# tests/standalone/run.sh (check.py vtd-drgn) and tests/crash (matrix_check),
+# as the AMD ones against tests/drgn/iopt_mappings.py.
 
 for d in "${dirs[@]}"; do
     name=${d#"$LAB_OUT"/}
@@ -165,6 +159,5 @@ EOF
         bad "$name: drgn checks failed (rc $rc):"; grep -v '^ok ' <<< "$out" | sed 's/^/         /'
     fi
     rm -f "$tmp/reassembled"
-    [ "$vendor" = intel ] && vtd_engine_vs_drgn "$d" "$name"
 done
 finish

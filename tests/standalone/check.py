@@ -52,8 +52,13 @@ def check_truth_vtd(truth, a):
     if a.get("iommu_active") != active:
         errs.append("iommu_active %s, promised %s" % (a.get("iommu_active"), active))
     units = [i for i in a.get("iommus", []) if i.get("vendor") == "intel"]
-    if len(units) != p["iommus"] or len(units) != len(a.get("iommus", [])):
+    # an inactive machine's units are still listed (with TE clear): the
+    # promise counts active ones
+    if len(units) != len(a.get("iommus", [])) or (active and len(units) != p["iommus"]):
         errs.append("%d VT-d unit(s) of %d IOMMU(s), promised %d" % (len(units), len(a.get("iommus", [])), p["iommus"]))
+    for u in units if not active else []:
+        if "TE" in (u.get("gcmd_names") or "").split():
+            errs.append("%s: TE commanded on a machine promised without an active VT-d unit" % u.get("name"))
     if active:
         for u in units:
             if (u.get("mode") == "scalable") != bool(p.get("scalable_mode")):
@@ -238,7 +243,8 @@ def check_vtd_drgn(a, dr):
         if (mine.get("mode") == "scalable") != bool(u["sm"]):
             errs.append("%s: mode %s, drgn sm %s" % (u["name"], mine.get("mode"), u["sm"]))
         q, dq = mine.get("invalidation_queue") or {}, u.get("qi") or {}
-        if dq and (q.get("free_head"), q.get("free_tail"), q.get("state")) != (dq["free_head"], dq["free_tail"], dq["verdict"]):
+        if dq.get("free_head") is not None and q.get("read") and (q.get("free_head"), q.get("free_tail"), q.get("state")) != (
+                dq["free_head"], dq["free_tail"], dq["verdict"]):
             errs.append("%s: queue %s/%s %s, drgn %s/%s %s" % (u["name"], q.get("free_head"), q.get("free_tail"),
                                                              q.get("state"), dq["free_head"], dq["free_tail"], dq["verdict"]))
         devs = {full_bdf(d): d for d in a.get("devices", []) if d.get("vendor") == "intel" and d["iommu"] == mine["index"]}
@@ -252,10 +258,11 @@ def check_vtd_drgn(a, dr):
             if d["class"] != want:
                 errs.append("%s: class %s, drgn %s" % (dd["bdf"], d["class"], dd["translation"]))
             elif want == "translated" and (d["domain"], d["mode"], int(d["pt_root"], 16), d["mapped_bytes"]) != (
-                    dd["did"], dd["levels"], int(dd["pgd"], 16), dd["mapped_bytes"]):
+                    dd["did"], dd["levels"], int(dd["pgd"], 16),
+                    dd.get("mapped_bytes", sum(x.get("mapped_bytes", 0) for x in dd.get("pasids", [])[:1]))):
                 errs.append("%s: domain %s, %s levels, root %s, %s bytes; drgn %s, %s, %s, %s" % (
                     dd["bdf"], d["domain"], d["mode"], d["pt_root"], d["mapped_bytes"],
-                    dd["did"], dd["levels"], dd["pgd"], dd["mapped_bytes"]))
+                    dd["did"], dd["levels"], dd["pgd"], dd.get("mapped_bytes")))
         if len(devs) != len(u.get("devices", [])):
             errs.append("%s: %d devices, drgn %d" % (u["name"], len(devs), len(u.get("devices", []))))
     # the mappings, page by page (the two walkers merge extents differently)

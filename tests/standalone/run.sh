@@ -49,7 +49,17 @@ for k in "${kernels[@]}"; do
         vml=$(readlink -f "$d/vmlinux")
         klog=(); [ -f "$d/kexec-dmesg.log" ] && klog=(-k "$d/kexec-dmesg.log")
         j=$tmp/${k}_$s.json
-        if "$CLI" analyze -q -j --vmlinux "$vml" --vmcore "$d/vmcore" "${klog[@]}" > "$j" 2> "$tmp/err"; then
+        "$CLI" analyze -q -j --vmlinux "$vml" --vmcore "$d/vmcore" "${klog[@]}" > "$j" 2> "$tmp/err"; rc=$?
+        # exit 3 where a known limit leaves an answer open: 5.10's Intel
+        # driver keeps its flush queue in its own structures, not read
+        # (docs/vtd-triage.md); only that gap, on such a dump, is accepted
+        if [ $rc = 3 ] && [ "$k" = 5.10 ] && /usr/bin/python3 -c '
+import json, sys
+a, t = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+g = {k: v for k, v in (a.get("gaps") or {}).items() if v}
+sys.exit(0 if t["promises"].get("vendor") == "intel" and list(g) == ["flush_queues_incomplete"] else 1)' "$j" "$d/truth.json"; then
+            ok "$t: analyze -j ($(wc -c < "$j") bytes; exit 3: 5.10 Intel flush queue not read, the only gap)"
+        elif [ $rc = 0 ]; then
             ok "$t: analyze -j ($(wc -c < "$j") bytes)"
         else
             bad "$t: analyze failed: $(head -c 300 "$tmp/err")"; continue
@@ -65,7 +75,17 @@ for k in "${kernels[@]}"; do
         fi
 
         fmt=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["dump"]["format"])' "$d/truth.json")
-        if [ "$fmt" = kdump-flattened ]; then
+        vendor=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["promises"].get("vendor", "amd"))' "$d/truth.json")
+        if [ "$vendor" = intel ]; then
+            # VT-d: units, devices and every mapped page against the VT-d walker
+            if "$PY_DRGN" "$REPO/tests/drgn/vtd_mappings.py" "$vml" "$d/vmcore" > "$tmp/drgn.json" 2> "$tmp/err"; then
+                if out=$($CHECK vtd-drgn "$j" "$tmp/drgn.json"); then
+                    ok "$t: VT-d units, devices and mappings = drgn's ($(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["mappings"]))' "$j") extents)"
+                else bad "$t: VT-d vs drgn"; echo "$out"; fi
+            else
+                bad "$t: drgn VT-d walker failed: $(tail -c 300 "$tmp/err")"
+            fi
+        elif [ "$fmt" = kdump-flattened ]; then
             : # drgn (libkdumpfile 0.5.1) cannot read it; check 4 compares it with its run instead
         elif "$PY_DRGN" "$REPO/tests/drgn/iopt_mappings.py" "$vml" "$d/vmcore" > "$tmp/drgn.json" 2> "$tmp/err"; then
             if out=$($CHECK drgn "$j" "$tmp/drgn.json"); then
