@@ -23,7 +23,7 @@
 
 #include "amdvi/pgtable.h"
 #include "core/analysis.h"
-#include "core/iopt_walk.h"
+#include "backend/amdvi/walk.h"
 #include "dump/dump.h"
 #include "dump/vmlinux.h"
 
@@ -114,8 +114,8 @@ int main(int argc, char **argv)
 		struct iopt_walk_stats st = { 0 };
 		struct reader r = { 0 };
 
-		if (dom->v2)
-			continue;
+		if (dom->v2 || dom->vendor != IOMMU_VENDOR_AMD)
+			continue;	/* the v1 walk against plain reads of its tables */
 		for (int k = 0; k < rounds + 1; k++) {	/* round 0 warms the page cache */
 			struct iopt_walk_params p = { .domain = dom->domid, .root_pa = dom->root, .mode = dom->mode };
 			struct problems pb;
