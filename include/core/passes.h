@@ -12,6 +12,10 @@ void name_devices(const struct target *t, struct analysis *a,		/* device_names.c
 /* Names the devices of a vendor that have no name yet from the PCI bus
  * list (device_names.c). */
 void name_devices_fallback(const struct target *t, struct analysis *a, enum iommu_vendor vendor);
+/* A new, zeroed device of a vendor's (devices.c); NULL when the options
+ * leave it out (-d, -i) or memory runs out (a problem says so). */
+struct dev_info *analysis_new_dev(struct analysis *a, enum iommu_vendor vendor, uint16_t segment,
+				  uint16_t devid, int iommu);
 struct dev_info *analysis_find_dev(struct analysis *a, uint16_t segment, uint16_t devid);
 /* A new device for the DTE at devid of segment seg (devices.c); NULL when
  * the options leave it out (-d, --iommu) or memory runs out. */

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "backend/vtd/units.h"
 #include "report/vendor_json.h"
 #include "vtd/cap.h"
 #include "vtd/qi.h"
@@ -45,14 +46,12 @@ static void json_queue(struct jw *w, const struct vtd_unit *u)
 	/* newest first, from the slot before free_head */
 	open_arr(w, "entries");
 	for (unsigned age = 0; age < VTD_QI_LENGTH; age++) {
-		unsigned slot = (unsigned)(u->free_head + 2 * VTD_QI_LENGTH - 1 - (int)age) % VTD_QI_LENGTH;
+		unsigned slot;
 		uint64_t qw[4];
 		struct vtd_qi_desc d;
 
-		if (vtd_qi_desc_load(u->ring, (size_t)VTD_QI_LENGTH * u->desc_size, u->desc_size, slot, qw) ||
-		    (!qw[0] && !qw[1] && !qw[2] && !qw[3]))
+		if (!vtd_unit_queue_entry(u, age, &slot, qw, &d))
 			continue;
-		vtd_qi_desc_decode(qw, &d);
 		open_obj(w, NULL);
 		kuint(w, "slot", slot);
 		kuint(w, "age", age);

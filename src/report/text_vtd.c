@@ -1,6 +1,7 @@
 /* The VT-d parts of the text report. */
 #include <stdio.h>
 
+#include "backend/vtd/units.h"
 #include "report/vendor_text.h"
 #include "vtd/cap.h"
 #include "vtd/context.h"
@@ -48,14 +49,12 @@ void text_vtd_queue(const struct analysis *a, FILE *out)
 			u->name, u->desc_size, u->free_head, u->qiv.reason);
 		fprintf(out, "  AGE  SLOT STATUS   DESCRIPTOR\n");
 		for (unsigned age = 0; age < VTD_QI_LENGTH; age++) {
-			unsigned slot = (unsigned)(u->free_head + 2 * VTD_QI_LENGTH - 1 - (int)age) % VTD_QI_LENGTH;
+			unsigned slot;
 			uint64_t qw[4];
 			struct vtd_qi_desc d;
 
-			if (vtd_qi_desc_load(u->ring, (size_t)VTD_QI_LENGTH * u->desc_size, u->desc_size, slot, qw) ||
-			    (!qw[0] && !qw[1] && !qw[2] && !qw[3]))
+			if (!vtd_unit_queue_entry(u, age, &slot, qw, &d))
 				continue;
-			vtd_qi_desc_decode(qw, &d);
 			if (vtd_qi_desc_format(&d, text, sizeof(text)) < 0)
 				text[0] = '\0';
 			fprintf(out, "  %-4u %-4u %-8s %s\n", age, slot, vtd_qi_status_name(u->desc_status[slot]), text);

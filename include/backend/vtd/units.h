@@ -11,5 +11,10 @@ void vtd_units_read(const struct target *t, struct vtd_state *s, struct problems
 /* Sets s->active and s->inactive_reason from the units read. */
 void vtd_units_presence(struct vtd_state *s);
 void vtd_units_free(struct vtd_state *s);
+/* The queue's descriptor `age` submissions back from free_head (0 = the
+ * newest slot, free_head - 1): its slot, words and decode; false for an
+ * all-zero (never written) slot. */
+bool vtd_unit_queue_entry(const struct vtd_unit *u, unsigned age, unsigned *slot, uint64_t qw[4],
+			  struct vtd_qi_desc *d);
 
 #endif

@@ -17,39 +17,14 @@ static int iommu_of_segment(const struct inventory *inv, uint16_t seg)
 	return -1;
 }
 
-static bool wanted(const struct analysis_options *opt, uint16_t seg, uint16_t devid, int iommu)
-{
-	if (opt->iommu >= 0 && iommu != opt->iommu)
-		return false;
-	if (opt->devid >= 0 && (devid != opt->devid || (opt->segment >= 0 && seg != opt->segment)))
-		return false;
-	return true;
-}
-
 struct dev_info *analysis_add_dev(struct analysis *a, const struct inv_segment *seg, uint16_t devid,
 				  const struct amdvi_dte *dte)
 {
-	int iommu = iommu_of_segment(&a->amd.inv, seg->id);
-	struct dev_info *di;
+	struct dev_info *di = analysis_new_dev(a, IOMMU_VENDOR_AMD, seg->id, devid,
+					       iommu_of_segment(&a->amd.inv, seg->id));
 
-	if (!wanted(&a->opt, seg->id, devid, iommu))
+	if (!di)
 		return NULL;
-	if (a->n_devs == a->devs_cap) {
-		size_t cap = a->devs_cap ? a->devs_cap * 2 : 64;
-
-		di = realloc(a->devs, cap * sizeof(*di));
-		if (!di) {
-			problem_add(&a->pb, PROBLEM_LIMIT, "devices", "out of memory for %zu devices", cap);
-			return NULL;
-		}
-		a->devs = di;
-		a->devs_cap = cap;
-	}
-	di = &a->devs[a->n_devs++];
-	memset(di, 0, sizeof(*di));
-	di->segment = seg->id;
-	di->devid = devid;
-	di->iommu = iommu;
 	di->dte = *dte;
 	di->cls = amdvi_dte_classify(dte);
 	snprintf(di->name, sizeof(di->name), "%04x:%02x:%02x.%x", seg->id,

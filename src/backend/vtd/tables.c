@@ -30,38 +30,12 @@ const char *vtd_dev_class_name(enum vtd_dev_class c)
 	return "?";
 }
 
-static bool wanted(const struct analysis_options *o, uint16_t seg, uint16_t devid, int unit)
-{
-	if (o->iommu >= 0 && o->iommu != unit)
-		return false;
-	if (o->devid >= 0 && (o->devid != devid || (o->segment >= 0 && o->segment != seg)))
-		return false;
-	return true;
-}
-
 static struct dev_info *add_dev(struct analysis *a, const struct vtd_unit *u, uint16_t devid)
 {
-	struct dev_info *di;
+	struct dev_info *di = analysis_new_dev(a, IOMMU_VENDOR_INTEL, u->segment, devid, u->index);
 
-	if (!wanted(&a->opt, u->segment, devid, u->index))
+	if (!di)
 		return NULL;
-	if (a->n_devs == a->devs_cap) {
-		size_t cap = a->devs_cap ? a->devs_cap * 2 : 64;
-
-		di = realloc(a->devs, cap * sizeof(*di));
-		if (!di) {
-			problem_add(&a->pb, PROBLEM_LIMIT, "devices", "out of memory for %zu devices", cap);
-			return NULL;
-		}
-		a->devs = di;
-		a->devs_cap = cap;
-	}
-	di = &a->devs[a->n_devs++];
-	memset(di, 0, sizeof(*di));
-	di->vendor = IOMMU_VENDOR_INTEL;
-	di->segment = u->segment;
-	di->devid = devid;
-	di->iommu = u->index;
 	di->vtd.unit = u->index;
 	di->vtd.sm = u->sm;
 	snprintf(di->name, sizeof(di->name), "%04x:%02x:%02x.%x", u->segment, devid >> 8, (devid >> 3) & 0x1f,

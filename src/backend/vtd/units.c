@@ -346,6 +346,17 @@ void vtd_units_presence(struct vtd_state *s)
 			 "%zu DMAR unit(s), none commanded to translate (GCMD.TE clear in the kernel's copy)", s->n_units);
 }
 
+bool vtd_unit_queue_entry(const struct vtd_unit *u, unsigned age, unsigned *slot, uint64_t qw[4],
+			  struct vtd_qi_desc *d)
+{
+	*slot = (unsigned)(u->free_head + 2 * VTD_QI_LENGTH - 1 - (int)age) % VTD_QI_LENGTH;
+	if (vtd_qi_desc_load(u->ring, (size_t)VTD_QI_LENGTH * u->desc_size, u->desc_size, *slot, qw) ||
+	    (!qw[0] && !qw[1] && !qw[2] && !qw[3]))
+		return false;
+	vtd_qi_desc_decode(qw, d);
+	return true;
+}
+
 void vtd_units_free(struct vtd_state *s)
 {
 	for (size_t i = 0; i < s->n_units; i++)
