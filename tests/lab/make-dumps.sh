@@ -472,13 +472,28 @@ report() {  # report KS RC
 # in $prep_dir/running).
 mkdir -p "$prep_dir/running"
 runs_under_way() {
-    local now f line=
+    local now f t line=
     now=$(date +%s)
     for f in "$prep_dir"/running/*; do
-        [ -f "$f" ] || continue
-        line="$line $(basename "$f" | tr '%' '/') ($(( now - $(cat "$f") )) s)"
+        # A run may end (and its file go) between the listing and the read.
+        t=$(cat "$f" 2>/dev/null) || continue
+        case $t in ''|*[!0-9]*) continue ;; esac
+        line="$line $(basename "$f" | tr '%' '/') ($(( now - t )) s)"
     done
     [ -z "$line" ] || lab_say "running:$line"
+}
+# wait_for_a_run: wait until one of the QEMU runs ends and report it.  `wait -n`
+# also returns for the progress ticker, a background job too (CI once saw the
+# ticker end early and its pid taken for a run's): such pids are passed over.
+wait_for_a_run() {
+    local rc done_pid
+    while :; do
+        rc=0; done_pid=; wait -n -p done_pid || rc=$?
+        [ -n "$done_pid" ] || lab_die "wait -n returned no job while $running run(s) were under way"
+        [ -n "${pid2ks[$done_pid]:-}" ] || continue
+        report "${pid2ks[$done_pid]}" "$rc"; unset "pid2ks[$done_pid]"
+        return 0
+    done
 }
 touch "$prep_dir/ticking"
 lab_every $(( ${IOMMU_LAB_PROGRESS:-20} * 3 )) "[ -e '$prep_dir/ticking' ]" runs_under_way &
@@ -490,8 +505,7 @@ for ks in "${runs[@]}"; do
         n=$((n + 1)); printf '[%2d/%d] %-22s up to date\n' "$n" "$total" "$ks" >&2; continue
     fi
     while [ "$running" -ge "$JOBS" ]; do
-        rc=0; wait -n -p done_pid || rc=$?
-        report "${pid2ks[$done_pid]}" "$rc"; running=$((running - 1))
+        wait_for_a_run; running=$((running - 1))
     done
     mkdir -p "$LAB_OUT/$k/.work"
     printf '       %-22s starting (%s)\n' "$ks" "${KREL[$k]}" >&2
@@ -500,8 +514,7 @@ for ks in "${runs[@]}"; do
     pid2ks[$!]=$ks; running=$((running + 1)); built=$((built + 1))
 done
 while [ "$running" -gt 0 ]; do
-    rc=0; wait -n -p done_pid || rc=$?
-    report "${pid2ks[$done_pid]}" "$rc"; running=$((running - 1))
+    wait_for_a_run; running=$((running - 1))
 done
 rm -f "$prep_dir/ticking"; wait "$ticker_pid" 2>/dev/null
 # A guest run depends on timing (a kprobe that missed a hit, frames that came
