@@ -257,7 +257,8 @@ DKMS_DIR = $(DESTDIR)$(DKMS_SRC)/iommu-ref-flush-$(IIF_VERSION)
 
 install-dkms:
 	install -d $(DKMS_DIR)/compat
-	install -m 644 module/iommu_ref_flush/Kbuild module/iommu_ref_flush/ref_flush_main.c $(DKMS_DIR)/
+	install -m 644 module/iommu_ref_flush/Kbuild module/iommu_ref_flush/ref_flush.h \
+		module/iommu_ref_flush/ref_flush_main.c module/iommu_ref_flush/ref_flush_vtd.c $(DKMS_DIR)/
 	install -m 644 module/iommu_ref_flush/compat/* $(DKMS_DIR)/compat/
 	sh module/iommu_ref_flush/prepare.sh $(DKMS_DIR)
 	sed 's/@VERSION@/$(IIF_VERSION)/' module/iommu_ref_flush/dkms.conf > $(DKMS_DIR)/dkms.conf

@@ -54,6 +54,25 @@
 #define AMDVI_FLUSH_F_TRUNCATED		(1U << 11)	/* not all commands fitted the free ring space */
 #define AMDVI_FLUSH_F_HALTED		(1U << 12)	/* command processor not running (Status.CmdBufRun) */
 #define AMDVI_FLUSH_F_RING_BUSY		(1U << 13)	/* head != tail when the flush started */
+#define AMDVI_FLUSH_F_VTD		(1U << 14)	/* an Intel VT-d DMAR unit's slot (below) */
+#define AMDVI_FLUSH_F_FAULTED		(1U << 15)	/* VT-d: FSTS reported a queue error (IQE/ITE/ICE) */
+
+/*
+ * A VT-d unit's slot (flags has AMDVI_FLUSH_F_VTD; module ref_flush_vtd.c,
+ * descriptors in include/vtd/flush.h).  The same layout, read so:
+ *   completion     the invalidation wait's status write lands in its low
+ *                  32 bits (the upper half stays 0)
+ *   value          VTD_FLUSH_RECORD_VALUE(i): the wait's 32-bit status data
+ *   mmio_base      the DRHD's register base (ACPI DMAR)
+ *   segment        the DRHD's PCI segment; devid: the DRHD's flags
+ *   efr            ECAP (MMIO 0x10)
+ *   control_*      GSTS (MMIO 0x1c) in bits 31:0, FSTS (0x34) in 63:32
+ *   cmdbuf_pa      IQA (MMIO 0x90): queue base, DW (bit 11), QS (2:0)
+ *   head_before    IQH; tail_before: IQT, where the first descriptor went;
+ *   tail_after     the IQT written (or, without the doorbell, not written)
+ *   n_cmds         descriptors written; steps DISABLED: GCMD.TE cleared
+ */
+#define VTD_FLUSH_RECORD_VALUE(i)	(0x56544400U | ((uint32_t)(i) & 0xff))	/* "\0DTV" | i */
 
 struct amdvi_flush_record {
 	uint64_t completion;	/*   0: COMPLETION_WAIT store target */

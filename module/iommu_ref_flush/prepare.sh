@@ -14,5 +14,11 @@ cp "$top/src/amdvi/flush.c" "$dest/lib/flush.c"
 for h in flush.h flush_record.h common.h command.h dte.h efr.h; do
     cp "$top/include/amdvi/$h" "$dest/lib/amdvi/$h"
 done
+# the VT-d reference flush: src/vtd/flush.c with include/vtd/{flush,qi,cap,common}.h
+mkdir -p "$dest/lib/vtd"
+cp "$top/src/vtd/flush.c" "$dest/lib/vtd_flush.c"
+for h in flush.h qi.h cap.h common.h; do
+    cp "$top/include/vtd/$h" "$dest/lib/vtd/$h"
+done
 # the tool's version, which the module carries (MODULE_VERSION, modinfo)
 cp "$top/include/version.h" "$dest/lib/iif_version.h"

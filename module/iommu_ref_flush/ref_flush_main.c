@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * iommu_ref_flush: the reference AMD IOMMU flush on the crash path.
+ * iommu_ref_flush: the reference IOMMU flush on the crash path.  This file
+ * is the frame (parameters, trigger, record page) and the AMD-Vi part;
+ * ref_flush_vtd.c is the Intel VT-d part: the DRHDs of ACPI DMAR get a
+ * global context-cache and IOTLB invalidation and a wait descriptor through
+ * the invalidation queue the kernel set up (see that file).
  *
  * In 2010 a patch (Neil Horman, "amd iommu: force flush of iommu prior
  * during shutdown") made iommu_disable() flush every device-table entry and
@@ -35,7 +39,8 @@
  *              the jump to purgatory.  Needs CONFIG_KPROBES.
  *   auto     - both; the first to fire flushes, the other sees it done.
  *
- * Parameters: disable=1 (disable the IOMMU after the flush, as in 2010),
+ * Parameters: disable=1 (disable the IOMMU after the flush, as in 2010;
+ * on VT-d: clear GCMD.TE),
  * no_doorbell=1 (fault injection: queue the flush, never write the tail),
  * timeout_us (the completion poll per IOMMU, default 100000 = 0.1 s).
  */
@@ -61,6 +66,7 @@
 #include <linux/mem_encrypt.h>
 #include <asm/tsc.h>
 
+#include "ref_flush.h"
 #include "amdvi/flush.h"
 #include "amdvi/flush_record.h"
 #include "amdvi/efr.h"
@@ -118,7 +124,7 @@ struct ref_iommu {
 };
 
 static struct ref_iommu iommus[AMDVI_FLUSH_RECORD_MAX_IOMMUS];
-static unsigned int n_iommus;
+static unsigned int n_iommus, n_vtd;
 static unsigned long record_page;
 static atomic_t fired = ATOMIC_INIT(0);
 static bool notifier_armed, kprobe_armed;
@@ -266,10 +272,13 @@ static void run_flush(u32 how)
 {
 	unsigned int i;
 
+	struct ref_flush_opts o = { .disable = disable, .no_doorbell = no_doorbell, .timeout_us = timeout_us };
+
 	if (atomic_xchg(&fired, 1))
 		return;
 	for (i = 0; i < n_iommus; i++)
 		flush_one(&iommus[i], how);
+	vtd_flush_units(how, &o);
 	/* after the work: printk may be slow on a serial console */
 	for (i = 0; i < n_iommus; i++) {
 		const struct amdvi_flush_record *r = iommus[i].rec;
@@ -282,6 +291,7 @@ static void run_flush(u32 how)
 			 (r->flags & AMDVI_FLUSH_F_NOT_ENABLED) ? ", IOMMU was not enabled" : "",
 			 r->wait_us, r->steps, r->flags);
 	}
+	vtd_report_units();
 }
 
 static int panic_cb(struct notifier_block *nb, unsigned long action, void *data)
@@ -380,10 +390,8 @@ static int find_iommus(void)
 	int rc = 0;
 
 	st = acpi_get_table(ACPI_SIG_IVRS, 0, &ivrs);
-	if (ACPI_FAILURE(st)) {
-		pr_err("no ACPI IVRS table: this machine has no AMD IOMMU (or the firmware does not describe it); nothing to flush\n");
-		return -ENODEV;
-	}
+	if (ACPI_FAILURE(st))
+		return 0;	/* no AMD IOMMU: perhaps VT-d units (ref_flush_vtd.c) */
 	for (off = IVRS_HEADER_LEN; off + 4 <= ivrs->length; ) {
 		const struct ivhd *h = (const struct ivhd *)((const u8 *)ivrs + off);
 		unsigned int i;
@@ -408,10 +416,8 @@ static int find_iommus(void)
 		n_iommus++;
 	}
 	acpi_put_table(ivrs);
-	if (!n_iommus) {
-		pr_err("the IVRS table describes no IOMMU; nothing to flush\n");
-		rc = -ENODEV;
-	}
+	if (!n_iommus)
+		pr_info("the ACPI IVRS table describes no IOMMU\n");
 	return rc;
 }
 
@@ -427,6 +433,8 @@ static void cleanup(void)
 	for (i = 0; i < n_iommus; i++)
 		unmap_one(&iommus[i]);
 	n_iommus = 0;
+	vtd_release_units();
+	n_vtd = 0;
 	if (record_page)
 		free_page(record_page);
 	record_page = 0;
@@ -448,6 +456,11 @@ static int __init ref_flush_init(void)
 	rc = find_iommus();
 	if (rc)
 		return rc;
+	n_vtd = vtd_find_units(AMDVI_FLUSH_RECORD_MAX_IOMMUS - n_iommus);
+	if (!n_iommus && !n_vtd) {
+		pr_err("no ACPI IVRS table (AMD-Vi) and no DMAR unit (VT-d): this machine has no IOMMU the module knows; nothing to flush\n");
+		return -ENODEV;
+	}
 	record_page = get_zeroed_page(GFP_KERNEL);
 	if (!record_page) {
 		n_iommus = 0;
@@ -471,7 +484,7 @@ static int __init ref_flush_init(void)
 		rec->completion = AMDVI_FLUSH_RECORD_PENDING;
 		rec->magic = AMDVI_FLUSH_RECORD_MAGIC;
 		rec->version = AMDVI_FLUSH_RECORD_VERSION;
-		rec->n_iommus = n_iommus;
+		rec->n_iommus = n_iommus + n_vtd;
 		rec->index = i;
 		rec->value = AMDVI_FLUSH_RECORD_VALUE(i);
 		rec->mmio_base = io->mmio_phys;
@@ -492,6 +505,19 @@ static int __init ref_flush_init(void)
 				.efr = io->efr, .store_pa = io->rec_pa }),
 			(unsigned long long)io->rec_pa);
 	}
+	for (i = 0; i < n_vtd; i++) {
+		struct ref_flush_opts o = { .disable = disable, .no_doorbell = no_doorbell, .timeout_us = timeout_us };
+		unsigned int slot = n_iommus + i;
+		unsigned long va = record_page + slot * AMDVI_FLUSH_RECORD_SLOT_SIZE;
+
+		rc = vtd_arm_unit(i, (struct amdvi_flush_record *)va, virt_to_phys((void *)va),
+				  n_iommus + n_vtd, slot, &o);
+		if (rc) {
+			cleanup();
+			return rc;
+		}
+		ok++;
+	}
 	if (want_kprobe) {
 		rc = register_kprobe(&kexec_kp);
 		if (rc)
@@ -509,8 +535,8 @@ static int __init ref_flush_init(void)
 		cleanup();
 		return rc ? rc : -EINVAL;
 	}
-	pr_info("version %s armed for %u IOMMU(s): trigger %s%s%s, disable=%d no_doorbell=%d timeout_us=%u\n",
-		IIF_VERSION, ok, notifier_armed ? "panic-notifier" : "", notifier_armed && kprobe_armed ? "+" : "",
+	pr_info("version %s armed for %u IOMMU(s) (%u AMD-Vi, %u VT-d): trigger %s%s%s, disable=%d no_doorbell=%d timeout_us=%u\n",
+		IIF_VERSION, ok, n_iommus, n_vtd, notifier_armed ? "panic-notifier" : "", notifier_armed && kprobe_armed ? "+" : "",
 		kprobe_armed ? "machine_kexec-kprobe" : "", disable, no_doorbell, timeout_us);
 	if (notifier_armed && !kprobe_armed)
 		pr_info("the panic notifier runs before the capture kernel only with crash_kexec_post_notifiers on the command line\n");
@@ -528,4 +554,4 @@ module_exit(ref_flush_exit);
 MODULE_LICENSE("GPL");
 /* iommu-inflight's version: the DKMS package's, and what the lab checks it loaded */
 MODULE_VERSION(IIF_VERSION);
-MODULE_DESCRIPTION("Reference AMD IOMMU flush on the crash path, with a record for the dump analysis");
+MODULE_DESCRIPTION("Reference AMD-Vi and VT-d IOMMU flush on the crash path, with a record for the dump analysis");

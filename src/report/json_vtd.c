@@ -105,7 +105,10 @@ void json_vtd_units(struct jw *w, const struct analysis *a)
 		json_queue(w, u);
 		open_obj(w, "flush");
 		kstr(w, "verdict", flush_verdict_name(u->verdict));
+		kbool(w, "appended", u->appended);
 		kstr(w, "evidence", u->evidence);
+		kstr(w, "module_record", u->appended ? u->record : NULL);
+		kbool(w, "module_record_found", u->has_record);
 		close_obj(w);
 		close_obj(w);
 	}

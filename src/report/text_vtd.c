@@ -28,6 +28,8 @@ void text_vtd_units(const struct analysis *a, FILE *out)
 			(unsigned long long)u->reg_base, !u->read_ok ? "-" : u->sm ? "scalable" : "legacy", gcmd, q,
 			flush_verdict_name(u->verdict));
 		fprintf(out, "        flush evidence: %s\n", u->evidence);
+		if (u->appended)
+			fprintf(out, "        reference flush: %s\n", u->record);
 		if (u->qi_read && u->qiv.verdict != VTD_QI_VERDICT_IDLE)
 			fprintf(out, "        newest wait: slot %d, status %s; %u slot(s) pending\n", u->qiv.wait_slot,
 				vtd_qi_status_name(u->qiv.wait_status), u->qiv.n_pending);

@@ -142,6 +142,55 @@ def capture_faults(path):
 
 # ------------------------------------------------------------------ Intel VT-d
 
+RECORD_MAGIC = b"IIFLUSH1"          # include/amdvi/flush_record.h AMDVI_FLUSH_RECORD_MAGIC
+VTD_RECORD_VALUE = 0x56544400       # VTD_FLUSH_RECORD_VALUE(0), the wait's status data
+
+
+def vtd_flush_checks(prog, truth):
+    """The VT-d reference flush (module/iommu_ref_flush, ref_flush_vtd.c),
+    read with drgn alone: at each unit's free_head the three descriptors
+    (global context-cache, global IOTLB, wait with status write), the wait's
+    address holding the module's record; and QEMU's own trace of the unit:
+    its last status write before the capture kernel is the module's
+    (flush) or the kernel's own (flush-stuck: IQT was never written)."""
+    want = truth["promises"].get("flush")
+    hw = (truth.get("vtd_hw") or {}).get("crashed") or {}
+    for drhd in list_for_each_entry("struct dmar_drhd_unit", prog["dmar_drhd_units"].address_of_(), "list"):
+        it = drhd.iommu
+        name = it.name.string_().decode()
+        qi = it.qi
+        size = 32 if int(it.ecap) >> 43 & 1 else 16      # qi_shift(): 256-bit descriptors with ECAP.SMTS
+        head = int(qi.free_head)
+        base = qi.desc.value_()
+        qws = []
+        for k in range(3):
+            raw = prog.read(base + ((head + k) % 256) * size, 16)
+            qws.append((int.from_bytes(raw[:8], "little"), int.from_bytes(raw[8:], "little")))
+        (cc, _), (iotlb, _), (wait0, wait1) = qws
+        check("%s: global context-cache and IOTLB invalidation at free_head %d" % (name, head),
+              cc == 0x11 and iotlb & ~0xc0 == 0x12, "qw0 %#x, %#x" % (cc, iotlb))
+        addr, data = wait1 & ~3, wait0 >> 32
+        ok_wait = wait0 & 0xf == 5 and wait0 & 0x20 and data & ~0xff == VTD_RECORD_VALUE
+        check("%s: then a wait with status write of the module's value" % name, ok_wait,
+              "qw %#x %#x" % (wait0, wait1))
+        if not ok_wait:
+            continue
+        rec = prog.read(addr, 16, True)
+        check("%s: the wait's address %#x holds the module's record" % (name, addr), rec[8:16] == RECORD_MAGIC,
+              "bytes %s" % rec.hex())
+        landed = int.from_bytes(rec[:4], "little") == data
+        lw = hw.get("last_wait_write") or {}
+        qemu_did = lw.get("address") == addr and lw.get("data") == data
+        if want == "flush":
+            check("%s: the status write landed (record word = %#x)" % (name, data), landed, rec[:8].hex())
+            check("%s: QEMU's last status write before the capture kernel is the module's" % name, qemu_did,
+                  "trace: %s" % lw)
+        elif want == "flush-stuck":
+            check("%s: the status write never landed" % name, not landed, rec[:8].hex())
+            check("%s: QEMU never executed the module's wait (IQT not written)" % name,
+                  lw and not qemu_did, "trace: %s" % lw)
+
+
 def vtd_checks(prog, truth, d):
     """The VT-d state as tests/drgn/vtd_mappings.py reads it from the dump,
     against what the guest saw (sysfs before the panic, its logs) and what
@@ -280,7 +329,9 @@ def vtd_checks(prog, truth, d):
             check("%s invalidation queue = the ring QEMU was given" % u["name"],
                   int(qi["ring"], 16) == hw["qi_ring"], "dump %s, QEMU %#x" % (qi["ring"], hw["qi_ring"]))
         lw, ww = qi.get("last_wait") or {}, hw.get("last_wait_write")
-        if ww and lw and prom.get("qi_verdict") == "completed":
+        # (after a reference flush that ran, QEMU's last write is the module's:
+        # vtd_flush_checks)
+        if ww and lw and prom.get("qi_verdict") == "completed" and prom.get("flush") != "flush":
             want = int(qi["status_array"], 16) + 4 * lw["slot"]
             check("%s QEMU's last status write completed the last wait descriptor" % u["name"],
                   (ww["address"], ww["data"]) == (want, 2),
@@ -422,6 +473,8 @@ def main():
         iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))
         check("amd_iommu_list is empty (a VT-d machine)", len(iommus) == 0, "%d AMD IOMMU(s)" % len(iommus))
         vtd_checks(prog, truth, d)
+        if truth["guest"].get("module") == "iommu_ref_flush" and not prom.get("module_refusal"):
+            vtd_flush_checks(prog, truth)
         return 0 if all(results) else 1
 
     iommus = list(list_for_each_entry("struct amd_iommu", prog["amd_iommu_list"].address_of_(), "list"))

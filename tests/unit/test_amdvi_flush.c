@@ -282,6 +282,9 @@ START_TEST(test_module_copy_identical)
 		"src/amdvi/flush.c", "include/amdvi/flush.h", "include/amdvi/flush_record.h",
 		"include/amdvi/common.h", "include/amdvi/command.h", "include/amdvi/dte.h",
 		"include/amdvi/efr.h",
+		/* the VT-d flush (module ref_flush_vtd.c): src/vtd/flush.c is lib/vtd_flush.c */
+		"src/vtd/flush.c", "include/vtd/flush.h", "include/vtd/qi.h", "include/vtd/cap.h",
+		"include/vtd/common.h",
 	};
 	const char *root = getenv("IIF_SRCDIR");
 	char a[4096], b[4096], dir[] = "/tmp/iif-module-XXXXXX", cmd[8192];
@@ -294,7 +297,9 @@ START_TEST(test_module_copy_identical)
 	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		const char *base = strrchr(files[i], '/') + 1;
-		const char *sub = strncmp(files[i], "include/amdvi/", 14) ? "" : "amdvi/";
+		const char *sub = !strncmp(files[i], "include/amdvi/", 14) ? "amdvi/" :
+				  !strncmp(files[i], "include/vtd/", 12) ? "vtd/" :
+				  !strcmp(files[i], "src/vtd/flush.c") ? "vtd_" : "";
 		size_t la = 0, lb = 0;
 		char *x, *y;
 

@@ -99,6 +99,46 @@ START_TEST(test_read_pending)
 }
 END_TEST
 
+/* A machine with one AMD-Vi IOMMU (slot 0) and one DMAR unit (slot 1):
+ * the VT-d slot's status write lands in the low half of `completion`. */
+START_TEST(test_read_vtd_slot)
+{
+	struct amdvi_flush_record s[2];
+	struct flush_record_info info;
+	struct target t;
+	struct fixture *fx;
+	char line[512];
+
+	slot_init(&s[0], 0, 2);
+	slot_init(&s[1], 1, 2);
+	s[1].value = VTD_FLUSH_RECORD_VALUE(1);
+	s[1].mmio_base = 0xfed90000ull;
+	s[1].devid = 1;
+	s[1].flags = AMDVI_FLUSH_F_VTD | AMDVI_FLUSH_F_NO_DOORBELL | AMDVI_FLUSH_F_BY_NOTIFIER;
+	s[1].steps |= AMDVI_FLUSH_STEP_ENTERED | AMDVI_FLUSH_STEP_WRITTEN;
+	s[1].n_cmds = 3;
+	s[1].head_before = s[1].tail_before = 0x7a0;
+	s[1].tail_after = 0x7d0;
+	s[1].control_before = s[1].control_after = 0x87000000ull;
+	fx = page_fixture(s, 2);
+	replay_target_init(&t, fx);
+	ck_assert_int_eq(flush_record_read(&t, REC_PA + 128, &info), FLUSH_RECORD_OK);
+	ck_assert(!flush_record_completed(flush_record_self(&info)));
+	ck_assert_int_gt(flush_record_format(&info.slot[1], line, sizeof(line)), 0);
+	ck_assert_str_eq(line, "module record slot 1/2: DMAR unit at 0xfed90000 seg 0: steps armed,entered,written; "
+			 "flags no-doorbell,panic-notifier,vtd; 3 descriptors at IQT 0x7a0 (IQH 0x7a0, IQT after 0x7d0); "
+			 "status word 0 != value 0x56544401 (status write never landed); GSTS 0x87000000 FSTS 0 before, "
+			 "GSTS 0x87000000 FSTS 0 after; waited 0 us; t=0.000000000 s");
+	fixture_free(fx);
+	s[1].completion = (uint32_t)s[1].value;		/* the unit wrote its 32 bits */
+	fx = page_fixture(s, 2);
+	replay_target_init(&t, fx);
+	ck_assert_int_eq(flush_record_read(&t, REC_PA + 128, &info), FLUSH_RECORD_OK);
+	ck_assert(flush_record_completed(flush_record_self(&info)));
+	fixture_free(fx);
+}
+END_TEST
+
 START_TEST(test_read_rejects)
 {
 	struct amdvi_flush_record s[2];
@@ -292,6 +332,7 @@ Suite *analysis_flush_record_suite(void)
 	tcase_add_test(tc, test_read_completed_and_siblings);
 	tcase_add_test(tc, test_read_pending);
 	tcase_add_test(tc, test_read_rejects);
+	tcase_add_test(tc, test_read_vtd_slot);
 	tcase_add_test(tc, test_chain_completed_ia);
 	tcase_add_test(tc, test_chain_completed_no_ia);
 	tcase_add_test(tc, test_chain_stuck);

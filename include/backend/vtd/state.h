@@ -54,6 +54,18 @@ struct vtd_unit {
 	struct vtd_qi_flush_verdict qiv;
 	enum flush_verdict verdict;
 	char evidence[512];
+
+	/* A flush appended after the kernel's descriptors by someone else (the
+	 * reference-flush module): a wait whose status write goes outside
+	 * desc_status, found in the queue (include/vtd/flush.h). */
+	bool appended;
+	unsigned appended_slot;		/* the wait's slot */
+	bool appended_invalidations;	/* global CC + global IOTLB just before it */
+	uint64_t store_pa;		/* the wait's status address */
+	uint32_t store_data, store_seen;
+	bool store_read;
+	bool has_record;		/* a reference-flush record at store_pa */
+	char record[400];
 };
 
 /* A device as the unit's context (and, in scalable mode, PASID) entry

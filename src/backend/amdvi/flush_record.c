@@ -189,6 +189,8 @@ int flush_record_flags_str(uint32_t flags, char *buf, size_t len)
 		{ AMDVI_FLUSH_F_TRUNCATED, "truncated" },
 		{ AMDVI_FLUSH_F_HALTED, "halted" },
 		{ AMDVI_FLUSH_F_RING_BUSY, "ring-busy" },
+		{ AMDVI_FLUSH_F_VTD, "vtd" },
+		{ AMDVI_FLUSH_F_FAULTED, "queue-error" },
 	};
 
 	return names(flags, n, sizeof(n) / sizeof(n[0]), buf, len);
@@ -205,6 +207,23 @@ int flush_record_format(const struct amdvi_flush_record *r, char *buf, size_t le
 		return -1;
 	flush_record_steps_str(r->steps, steps, sizeof(steps));
 	flush_record_flags_str(r->flags, flags, sizeof(flags));
+	if (r->flags & AMDVI_FLUSH_F_VTD) {
+		/* a DMAR unit's slot: fields as include/amdvi/flush_record.h reads them */
+		amdvi_strbuf_printf(&sb, "module record slot %u/%u: DMAR unit at %#llx seg %u: "
+				    "steps %s; flags %s; %u descriptors at IQT %#x (IQH %#x, IQT after %#x); "
+				    "status word %#llx %s value %#llx (%s); GSTS %#x FSTS %#x before, GSTS %#x FSTS %#x after; "
+				    "waited %u us; t=%llu.%09llu s",
+				    r->index, r->n_iommus, (unsigned long long)r->mmio_base, r->segment, steps, flags,
+				    r->n_cmds, r->tail_before, r->head_before, r->tail_after,
+				    (unsigned long long)r->completion, flush_record_completed(r) ? "=" : "!=",
+				    (unsigned long long)r->value,
+				    flush_record_completed(r) ? "status write landed" : "status write never landed",
+				    (unsigned)r->control_before, (unsigned)(r->control_before >> 32),
+				    (unsigned)r->control_after, (unsigned)(r->control_after >> 32),
+				    r->wait_us, (unsigned long long)(r->t_start_ns / 1000000000ULL),
+				    (unsigned long long)(r->t_start_ns % 1000000000ULL));
+		return sb.total;
+	}
 	amdvi_strbuf_printf(&sb, "module record slot %u/%u: IOMMU mmio %#llx seg %u devid %02x:%02x.%x: "
 			    "steps %s; flags %s; %u commands at tail %#x (head %#x, tail after %#x); "
 			    "completion %#llx %s value %#llx (%s); waited %u us; t=%llu.%09llu s",

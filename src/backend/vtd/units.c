@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/amdvi/flush_record.h"	/* the module's record: one format for both vendors */
 #include "backend/vtd/units.h"
 #include "vtd/cap.h"
+#include "vtd/flush.h"
 
 static long off(const struct target *t, const char *s, const char *m)
 {
@@ -131,6 +133,75 @@ static void give_verdict(struct vtd_unit *u)
 		 "global IOTLB invalidation in the newest submission; queue %s (IQT is MMIO: not in the dump)", qtext);
 }
 
+/* A flush someone else (the reference-flush module) wrote at the hardware
+ * tail, after the kernel's newest descriptor: from free_head on, the first
+ * wait whose status write goes outside the kernel's desc_status.  The
+ * kernel's queue page is zeroed when allocated, and every wait the kernel
+ * writes stores into desc_status, so such a wait is not the kernel's. */
+static void find_appended(const struct target *t, struct vtd_unit *u, struct problems *pb)
+{
+	uint64_t own_lo = u->status_pa, own_hi = u->status_pa + sizeof(u->desc_status);
+	size_t ring_len = (size_t)VTD_QI_LENGTH * u->desc_size;
+	uint64_t qw[4], before[2][4], v;
+	unsigned slot = 0;
+	enum target_err err;
+	char kernel_side[sizeof(u->evidence)];
+
+	if (!u->status_pa)
+		return;		/* desc_status's physical address unknown: cannot tell foreign waits */
+	for (unsigned k = 0; k < VTD_QI_LENGTH; k++) {
+		slot = (unsigned)(u->free_head + (int)k) % VTD_QI_LENGTH;
+		if (vtd_qi_desc_load(u->ring, ring_len, u->desc_size, slot, qw))
+			return;
+		if (vtd_flush_foreign_wait(qw, own_lo, own_hi, &u->store_pa, &u->store_data))
+			break;
+		if (k == VTD_QI_LENGTH - 1)
+			return;
+	}
+	u->appended = true;
+	u->appended_slot = slot;
+	u->appended_invalidations =
+		!vtd_qi_desc_load(u->ring, ring_len, u->desc_size, (slot + VTD_QI_LENGTH - 2) % VTD_QI_LENGTH, before[0]) &&
+		!vtd_qi_desc_load(u->ring, ring_len, u->desc_size, (slot + VTD_QI_LENGTH - 1) % VTD_QI_LENGTH, before[1]) &&
+		vtd_flush_invalidations_match(before[0], before[1]);
+	err = target_read_u64(t, TARGET_PHYSADDR, u->store_pa & ~7ULL, &v);
+	if (err)
+		problem_read(pb, err, TARGET_PHYSADDR, u->store_pa, 4, "%s: status word of the appended wait", u->name);
+	else {
+		u->store_read = true;
+		u->store_seen = (uint32_t)(v >> (8 * (u->store_pa & 4)));
+	}
+
+	struct flush_record_info *info = calloc(1, sizeof(*info));
+	if (info) {
+		int rc = flush_record_read(t, u->store_pa, info);
+		const struct amdvi_flush_record *self = rc == FLUSH_RECORD_OK ? flush_record_self(info) : NULL;
+
+		if (self && flush_record_format(self, u->record, sizeof(u->record)) >= 0)
+			u->has_record = true;
+		else
+			snprintf(u->record, sizeof(u->record), "no reference-flush record at the status address (%s)",
+				 flush_record_strerror(rc));
+		free(info);
+	}
+
+	snprintf(kernel_side, sizeof(kernel_side), "%s", u->evidence);
+	if (!u->store_read)
+		u->verdict = FLUSH_UNKNOWN;
+	else
+		u->verdict = u->store_seen == u->store_data ? FLUSH_COMPLETED : FLUSH_QUEUED_NOT_COMPLETED;
+	snprintf(u->evidence, sizeof(u->evidence),
+		 "flush appended after the kernel's free_head %d (%s; wait at slot %u stores %#x to PA %#llx): %s; "
+		 "the kernel's own queue: %.200s",
+		 u->free_head,
+		 u->appended_invalidations ? "global context-cache and IOTLB invalidation" : "not preceded by global invalidations",
+		 slot, u->store_data, (unsigned long long)u->store_pa,
+		 !u->store_read ? "its status word could not be read" :
+		 u->store_seen == u->store_data ? "the status word holds it: completed" :
+		 "the status word never got it: queued, not completed (IQT is MMIO: the module's record says whether it was written)",
+		 kernel_side);
+}
+
 static void read_queue(const struct target *t, struct vtd_state *s, struct vtd_unit *u, struct problems *pb)
 {
 	const struct vtd_layout *l = &s->lay;
@@ -195,6 +266,7 @@ static void read_queue(const struct target *t, struct vtd_state *s, struct vtd_u
 		return;
 	}
 	give_verdict(u);
+	find_appended(t, u, pb);
 }
 
 static void read_unit(const struct target *t, struct vtd_state *s, struct vtd_unit *u, struct problems *pb)
