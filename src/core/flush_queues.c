@@ -54,6 +54,9 @@ struct fq_layout {
 	long page_lru, page_size;
 	uint64_t vmemmap;		/* vmemmap_base, read once (0: freelist pages not located) */
 	long dev_group, group_domain;	/* struct device.iommu_group, struct iommu_group.domain */
+	/* 5.10's Intel DMA ops keep the queue in dmar_domain.iovad (no cookie):
+	 * dmar_domain.domain, dmar_domain.iovad, iommu_dma_cookie.iovad */
+	long dmar_dom, dmar_iovad, cookie_iovad;
 };
 
 /* outer + the offset of member m of struct s embedded there, or -1. */
@@ -115,6 +118,16 @@ static bool probe(const struct target *t, struct fq_layout *l)
 			l->e_freelist += o;
 	}
 	l->dev_group = target_offset(t, "device", "iommu_group");
+	/* Only where the counters are iova_domain's (<= 5.16: cookie_off()
+	 * went through iommu_dma_cookie.iovad), so that an iova_domain's
+	 * address minus cookie_iovad serves the cookie offsets above.
+	 * "iommu/vt-d: Convert intel iommu driver to the iommu ops" (5.11) moved
+	 * Intel onto dma-iommu and its cookie; dmar_domain.iovad went then. */
+	if (target_offset(t, "iommu_dma_cookie", "fq_flush_start_cnt") < 0) {
+		l->dmar_dom = target_offset(t, "dmar_domain", "domain");
+		l->dmar_iovad = target_offset(t, "dmar_domain", "iovad");
+		l->cookie_iovad = target_offset(t, "iommu_dma_cookie", "iovad");
+	}
 	l->group_domain = target_offset(t, "iommu_group", "domain");
 	l->page_lru = target_offset(t, "page", "lru");
 	if (target_struct_size(t, "page", &sz) == TARGET_OK)
@@ -129,9 +142,16 @@ static bool probe(const struct target *t, struct fq_layout *l)
 	       l->e_pages >= 0 && l->e_counter >= 0 && (l->q_mod_mask >= 0 || l->q_fixed > 0);
 }
 
-static enum fq_policy read_policy(const struct target *t, const struct fq_layout *l)
+static enum fq_policy read_policy(const struct target *t, const struct analysis *a, const struct fq_layout *l)
 {
 	uint64_t sym, v;
+
+	/* and so did the Intel one (intel_iommu=strict) until 5.14's "iommu:
+	 * Deprecate Intel and AMD cmdline methods to enable strict mode" made
+	 * it set iommu_dma_strict and dropped intel_iommu_strict */
+	if (a->vtd.n_units && target_symbol(t, "intel_iommu_strict", &sym) == TARGET_OK &&
+	    target_read_uint(t, TARGET_KVADDR, sym, 4, &v) == TARGET_OK)
+		return v ? FQ_POLICY_STRICT : FQ_POLICY_LAZY;
 
 	/* before 5.17 the AMD driver decided alone (amd_iommu=fullflush);
 	 * iommu_dma_strict did not apply to it */
@@ -340,12 +360,21 @@ static size_t find_domain(const struct analysis *a, uint64_t pdom)
 	return (size_t)-1;
 }
 
-/* Reads the cookie of pd; true when it has a flush queue in use. */
+/* Reads the cookie of pd; true when it has a flush queue in use.  With
+ * own_iovad (5.10 Intel), `dom` is instead the address at which the cookie
+ * offsets land in dmar_domain.iovad, and the queue is in use when iovad.fq
+ * is set (init_iova_flush_queue(), lazy mode). */
 static bool read_cookie(const struct target *t, struct analysis *a, const struct fq_layout *l,
-			const struct dev_info *di, uint64_t dom, struct fq_domain_info *d)
+			const struct dev_info *di, uint64_t dom, bool own_iovad, struct fq_domain_info *d)
 {
 	uint64_t v, cookie;
 
+	if (own_iovad) {
+		if (target_read_u64(t, TARGET_KVADDR, dom + (uint64_t)l->fq, &v) || !v)
+			return false;	/* strict: no queue */
+		cookie = dom;
+		goto counters;
+	}
 	if (l->dom_cookie_type >= 0 &&
 	    (target_read_uint(t, TARGET_KVADDR, dom + l->dom_cookie_type, 4, &v) || v != IOMMU_COOKIE_DMA_IOVA))
 		return false;
@@ -356,6 +385,7 @@ static bool read_cookie(const struct target *t, struct analysis *a, const struct
 		return false;
 	if (target_read_u64(t, TARGET_KVADDR, cookie + l->fq_domain, &v) || !v)
 		return false;	/* strict: no queue */
+counters:
 	d->cookie = cookie;
 	if (target_read_u64(t, TARGET_KVADDR, cookie + l->start_cnt, &d->start_cnt) ||
 	    target_read_u64(t, TARGET_KVADDR, cookie + l->finish_cnt, &d->finish_cnt) ||
@@ -455,7 +485,7 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 	a->fq_state = FQ_UNKNOWN;
 	if (!probe(t, &l))
 		return;
-	a->fq_policy = read_policy(t, &l);
+	a->fq_policy = read_policy(t, a, &l);
 	a->fq_state = FQ_NONE;
 	{
 		uint64_t sym;
@@ -470,7 +500,8 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 		const struct dev_info *di = &a->devs[i];
 		struct fq_domain_info d = { 0 }, *p;
 		size_t k;
-		uint64_t dom, pdom;
+		uint64_t dom, pdom, iovad = 0;
+		bool own_iovad = false;
 
 		if (di->vendor == IOMMU_VENDOR_INTEL) {
 			/* VT-d: the device's group's domain (struct device.iommu_group
@@ -480,14 +511,24 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 				continue;
 			uint64_t cookie = 0;
 
-			/* no cookie: 5.10's Intel driver had its own DMA ops, whose
-			 * flush queue is in dmar_domain.iovad, not read here */
 			if (!vtd_group_domain(t, &l, di, &dom) ||
-			    target_read_u64(t, TARGET_KVADDR, dom + (uint64_t)l.dom_cookie, &cookie) || !cookie) {
+			    target_read_u64(t, TARGET_KVADDR, dom + (uint64_t)l.dom_cookie, &cookie)) {
 				a->fq_unchecked++;
 				continue;
 			}
 			pdom = dom;
+			if (!cookie) {
+				/* 5.10's Intel driver had its own DMA ops: the
+				 * queue is in the struct dmar_domain around the
+				 * group's iommu_domain, in its iovad */
+				if (l.dmar_dom < 0 || l.dmar_iovad < 0 || l.cookie_iovad < 0) {
+					a->fq_unchecked++;
+					continue;
+				}
+				iovad = dom - (uint64_t)l.dmar_dom + (uint64_t)l.dmar_iovad;
+				dom = iovad - (uint64_t)l.cookie_iovad;
+				own_iovad = true;
+			}
 		} else if (!di->sw.read || !di->sw.kaddr) {
 			/* no iommu_dev_data view: its queue, if any, is unknown */
 			a->fq_unchecked += di->cls == AMDVI_DTE_TRANSLATED;
@@ -502,7 +543,7 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 			a->fq_doms[k].n_devices++;
 			continue;
 		}
-		if (!read_cookie(t, a, &l, di, dom, &d))
+		if (!read_cookie(t, a, &l, di, dom, own_iovad, &d))
 			continue;
 		p = realloc(a->fq_doms, (a->n_fq_doms + 1) * sizeof(*p));
 		if (!p)
@@ -519,6 +560,8 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 		p->first_entry = a->n_fq_entries;
 		a->fq_state = FQ_FOUND;
 		if (p->incomplete) {
+			if (own_iovad)
+				p->cookie = iovad;
 			a->n_fq_doms++;
 			continue;
 		}
@@ -546,6 +589,8 @@ void pass_flush_queues(const struct target *t, struct analysis *a)
 			p->incomplete = true;
 		}
 		unmapped_since(a, p);
+		if (own_iovad)
+			p->cookie = iovad;	/* reported: where the queue state is */
 		a->n_fq_doms++;
 	}
 }

@@ -7,8 +7,9 @@ Usage: flush_queues.py VMLINUX VMCORE  ->  JSON on stdout:
    "entries": [{"cookie", "cpu", "slot", "iova", "bytes", "counter", "flushed"}]}
 
 The domains are found through the IOMMU groups (the PCI devices' groups and
-iommu_group_kset -> each group's domains), not through the AMD driver's per-device data as the
-engine does, and every field is read by drgn from the kernel's own types:
+iommu_group_kset -> each group's domains; 5.10 Intel: the struct dmar_domain
+around a group's domain and its own iova_domain), not through the AMD
+driver's per-device data as the engine does, and every field is read by drgn from the kernel's own types:
 the cookie (struct iommu_dma_cookie), its flush queues (per CPU, or 6.7+'s
 single queue), head .. tail of each, modulo the queue's size.  An entry is
 flushed when its counter is below the cookie's finished-flush count.
@@ -87,6 +88,42 @@ def cookie_of(prog, dom):
     return c
 
 
+def intel_iovad(prog, dom):
+    """5.10's Intel DMA ops (before "iommu/vt-d: Convert intel iommu driver to
+    the iommu ops", 5.11) had no cookie: the queue is in the struct
+    dmar_domain around the iommu_domain, in its iova_domain.  That
+    iova_domain (its queue in use), or None."""
+    if not dom:
+        return None
+    try:
+        prog.type("struct dmar_domain").member("iovad")
+    except (LookupError, ValueError):
+        return None
+    iovad = container_of(dom, "struct dmar_domain", "domain").iovad
+    return iovad if iovad.fq else None
+
+
+def iovad_queues(prog, iovad):
+    for cpu in for_each_possible_cpu(prog):
+        yield cpu, per_cpu_ptr(iovad.fq, cpu)
+
+
+def read_domain(out, key, src, granule, qs):
+    start, finish = int(src.fq_flush_start_cnt.counter), int(src.fq_flush_finish_cnt.counter)
+    out["cookies"][key] = {"start": start, "finish": finish}
+    for cpu, fq in qs:
+        mm = member(fq, "mod_mask")
+        size = int(mm) + 1 if mm is not None else len(fq.entries)
+        i, tail = int(fq.head), int(fq.tail)
+        while i != tail:
+            e = fq.entries[i]
+            out["entries"].append({
+                "cookie": key, "cpu": cpu, "slot": i,
+                "iova": hex(int(e.iova_pfn) * granule), "bytes": hex(int(e.pages) * granule),
+                "counter": int(e.counter), "flushed": int(e.counter) < finish})
+            i = (i + 1) % size
+
+
 def queues(prog, c):
     """(cpu or None, struct iova_fq *) of a cookie."""
     src = c.iovad if member(c, "fq_flush_start_cnt") is None else c
@@ -112,24 +149,23 @@ def main():
             except FaultError as e:     # a domain on a page the dump lacks
                 out["incomplete"] = str(e)
                 continue
-            if c is None or c.value_() in seen:
+            if c is None:
+                try:
+                    iovad = intel_iovad(prog, dom)
+                except FaultError as e:
+                    out["incomplete"] = str(e)
+                    continue
+                if iovad is None or iovad.address_of_().value_() in seen:
+                    continue
+                key = iovad.address_of_().value_()
+                seen.add(key)
+                read_domain(out, hex(key), iovad, int(iovad.granule), iovad_queues(prog, iovad))
+                continue
+            if c.value_() in seen:
                 continue
             seen.add(c.value_())
             src = c.iovad if member(c, "fq_flush_start_cnt") is None else c
-            start, finish = int(src.fq_flush_start_cnt.counter), int(src.fq_flush_finish_cnt.counter)
-            granule = int(c.iovad.granule)
-            out["cookies"][hex(c.value_())] = {"start": start, "finish": finish}
-            for cpu, fq in queues(prog, c):
-                mm = member(fq, "mod_mask")
-                size = int(mm) + 1 if mm is not None else len(fq.entries)
-                i, tail = int(fq.head), int(fq.tail)
-                while i != tail:
-                    e = fq.entries[i]
-                    out["entries"].append({
-                        "cookie": hex(c.value_()), "cpu": cpu, "slot": i,
-                        "iova": hex(int(e.iova_pfn) * granule), "bytes": hex(int(e.pages) * granule),
-                        "counter": int(e.counter), "flushed": int(e.counter) < finish})
-                    i = (i + 1) % size
+            read_domain(out, hex(c.value_()), src, int(c.iovad.granule), queues(prog, c))
     json.dump(out, sys.stdout, indent=1)
 
 
