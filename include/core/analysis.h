@@ -235,6 +235,11 @@ bool analysis_iommu_active(const struct analysis *a);
 bool analysis_presence_unknown(const struct analysis *a);
 const char *analysis_inactive_reason(const struct analysis *a);
 
+/* Whether device d translates through domain dom: same vendor; AMD-Vi: its
+ * DTE (v1 or guest tables) names dom's ID in dom's segment; VT-d: its
+ * context (PASID) entry names dom's ID on dom's unit (IDs are per unit). */
+bool analysis_dev_uses_domain(const struct dev_info *d, const struct domain_info *dom);
+
 /* Fills g; true when every answer was given in full from an intact input. */
 bool analysis_gaps(const struct analysis *a, struct analysis_gaps *g);
 

@@ -40,3 +40,12 @@ struct dev_info *analysis_new_dev(struct analysis *a, enum iommu_vendor vendor, 
 	di->iommu = iommu;
 	return di;
 }
+
+bool analysis_dev_uses_domain(const struct dev_info *d, const struct domain_info *dom)
+{
+	if (d->vendor != dom->vendor || d->segment != dom->segment)
+		return false;
+	if (d->vendor == IOMMU_VENDOR_INTEL)
+		return d->vtd.cls == VTD_DEV_TRANSLATED && d->vtd.unit == dom->unit && d->vtd.did == dom->domid;
+	return (d->cls == AMDVI_DTE_TRANSLATED || d->cls == AMDVI_DTE_GUEST) && d->dte.domid == dom->domid;
+}

@@ -337,16 +337,31 @@ static void section_devtab(const struct analysis *a, FILE *out)
 {
 	char text[256];
 
+	size_t n_vtd = 0;
+
+	for (size_t i = 0; i < a->n_devs; i++)
+		n_vtd += a->devs[i].vendor == IOMMU_VENDOR_INTEL;
+	if (n_vtd) {
+		/* VT-d: the root -> context (-> PASID) entries of each device */
+		fprintf(out, "\nContext entries (present):\n");
+		for (size_t i = 0; i < a->n_devs; i++) {
+			const struct dev_info *d = &a->devs[i];
+
+			if (d->vendor != IOMMU_VENDOR_INTEL)
+				continue;
+			text_vtd_context(d, text, sizeof(text));
+			fprintf(out, "  %-14s %-12s %-12s %s\n", d->name, d->driver[0] ? d->driver : "-",
+				vtd_dev_class_name(d->vtd.cls), text);
+		}
+	}
+	if (n_vtd && n_vtd == a->n_devs)
+		return;
 	fprintf(out, "\nDevice table (valid entries):\n");
 	for (size_t i = 0; i < a->n_devs; i++) {
 		const struct dev_info *d = &a->devs[i];
 
-		if (d->vendor == IOMMU_VENDOR_INTEL) {
-			text_vtd_context(d, text, sizeof(text));
-			fprintf(out, "  %-14s %-12s %-12s %s\n", d->name, d->driver[0] ? d->driver : "-",
-				vtd_dev_class_name(d->vtd.cls), text);
+		if (d->vendor == IOMMU_VENDOR_INTEL)
 			continue;
-		}
 		if (amdvi_dte_format(&d->dte, text, sizeof(text)) < 0)
 			text[0] = '\0';
 		fprintf(out, "  %-14s %-12s %-12s %s\n", d->name, d->driver[0] ? d->driver : "-",
@@ -372,7 +387,13 @@ static void section_mappings(const struct analysis *a, FILE *out)
 	for (size_t i = 0; i < a->n_doms; i++) {
 		const struct domain_info *d = &a->doms[i];
 
-		if (d->v2)
+		if (d->vendor == IOMMU_VENDOR_INTEL)
+			fprintf(out, "\nDomain %#x (segment %u, %s, %s root %#llx, %u levels): %llu extents in %llu tables\n",
+				d->domid, d->segment,
+				d->unit >= 0 && (size_t)d->unit < a->vtd.n_units ? a->vtd.units[d->unit].name : "?",
+				d->first_level ? "first-level" : "second-level", (unsigned long long)d->root, d->mode,
+				(unsigned long long)d->stats.extents, (unsigned long long)d->stats.tables);
+		else if (d->v2)
 			fprintf(out, "\nDomain %#x (segment %u, v2 tables through GCR3 table %#llx, GLX %u, %u levels): "
 				"%llu extents in %llu tables\n", d->domid, d->segment, (unsigned long long)d->root,
 				d->mode, d->v2_levels, (unsigned long long)d->stats.extents,
@@ -383,8 +404,7 @@ static void section_mappings(const struct analysis *a, FILE *out)
 				(unsigned long long)d->stats.extents, (unsigned long long)d->stats.tables);
 		fprintf(out, "  devices:");
 		for (size_t k = 0; k < a->n_devs; k++)
-			if (a->devs[k].segment == d->segment && a->devs[k].dte.domid == d->domid &&
-			    (a->devs[k].cls == AMDVI_DTE_TRANSLATED || a->devs[k].cls == AMDVI_DTE_GUEST))
+			if (analysis_dev_uses_domain(&a->devs[k], d))
 				fprintf(out, " %s%s%s%s", a->devs[k].name, a->devs[k].driver[0] ? " (" : "",
 					a->devs[k].driver, a->devs[k].driver[0] ? ")" : "");
 		fprintf(out, "\n  PASID  IOVA                 PHYS                 SIZE        PERM\n");

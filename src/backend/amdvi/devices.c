@@ -63,8 +63,7 @@ void pass_domains(struct analysis *a)
 		if (di->cls != AMDVI_DTE_TRANSLATED && !v2)
 			continue;
 		for (size_t k = 0; k < a->n_doms && !dom; k++)
-			if (a->doms[k].vendor == IOMMU_VENDOR_AMD && a->doms[k].segment == di->segment &&
-			    a->doms[k].domid == di->dte.domid)
+			if (analysis_dev_uses_domain(di, &a->doms[k]))
 				dom = &a->doms[k];
 		if (dom) {
 			dom->n_devices++;

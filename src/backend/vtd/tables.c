@@ -214,8 +214,7 @@ void vtd_devices_read(const struct target *t, struct analysis *a)
 		if (di->vendor != IOMMU_VENDOR_INTEL || di->vtd.cls != VTD_DEV_TRANSLATED)
 			continue;
 		for (size_t k = 0; k < a->n_doms && !dom; k++)
-			if (a->doms[k].vendor == IOMMU_VENDOR_INTEL && a->doms[k].unit == di->vtd.unit &&
-			    a->doms[k].domid == di->vtd.did)
+			if (analysis_dev_uses_domain(di, &a->doms[k]))
 				dom = &a->doms[k];
 		if (dom) {
 			dom->n_devices++;
