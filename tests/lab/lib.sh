@@ -455,8 +455,21 @@ kbuild_modules() {
 # linux-headers-KREL plus the -common and linux-kbuild packages it depends on,
 # extracted side by side into the cache (no system-wide install).  Checked
 # by building tests/lab/modules/labnop against it before it is published.
+# krel_series KREL -> the lab series whose apt lists know that kernel's packages
+krel_series() {
+    case "$1" in
+        5.10.*) echo 5.10 ;;
+        *+deb13-*) echo 7.x ;;          # trixie + trixie-backports, as 6.12-deb13
+        *) echo 6.1 ;;                  # the host's bookworm lists
+    esac
+}
+
 kernel_headers() {
     local krel=$1 tag dir
+    # Its own series' lists, not whichever series was prepared last: a module
+    # built during the runs (its source changed under a running lab) once
+    # asked trixie's lists for 5.10's headers.
+    lab_apt_use "$(krel_series "$krel")"
     tag=$(deb_tag "linux-headers-$krel") || exit 1
     dir=$(cache_get headers "$krel-$tag" headers_verify headers_produce "$krel") || exit 1
     echo "$dir/usr/src/linux-headers-$krel"
