@@ -265,6 +265,12 @@ static void json_domains_and_mappings(struct jw *w, const struct analysis *a)
 			khex(w, "size", e->size);
 			kbool(w, "read", e->read);
 			kbool(w, "write", e->write);
+			if (d->vendor == IOMMU_VENDOR_INTEL) {
+				/* VT-d domain IDs are per unit: say whose (AMD-Vi
+				 * entries keep their keys as they were) */
+				kstr(w, "vendor", iommu_vendor_name(d->vendor));
+				kint(w, "iommu", d->unit);
+			}
 			close_obj(w);
 		}
 	}

@@ -228,8 +228,8 @@ static void summary_log_lines(const struct analysis *a, bool verbose, FILE *out)
  * state, not in a dump; the queue says what it may still hold). */
 static const char *fq_unchecked_why(const struct analysis *a)
 {
-	return a->vtd.n_units ? "no struct device found, or no dma-iommu cookie: 5.10's Intel driver keeps its "
-				"own queue in dmar_domain.iovad, not read" : "no iommu_dev_data view";
+	return a->vtd.n_units ? "no struct device or IOMMU group found for it, or its domain has neither a "
+				"dma-iommu cookie nor (5.10) a dmar_domain.iovad" : "no iommu_dev_data view";
 }
 
 static void summary_flush_queues(const struct analysis *a, FILE *out)

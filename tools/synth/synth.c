@@ -18,6 +18,13 @@
  *   iommu-synth --vmlinux VMLINUX -o OUT.vmcore [--iommus N] [--segments N]
  *       [--devids N] [--devices N] [--domain PTES[:4k|2m|mix[:RUN[:MODE]]]]...
  *       [--corrupt D] [--faults N --fault-log FILE] [--expect FILE] [--extents FILE]
+ *       [--vtd PAGES]
+ *
+ * --vtd adds what a machine with both IOMMU vendors would hold: an Intel
+ * DMAR unit (dmar_drhd_units -> struct intel_iommu, an idle invalidation
+ * queue) translating one device, 0000:00:03.0 (legacy context entry, domain
+ * ID 1 as the first AMD-Vi domain's), through a 4-level second-level table
+ * that maps PAGES contiguous 4 KiB pages at IOVA 0x100000.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -84,6 +91,7 @@ static struct {
 	int corrupt;			/* domain index or -1 */
 	uint64_t faults;
 	uint64_t seed;
+	uint64_t vtd_pages;		/* --vtd: an Intel DMAR unit too, one device with this many pages */
 	bool quiet;
 } cfg = { .iommus = 2, .segs = 2, .devids = 65536, .devices = 4, .corrupt = -1, .seed = 1 };
 
@@ -604,6 +612,80 @@ static void add_dev_data(struct seg_obj *seg, unsigned segid, uint16_t devid, ui
 	put(head, node, 8);
 }
 
+/* ---- an Intel DMAR unit beside the AMD IOMMUs (--vtd) ------------------ */
+
+#define VTD_IOVA	0x100000ull
+#define VTD_PHYS	0x60000000ull
+#define VTD_DEVFN	0x18		/* 00:03.0 */
+#define VTD_DID		1
+
+static uint64_t vtd_heap_bytes(void)
+{
+	uint64_t leaf_tables = (cfg.vtd_pages + 511) / 512 + 1;
+
+	return (uint64_t)(ssize("dmar_drhd_unit") + ssize("intel_iommu") + ssize("q_inval") + 4 * 64) +
+	       (6 + leaf_tables) * PAGE;
+}
+
+static uint64_t pa_of(uint64_t va)
+{
+	return va - PAGE_OFFSET;
+}
+
+static void add_vtd_unit(void)
+{
+	uint64_t head = sym("dmar_drhd_units");
+	uint64_t drhd = small_alloc((uint64_t)ssize("dmar_drhd_unit"));
+	uint64_t io = small_alloc((uint64_t)ssize("intel_iommu"));
+	uint64_t qi = small_alloc((uint64_t)ssize("q_inval"));
+	uint64_t desc = heap_alloc(PAGE), status = heap_alloc(PAGE);
+	uint64_t root = heap_alloc(PAGE), ctx = heap_alloc(PAGE);
+	uint64_t l4 = heap_alloc(PAGE), l3 = heap_alloc(PAGE), l2 = heap_alloc(PAGE);
+	uint64_t first = (VTD_IOVA >> 12) & 511, n = cfg.vtd_pages;
+	struct target_member name = mem("intel_iommu", "name");
+
+	list_init(head);
+	put_member(drhd, "dmar_drhd_unit", "reg_base_addr", 0xfed90000ull);
+	put_member(drhd, "dmar_drhd_unit", "segment", 0);
+	put_member(drhd, "dmar_drhd_unit", "iommu", io);
+	list_add_tail(head, drhd + (uint64_t)mem("dmar_drhd_unit", "list").offset);
+	memcpy(kv(io + (uint64_t)name.offset, 6), "dmar0", 6);
+	put_member(io, "intel_iommu", "seq_id", 0);
+	put_member(io, "intel_iommu", "segment", 0);
+	put_member(io, "intel_iommu", "reg_phys", 0xfed90000ull);
+	put_member(io, "intel_iommu", "cap", 0xd2008c222f0606ull);	/* QEMU 7.2's, legacy mode */
+	put_member(io, "intel_iommu", "ecap", 0xf00f4aull);
+	put_member(io, "intel_iommu", "gcmd", (1u << 31) | (1u << 26));	/* TE, QIE */
+	put_member(io, "intel_iommu", "agaw", 2);
+	put_member(io, "intel_iommu", "msagaw", 2);
+	put_member(io, "intel_iommu", "root_entry", root);
+	put_member(io, "intel_iommu", "qi", qi);
+	put_member(qi, "q_inval", "desc", desc);
+	put_member(qi, "q_inval", "desc_status", status);
+	put_member(qi, "q_inval", "free_cnt", 256);	/* an idle queue */
+	put(sym("intel_iommu_enabled"), 1, 4);
+	put(sym("intel_iommu_sm"), 0, 4);
+	/* root entry of bus 0 -> context table; legacy context entry for
+	 * devfn 00:03.0: P, TT 0 (multi-level), ASR; AW 2 (48 bits), DID */
+	put(root, pa_of(ctx) | 1, 8);
+	put(ctx + VTD_DEVFN * 16, pa_of(l4) | 1, 8);
+	put(ctx + VTD_DEVFN * 16 + 8, 2 | (uint64_t)VTD_DID << 8, 8);
+	/* second-level: R and W on every entry; leaves from IOVA 0x100000 */
+	put(l4, pa_of(l3) | 3, 8);
+	put(l3, pa_of(l2) | 3, 8);
+	for (uint64_t k = 0; k < n; k++) {
+		uint64_t slot = first + k, l1;
+
+		if (k == 0 || slot % 512 == 0) {
+			l1 = heap_alloc(PAGE);
+			put(l2 + (slot / 512) * 8, pa_of(l1) | 3, 8);
+		}
+		memcpy(&l1, kv(l2 + (slot / 512) * 8, 8), 8);
+		l1 = PAGE_OFFSET + (l1 & ~0xfffull);
+		put(l1 + (slot % 512) * 8, (VTD_PHYS + k * PAGE) | 3, 8);
+	}
+}
+
 static void faults(const struct seg_obj *segs);
 static uint64_t f_hit, f_miss, f_unknown;
 
@@ -613,12 +695,14 @@ static void usage(void)
 		"usage: iommu-synth --vmlinux VMLINUX -o OUT [--iommus N] [--segments N] [--devids N]\n"
 		"       [--devices N] [--domain PTES[:4k|2m|mix[:RUN[:MODE]]]]... [--corrupt D]\n"
 		"       [--faults N --fault-log FILE] [--expect FILE] [--extents FILE] [--seed N] [-q]\n"
+		"       [--vtd PAGES]\n"
 		"  --domain  one translated domain with PTES leaf entries (4k: 4 KiB pages; 2m: 2 MiB pages;\n"
 		"            mix: every 4th 2 MiB slot a 2 MiB page, the others 512 4 KiB pages), RUN leaves\n"
 		"            per physically contiguous run (0: one run), MODE page-table levels (0: smallest >= 3).\n"
 		"            Domains go to the segments in turn; domain IDs are 1, 2, ...\n"
 		"  --corrupt D  damage domain D (0-based): an absent table, an excluded table, a cycle,\n"
-		"            a bad next level, and one good page after them\n");
+		"            a bad next level, and one good page after them\n"
+		"  --vtd PAGES  an Intel DMAR unit too, its device 0000:00:03.0 mapping PAGES 4 KiB pages\n");
 	exit(2);
 }
 
@@ -639,6 +723,7 @@ int main(int argc, char **argv)
 		{ "devids", 1, NULL, 'B' }, { "devices", 1, NULL, 'D' }, { "domain", 1, NULL, 'd' },
 		{ "corrupt", 1, NULL, 'C' }, { "faults", 1, NULL, 'F' }, { "fault-log", 1, NULL, 'l' },
 		{ "expect", 1, NULL, 'e' }, { "extents", 1, NULL, 'x' }, { "seed", 1, NULL, 's' },
+		{ "vtd", 1, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[512];
@@ -659,6 +744,7 @@ int main(int argc, char **argv)
 		case 'e': cfg.expect = optarg; break;
 		case 'x': cfg.extents = optarg; break;
 		case 's': cfg.seed = num(optarg); break;
+		case 'V': cfg.vtd_pages = num(optarg); break;
 		case 'd': {
 			struct dom *d;
 			char *s = strdup(optarg), *f[4] = { 0 }, *save = NULL;
@@ -693,6 +779,8 @@ int main(int argc, char **argv)
 		die("--corrupt: no domain %d", cfg.corrupt);
 	if (cfg.faults && !cfg.fault_log)
 		die("--faults needs --fault-log");
+	if (cfg.vtd_pages > 100000)
+		die("--vtd: at most 100000 pages (one level-2 table)");
 
 	vm = vmlinux_open(cfg.vmlinux, err, sizeof(err));
 	if (!vm)
@@ -717,6 +805,8 @@ int main(int argc, char **argv)
 		      (uint64_t)(ssize("iommu_dev_data") + ssize("device") + 4 * 64) +
 		      (uint64_t)cfg.n_doms * (uint64_t)(ssize("protection_domain") + 64) +
 		      (uint64_t)ssize("device_driver") + 2 * PAGE + PAGE - 1) & ~(PAGE - 1);
+	if (cfg.vtd_pages)
+		heap.size += (vtd_heap_bytes() + PAGE - 1) & ~(PAGE - 1);
 	heap.file_off = kimg.file_off + kimg.size;
 	pt.pa = PT_PA;
 	pt.file_off = heap.file_off + heap.size;
@@ -833,6 +923,8 @@ int main(int argc, char **argv)
 			k++;
 		}
 	}
+	if (cfg.vtd_pages)
+		add_vtd_unit();
 	kernel_page_tables(pt_next);
 	write_region(&kimg);
 	write_region(&heap);
@@ -850,6 +942,10 @@ int main(int argc, char **argv)
 		if (!f)
 			die("%s: %s", cfg.expect, strerror(errno));
 		fprintf(f, "iommus=%u\nsegments=%u\ndomains=%u\n", cfg.iommus, cfg.segs, cfg.n_doms);
+		if (cfg.vtd_pages)
+			fprintf(f, "vtd.units=1\nvtd.device=0000:00:03.0\nvtd.domain=%u\nvtd.mode=4\n"
+				"vtd.mapped_bytes=%" PRIu64 "\nvtd.extents=1\nvtd.iova=0x%llx\nvtd.phys=0x%llx\n",
+				VTD_DID, cfg.vtd_pages * PAGE, VTD_IOVA, VTD_PHYS);
 		for (unsigned s = 0; s < cfg.segs; s++)
 			fprintf(f, "segment.%u.devices=%u\n", s, segs[s].n_devs);
 		for (unsigned i = 0; i < cfg.n_doms; i++) {
