@@ -510,13 +510,18 @@ static int __init ref_flush_init(void)
 		unsigned int slot = n_iommus + i;
 		unsigned long va = record_page + slot * AMDVI_FLUSH_RECORD_SLOT_SIZE;
 
+		/* A DRHD whose queue does not run (a unit the kernel ignored,
+		 * e.g. the graphics one with intel_iommu=igfx_off) is left out
+		 * with its reason: the others are still flushed.  With no unit
+		 * of either vendor left, loading fails with that reason. */
 		rc = vtd_arm_unit(i, (struct amdvi_flush_record *)va, virt_to_phys((void *)va),
 				  n_iommus + n_vtd, slot, &o);
-		if (rc) {
-			cleanup();
-			return rc;
-		}
-		ok++;
+		if (!rc)
+			ok++;
+	}
+	if (!ok) {
+		cleanup();
+		return rc ? rc : -ENODEV;
 	}
 	if (want_kprobe) {
 		rc = register_kprobe(&kexec_kp);

@@ -181,7 +181,7 @@ int vtd_arm_unit(unsigned int i, struct amdvi_flush_record *rec, u64 rec_pa, uns
 		u->desc_size, VTD_FLUSH_N_DESC, (unsigned long long)rec_pa);
 	return 0;
 fail:
-	pr_err("DMAR unit at %#llx (segment %u): %s\n", u->reg_phys, u->segment, why);
+	pr_err("DMAR unit at %#llx (segment %u): %s; this unit is not flushed\n", u->reg_phys, u->segment, why);
 	release_unit(u);
 	return -ENODEV;
 }

@@ -181,10 +181,16 @@ def vtd_flush_checks(prog, truth):
         landed = int.from_bytes(rec[:4], "little") == data
         lw = hw.get("last_wait_write") or {}
         qemu_did = lw.get("address") == addr and lw.get("data") == data
-        if want == "flush":
+        if want in ("flush", "disable"):
             check("%s: the status write landed (record word = %#x)" % (name, data), landed, rec[:8].hex())
             check("%s: QEMU's last status write before the capture kernel is the module's" % name, qemu_did,
                   "trace: %s" % lw)
+        if want == "disable":
+            steps = int.from_bytes(prog.read(addr + 48, 4, True), "little")    # record.steps
+            check("%s: the record says translation was disabled (steps %#x)" % (name, steps), steps & 0x20,
+                  "steps %#x" % steps)
+            check("%s: QEMU saw translation disabled before the capture kernel" % name,
+                  hw.get("translation_enabled") is False, "trace: translation_enabled %s" % hw.get("translation_enabled"))
         elif want == "flush-stuck":
             check("%s: the status write never landed" % name, not landed, rec[:8].hex())
             check("%s: QEMU never executed the module's wait (IQT not written)" % name,
@@ -331,7 +337,7 @@ def vtd_checks(prog, truth, d):
         lw, ww = qi.get("last_wait") or {}, hw.get("last_wait_write")
         # (after a reference flush that ran, QEMU's last write is the module's:
         # vtd_flush_checks)
-        if ww and lw and prom.get("qi_verdict") == "completed" and prom.get("flush") != "flush":
+        if ww and lw and prom.get("qi_verdict") == "completed" and prom.get("flush") not in ("flush", "disable"):
             want = int(qi["status_array"], 16) + 4 * lw["slot"]
             check("%s QEMU's last status write completed the last wait descriptor" % u["name"],
                   (ww["address"], ww["data"]) == (want, 2),

@@ -89,14 +89,15 @@ def check_truth_vtd(truth, a):
         want_v = None
     if want_v and a["flush"]["verdict"] != want_v:
         errs.append("flush verdict %s, promised %s" % (a["flush"]["verdict"], want_v))
-    if active and p.get("flush") in ("flush", "flush-stuck"):
+    if active and p.get("flush") in ("flush", "flush-stuck", "disable"):
         # the reference flush: found appended after free_head, with the module's record
         for u in units:
             f = u.get("flush") or {}
             if not f.get("appended") or not f.get("module_record_found"):
                 errs.append("%s: reference flush appended %s, record found %s (%s)" % (
                     u.get("name"), f.get("appended"), f.get("module_record_found"), f.get("module_record")))
-            elif (p["flush"] == "flush") != ("status write landed" in f["module_record"]):
+            elif (p["flush"] != "flush-stuck") != ("status write landed" in f["module_record"]) or \
+                    (p["flush"] == "disable") != (",disabled;" in f["module_record"]):
                 errs.append("%s: module record says %s, promised %s" % (u.get("name"), f["module_record"], p["flush"]))
     elif p.get("flush") == "none":
         errs += ["%s: an appended flush found where none ran" % u.get("name")
