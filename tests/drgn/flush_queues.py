@@ -97,8 +97,11 @@ def intel_iovad(prog, dom):
         return None
     try:
         prog.type("struct dmar_domain").member("iovad")
+        intel_ops = prog["intel_iommu_ops"].address_of_().value_()
     except (LookupError, ValueError):
         return None
+    if dom.ops.value_() != intel_ops:
+        return None     # another driver's domain (an AMD one without a cookie)
     iovad = container_of(dom, "struct dmar_domain", "domain").iovad
     return iovad if iovad.fq else None
 
