@@ -198,18 +198,20 @@ static void put_desc(struct vtd_ref_unit *u, u32 off, const u64 qw[2])
 	}
 }
 
+/* Its own bound, whatever the completion poll used up. */
 static void disable_translation(struct vtd_ref_unit *u, struct amdvi_flush_record *rec,
 				const struct ref_flush_opts *o, u32 *waited)
 {
-	u32 gsts = readl(u->reg + DMAR_GSTS);
+	u32 gsts = readl(u->reg + DMAR_GSTS), te_waited = 0;
 
 	if (!(gsts & GSTS_TES))
 		return;
 	writel((gsts & GSTS_PERSISTENT) & ~GCMD_TE, u->reg + DMAR_GCMD);
-	while ((readl(u->reg + DMAR_GSTS) & GSTS_TES) && *waited < o->timeout_us) {
+	while ((readl(u->reg + DMAR_GSTS) & GSTS_TES) && te_waited < o->timeout_us) {
 		udelay(1);
-		(*waited)++;
+		te_waited++;
 	}
+	*waited += te_waited;
 	if (!(readl(u->reg + DMAR_GSTS) & GSTS_TES))
 		rec->steps |= AMDVI_FLUSH_STEP_DISABLED;
 	else

@@ -623,8 +623,10 @@ static uint64_t vtd_heap_bytes(void)
 {
 	uint64_t leaf_tables = (cfg.vtd_pages + 511) / 512 + 1;
 
+	/* desc, status, root, context, L4, L3, L2, the leaf tables; the small
+	 * objects, and a page for small_alloc() to start a new one */
 	return (uint64_t)(ssize("dmar_drhd_unit") + ssize("intel_iommu") + ssize("q_inval") + 4 * 64) +
-	       (6 + leaf_tables) * PAGE;
+	       (7 + leaf_tables + 1) * PAGE;
 }
 
 static uint64_t pa_of(uint64_t va)
