@@ -18,13 +18,14 @@
  *   iommu-synth --vmlinux VMLINUX -o OUT.vmcore [--iommus N] [--segments N]
  *       [--devids N] [--devices N] [--domain PTES[:4k|2m|mix[:RUN[:MODE]]]]...
  *       [--corrupt D] [--faults N --fault-log FILE] [--expect FILE] [--extents FILE]
- *       [--vtd PAGES]
+ *       [--vtd PAGES [--vtd-levels 3|4|5] [--vtd-first-level]]
  *
  * --vtd adds what a machine with both IOMMU vendors would hold: an Intel
  * DMAR unit (dmar_drhd_units -> struct intel_iommu, an idle invalidation
  * queue) translating one device, 0000:00:03.0 (legacy context entry, domain
- * ID 1 as the first AMD-Vi domain's), through a 4-level second-level table
- * that maps PAGES contiguous 4 KiB pages at IOVA 0x100000.
+ * ID 1 as the first AMD-Vi domain's), through a second-level table of 3 to
+ * 5 levels, or a first-level one of 4 or 5 in scalable mode, that maps PAGES
+ * contiguous 4 KiB pages at IOVA 0x100000.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -92,8 +93,10 @@ static struct {
 	uint64_t faults;
 	uint64_t seed;
 	uint64_t vtd_pages;		/* --vtd: an Intel DMAR unit too, one device with this many pages */
+	unsigned vtd_levels;		/* --vtd-levels: 3, 4 (default) or 5 */
+	bool vtd_first_level;		/* --vtd-first-level: scalable mode, a first-level table */
 	bool quiet;
-} cfg = { .iommus = 2, .segs = 2, .devids = 65536, .devices = 4, .corrupt = -1, .seed = 1 };
+} cfg = { .vtd_levels = 4, .iommus = 2, .segs = 2, .devids = 65536, .devices = 4, .corrupt = -1, .seed = 1 };
 
 static struct vmlinux *vm;
 static int fd;
@@ -623,10 +626,11 @@ static uint64_t vtd_heap_bytes(void)
 {
 	uint64_t leaf_tables = (cfg.vtd_pages + 511) / 512 + 1;
 
-	/* desc, status, root, context, L4, L3, L2, the leaf tables; the small
-	 * objects, and a page for small_alloc() to start a new one */
+	/* queue (2 pages: 256 x 32 bytes in scalable mode), status, root,
+	 * context, PASID directory and table, the table chain above level 1,
+	 * the leaf tables; the small objects, and a page for small_alloc() */
 	return (uint64_t)(ssize("dmar_drhd_unit") + ssize("intel_iommu") + ssize("q_inval") + 4 * 64) +
-	       (7 + leaf_tables + 1) * PAGE;
+	       (6 + cfg.vtd_levels + leaf_tables + 1) * PAGE;
 }
 
 static uint64_t pa_of(uint64_t va)
@@ -634,17 +638,22 @@ static uint64_t pa_of(uint64_t va)
 	return va - PAGE_OFFSET;
 }
 
+/* Legacy mode: root -> context entry (TT 0, AW = levels - 2) -> second-level
+ * table.  Scalable mode (--vtd-first-level): root (lower context table) ->
+ * 256-bit context entry -> PASID directory -> RID_PASID (0) entry naming a
+ * first-level table (PGTT 1, FLPM 5-level when asked).  Every table entry
+ * and leaf is 0x3: R+W for second-level, P+R/W for first-level. */
 static void add_vtd_unit(void)
 {
 	uint64_t head = sym("dmar_drhd_units");
 	uint64_t drhd = small_alloc((uint64_t)ssize("dmar_drhd_unit"));
 	uint64_t io = small_alloc((uint64_t)ssize("intel_iommu"));
 	uint64_t qi = small_alloc((uint64_t)ssize("q_inval"));
-	uint64_t desc = heap_alloc(PAGE), status = heap_alloc(PAGE);
-	uint64_t root = heap_alloc(PAGE), ctx = heap_alloc(PAGE);
-	uint64_t l4 = heap_alloc(PAGE), l3 = heap_alloc(PAGE), l2 = heap_alloc(PAGE);
+	uint64_t desc = heap_alloc(2 * PAGE), status = heap_alloc(PAGE);
+	uint64_t root = heap_alloc(PAGE), ctx = heap_alloc(PAGE), top = heap_alloc(PAGE), l2 = top;
 	uint64_t first = (VTD_IOVA >> 12) & 511, n = cfg.vtd_pages;
 	struct target_member name = mem("intel_iommu", "name");
+	bool sm = cfg.vtd_first_level;
 
 	list_init(head);
 	put_member(drhd, "dmar_drhd_unit", "reg_base_addr", 0xfed90000ull);
@@ -655,26 +664,40 @@ static void add_vtd_unit(void)
 	put_member(io, "intel_iommu", "seq_id", 0);
 	put_member(io, "intel_iommu", "segment", 0);
 	put_member(io, "intel_iommu", "reg_phys", 0xfed90000ull);
-	put_member(io, "intel_iommu", "cap", 0xd2008c222f0606ull);	/* QEMU 7.2's, legacy mode */
-	put_member(io, "intel_iommu", "ecap", 0xf00f4aull);
+	put_member(io, "intel_iommu", "cap", 0xd2008c222f0606ull);	/* QEMU 7.2's */
+	put_member(io, "intel_iommu", "ecap", sm ? 0x480080f00f4aull : 0xf00f4aull);	/* SMTS in SM */
 	put_member(io, "intel_iommu", "gcmd", (1u << 31) | (1u << 26));	/* TE, QIE */
-	put_member(io, "intel_iommu", "agaw", 2);
-	put_member(io, "intel_iommu", "msagaw", 2);
+	put_member(io, "intel_iommu", "agaw", cfg.vtd_levels - 2);
+	put_member(io, "intel_iommu", "msagaw", cfg.vtd_levels - 2);
 	put_member(io, "intel_iommu", "root_entry", root);
 	put_member(io, "intel_iommu", "qi", qi);
 	put_member(qi, "q_inval", "desc", desc);
 	put_member(qi, "q_inval", "desc_status", status);
 	put_member(qi, "q_inval", "free_cnt", 256);	/* an idle queue */
 	put(sym("intel_iommu_enabled"), 1, 4);
-	put(sym("intel_iommu_sm"), 0, 4);
-	/* root entry of bus 0 -> context table; legacy context entry for
-	 * devfn 00:03.0: P, TT 0 (multi-level), ASR; AW 2 (48 bits), DID */
-	put(root, pa_of(ctx) | 1, 8);
-	put(ctx + VTD_DEVFN * 16, pa_of(l4) | 1, 8);
-	put(ctx + VTD_DEVFN * 16 + 8, 2 | (uint64_t)VTD_DID << 8, 8);
-	/* second-level: R and W on every entry; leaves from IOVA 0x100000 */
-	put(l4, pa_of(l3) | 3, 8);
-	put(l3, pa_of(l2) | 3, 8);
+	put(sym("intel_iommu_sm"), sm, 4);
+	/* the table chain from the top level down to level 2 (index 0 each:
+	 * the IOVAs are below 1 GiB) */
+	for (unsigned lvl = cfg.vtd_levels; lvl > 2; lvl--) {
+		uint64_t next = heap_alloc(PAGE);
+
+		put(l2, pa_of(next) | 3, 8);
+		l2 = next;
+	}
+	if (!sm) {
+		put(root, pa_of(ctx) | 1, 8);
+		put(ctx + VTD_DEVFN * 16, pa_of(top) | 1, 8);
+		put(ctx + VTD_DEVFN * 16 + 8, (cfg.vtd_levels - 2) | (uint64_t)VTD_DID << 8, 8);
+	} else {
+		uint64_t dir = heap_alloc(PAGE), table = heap_alloc(PAGE);
+
+		put(root, pa_of(ctx) | 1, 8);				/* LCTP, LP: devfn < 128 */
+		put(ctx + VTD_DEVFN * 32, pa_of(dir) | 1, 8);		/* PDTS 0: 128 directory entries */
+		put(dir, pa_of(table) | 1, 8);
+		put(table, 1 | (uint64_t)(cfg.vtd_levels - 2) << 2 | 1ull << 6, 8);	/* P, AW, PGTT 1 */
+		put(table + 8, VTD_DID, 8);
+		put(table + 16, pa_of(top) | (cfg.vtd_levels == 5 ? 1ull << 2 : 0), 8);	/* FLPTR, FLPM */
+	}
 	for (uint64_t k = 0; k < n; k++) {
 		uint64_t slot = first + k, l1;
 
@@ -697,14 +720,16 @@ static void usage(void)
 		"usage: iommu-synth --vmlinux VMLINUX -o OUT [--iommus N] [--segments N] [--devids N]\n"
 		"       [--devices N] [--domain PTES[:4k|2m|mix[:RUN[:MODE]]]]... [--corrupt D]\n"
 		"       [--faults N --fault-log FILE] [--expect FILE] [--extents FILE] [--seed N] [-q]\n"
-		"       [--vtd PAGES]\n"
+		"       [--vtd PAGES [--vtd-levels 3|4|5] [--vtd-first-level]]\n"
 		"  --domain  one translated domain with PTES leaf entries (4k: 4 KiB pages; 2m: 2 MiB pages;\n"
 		"            mix: every 4th 2 MiB slot a 2 MiB page, the others 512 4 KiB pages), RUN leaves\n"
 		"            per physically contiguous run (0: one run), MODE page-table levels (0: smallest >= 3).\n"
 		"            Domains go to the segments in turn; domain IDs are 1, 2, ...\n"
 		"  --corrupt D  damage domain D (0-based): an absent table, an excluded table, a cycle,\n"
 		"            a bad next level, and one good page after them\n"
-		"  --vtd PAGES  an Intel DMAR unit too, its device 0000:00:03.0 mapping PAGES 4 KiB pages\n");
+		"  --vtd PAGES  an Intel DMAR unit too, its device 0000:00:03.0 mapping PAGES 4 KiB pages\n"
+		"            through a second-level table of --vtd-levels levels (default 4), or with\n"
+		"            --vtd-first-level a first-level one in scalable mode (PASID entry PGTT 1)\n");
 	exit(2);
 }
 
@@ -725,7 +750,7 @@ int main(int argc, char **argv)
 		{ "devids", 1, NULL, 'B' }, { "devices", 1, NULL, 'D' }, { "domain", 1, NULL, 'd' },
 		{ "corrupt", 1, NULL, 'C' }, { "faults", 1, NULL, 'F' }, { "fault-log", 1, NULL, 'l' },
 		{ "expect", 1, NULL, 'e' }, { "extents", 1, NULL, 'x' }, { "seed", 1, NULL, 's' },
-		{ "vtd", 1, NULL, 'V' },
+		{ "vtd", 1, NULL, 'V' }, { "vtd-levels", 1, NULL, 'W' }, { "vtd-first-level", 0, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char err[512];
@@ -747,6 +772,8 @@ int main(int argc, char **argv)
 		case 'x': cfg.extents = optarg; break;
 		case 's': cfg.seed = num(optarg); break;
 		case 'V': cfg.vtd_pages = num(optarg); break;
+		case 'W': cfg.vtd_levels = (unsigned)num(optarg); break;
+		case 'X': cfg.vtd_first_level = true; break;
 		case 'd': {
 			struct dom *d;
 			char *s = strdup(optarg), *f[4] = { 0 }, *save = NULL;
@@ -783,6 +810,8 @@ int main(int argc, char **argv)
 		die("--faults needs --fault-log");
 	if (cfg.vtd_pages > 100000)
 		die("--vtd: at most 100000 pages (one level-2 table)");
+	if (cfg.vtd_levels < 3 || cfg.vtd_levels > 5 || (cfg.vtd_first_level && cfg.vtd_levels == 3))
+		die("--vtd-levels: 3, 4 or 5 (first-level: 4 or 5)");
 
 	vm = vmlinux_open(cfg.vmlinux, err, sizeof(err));
 	if (!vm)
@@ -945,9 +974,11 @@ int main(int argc, char **argv)
 			die("%s: %s", cfg.expect, strerror(errno));
 		fprintf(f, "iommus=%u\nsegments=%u\ndomains=%u\n", cfg.iommus, cfg.segs, cfg.n_doms);
 		if (cfg.vtd_pages)
-			fprintf(f, "vtd.units=1\nvtd.device=0000:00:03.0\nvtd.domain=%u\nvtd.mode=4\n"
-				"vtd.mapped_bytes=%" PRIu64 "\nvtd.extents=1\nvtd.iova=0x%llx\nvtd.phys=0x%llx\n",
-				VTD_DID, cfg.vtd_pages * PAGE, VTD_IOVA, VTD_PHYS);
+			fprintf(f, "vtd.units=1\nvtd.device=0000:00:03.0\nvtd.domain=%u\nvtd.mode=%u\n"
+				"vtd.format=%s\nvtd.mapped_bytes=%" PRIu64 "\nvtd.extents=1\nvtd.iova=0x%llx\n"
+				"vtd.phys=0x%llx\n", VTD_DID, cfg.vtd_levels,
+				cfg.vtd_first_level ? "first-level" : "second-level", cfg.vtd_pages * PAGE, VTD_IOVA,
+				VTD_PHYS);
 		for (unsigned s = 0; s < cfg.segs; s++)
 			fprintf(f, "segment.%u.devices=%u\n", s, segs[s].n_devs);
 		for (unsigned i = 0; i < cfg.n_doms; i++) {
