@@ -67,4 +67,12 @@ int flush_record_flags_str(uint32_t flags, char *buf, size_t len);
  */
 int flush_record_format(const struct amdvi_flush_record *r, char *buf, size_t len);
 
+/*
+ * The report line of the record whose slot the flush's completion store
+ * (AMD-Vi) or status write (VT-d) targets at pa: flush_record_format() of it,
+ * or "no reference-flush record at the <what> (<reason>)".  True when a
+ * record was found.  Both backends' readers of an appended flush use it.
+ */
+bool flush_record_describe(const struct target *t, uint64_t pa, const char *what, char *buf, size_t len);
+
 #endif

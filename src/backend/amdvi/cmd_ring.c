@@ -240,7 +240,6 @@ static void read_store(const struct target *t, const struct inventory *inv, stru
 		       const struct amdvi_cmd *cw, struct problems *pb)
 {
 	enum target_err err;
-	struct flush_record_info *info;
 
 	f->store_addr = cw->u.cw.store_addr & ~inv->sme_me_mask;
 	f->store_data = cw->u.cw.store_data;
@@ -253,18 +252,7 @@ static void read_store(const struct target *t, const struct inventory *inv, stru
 
 	/* The reference flush module keeps its record where its COMPLETION_WAIT
 	 * stores; anything else there simply has no record's magic. */
-	info = calloc(1, sizeof(*info));
-	if (!info)
-		return;
-	int rc = flush_record_read(t, f->store_addr, info);
-	const struct amdvi_flush_record *self = rc == FLUSH_RECORD_OK ? flush_record_self(info) : NULL;
-
-	if (self && flush_record_format(self, f->record, sizeof(f->record)) >= 0)
-		f->has_record = true;
-	else
-		snprintf(f->record, sizeof(f->record), "no reference-flush record at the store address (%s)",
-			 flush_record_strerror(rc));
-	free(info);
+	f->has_record = flush_record_describe(t, f->store_addr, "store address", f->record, sizeof(f->record));
 }
 
 /* A flush written at and after the kernel's tail by someone else (the

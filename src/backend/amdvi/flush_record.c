@@ -1,5 +1,6 @@
 /* The reference-flush module's record in a dump (include/backend/amdvi/flush_record.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "amdvi/common.h"
@@ -236,4 +237,24 @@ int flush_record_format(const struct amdvi_flush_record *r, char *buf, size_t le
 			    r->wait_us, (unsigned long long)(r->t_start_ns / 1000000000ULL),
 			    (unsigned long long)(r->t_start_ns % 1000000000ULL));
 	return sb.total;
+}
+
+bool flush_record_describe(const struct target *t, uint64_t pa, const char *what, char *buf, size_t len)
+{
+	struct flush_record_info *info = calloc(1, sizeof(*info));
+	const struct amdvi_flush_record *self;
+	int rc;
+
+	if (!info) {
+		snprintf(buf, len, "no reference-flush record read at the %s (out of memory)", what);
+		return false;
+	}
+	rc = flush_record_read(t, pa, info);
+	self = rc == FLUSH_RECORD_OK ? flush_record_self(info) : NULL;
+	bool found = self && flush_record_format(self, buf, len) >= 0;
+
+	if (!found)
+		snprintf(buf, len, "no reference-flush record at the %s (%s)", what, flush_record_strerror(rc));
+	free(info);
+	return found;
 }

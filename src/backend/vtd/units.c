@@ -172,18 +172,7 @@ static void find_appended(const struct target *t, struct vtd_unit *u, struct pro
 		u->store_seen = (uint32_t)(v >> (8 * (u->store_pa & 4)));
 	}
 
-	struct flush_record_info *info = calloc(1, sizeof(*info));
-	if (info) {
-		int rc = flush_record_read(t, u->store_pa, info);
-		const struct amdvi_flush_record *self = rc == FLUSH_RECORD_OK ? flush_record_self(info) : NULL;
-
-		if (self && flush_record_format(self, u->record, sizeof(u->record)) >= 0)
-			u->has_record = true;
-		else
-			snprintf(u->record, sizeof(u->record), "no reference-flush record at the status address (%s)",
-				 flush_record_strerror(rc));
-		free(info);
-	}
+	u->has_record = flush_record_describe(t, u->store_pa, "status address", u->record, sizeof(u->record));
 
 	snprintf(kernel_side, sizeof(kernel_side), "%s", u->evidence);
 	if (!u->store_read)
